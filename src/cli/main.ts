@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { UserError } from "../errors.js";
+import { registerSpaceCommands } from "./commands/space.js";
+// cli:imports (one line per command module; keep this marker)
+
+const program = new Command();
+program
+  .name("aa-nas")
+  .description("AA-NAS-Bench / NAS-Bench-201: query the benchmark, train architectures, run NAS algorithms")
+  .version("0.1.0")
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
+
+registerSpaceCommands(program);
+// cli:register (one line per command module; keep this marker)
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (help, version or a usage error).
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`aa-nas: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main(process.argv);
