@@ -1,0 +1,12 @@
+// npm links the bins of dependencies, not the project's own; this makes `npx aa-nas` work inside a clone after a build.
+import { chmodSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const target = join(root, "dist", "cli", "main.js");
+const link = join(root, "node_modules", ".bin", "aa-nas");
+mkdirSync(dirname(link), { recursive: true });
+rmSync(link, { force: true });
+symlinkSync(relative(dirname(link), target), link);
+chmodSync(target, 0o755);

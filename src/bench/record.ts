@@ -1,0 +1,78 @@
+/**
+ * One training run as the benchmark stores it: an architecture trained on one dataset key with one seed under one
+ * hyper-parameter setting. This is the unit that the trainer writes, importers produce and the store holds; it keeps the
+ * original record's semantics (spec §5.6) with arrays instead of `{epoch: value}` dicts.
+ */
+
+/** Dataset keys in the order the original trains them (spec §3.6). */
+export const DATASET_KEYS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"] as const;
+export type DatasetKey = (typeof DATASET_KEYS)[number];
+
+/** Evaluation sets (spec §6); `train` is not an eval set, it has its own curve. */
+export const EVAL_SETS = ["x-valid", "x-test", "ori-test"] as const;
+export type EvalSet = (typeof EVAL_SETS)[number];
+
+/** Number of classes per dataset key. */
+export const CLASS_NUM: Readonly<Record<DatasetKey, number>> = {
+  "cifar10-valid": 10,
+  cifar10: 10,
+  cifar100: 100,
+  "ImageNet16-120": 120,
+};
+
+/** Per-epoch curve of the training pass; index = epoch (0-based), all epochs run so far present. */
+export interface TrainCurve {
+  loss: number[];
+  acc1: number[];
+  /** top-5 accuracy; null where the source did not keep it (200-epoch NATS records). */
+  acc5: number[] | null;
+  /** seconds per epoch; null where the source has no times. */
+  time: number[] | null;
+}
+
+/** A sparse evaluation curve: values exist only at `epochs` (ascending). */
+export interface EvalCurve {
+  epochs: number[];
+  loss: number[];
+  acc: number[];
+  /** seconds of the evaluation pass at each listed epoch; null where unknown. */
+  time: number[] | null;
+  /**
+   * Times for every epoch 0..E-1 when the source defines them there even without accuracies (the v1.1 / NATS
+   * pseudo eval times are written for all epochs, spec §5.5). Null when times exist only at `epochs`.
+   */
+  timeAllEpochs?: number[] | null;
+}
+
+export interface Provenance {
+  /** true when the seed was not recorded and was assigned by convention (e.g. a peer table's column order). */
+  seedImputed: boolean;
+  /** true when times are estimates (the v1.1 pseudo times, or a table's derived values) rather than measurements. */
+  timesEstimated: boolean;
+  /** device the run (or its latency) was measured on, e.g. "cpu", "cuda:NVIDIA H100", or null when unknown. */
+  device: string | null;
+  /** where the record came from: "nats-tss-v1_0-3ffb9", "aa-nas train", "table:nats_bench.csv", … */
+  source: string;
+}
+
+export interface RunRecord {
+  /** benchmark index 0..15624 */
+  archIndex: number;
+  arch: string;
+  /** hyper-parameter setting name: "12", "200", or another stored name */
+  hp: string;
+  dataset: DatasetKey;
+  seed: number;
+  /** total epochs of the schedule (12 or 200 for the benchmark); curves may be shorter only for unfinished runs */
+  epochs: number;
+  /** MB of parameters, as the original stores it */
+  params: number;
+  /** MFLOPs (MACs), as the original stores it */
+  flops: number;
+  /** seconds per batch of 256 (spec §5.4); null when not measured */
+  latency: number[] | null;
+  config: { channel: number; numCells: number; classNum: number };
+  train: TrainCurve;
+  evals: Partial<Record<EvalSet, EvalCurve>>;
+  provenance: Provenance;
+}
