@@ -1,0 +1,31 @@
+import { UserError } from "../errors.js";
+import { N } from "./native.js";
+
+/** torch.manual_seed: seeds libtorch's CPU generator (and every CUDA device's). */
+export function manualSeed(seed: number | bigint): void {
+  if (typeof seed === "number" && (!Number.isSafeInteger(seed) || seed < 0)) {
+    throw new UserError(`manualSeed: seed must be a non-negative integer (got ${seed})`);
+  }
+  N().manualSeed(seed);
+}
+
+/** libtorch intra-op threads (set at load from AA_NAS_THREADS or the CPU count). */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`thread count must be a positive integer (got ${n})`);
+  N().setNumThreads(n);
+}
+export function getNumThreads(): number {
+  return N().getNumThreads();
+}
+
+/** Bytes held by the caching CPU allocator: in use by tensors, and idle (kept for reuse). */
+export function allocatorStats(): { liveBytes: number; cachedBytes: number; hits: number; misses: number } {
+  return N().allocatorStats();
+}
+/** Returns the allocator's idle blocks to the system. */
+export function emptyCache(): void {
+  N().emptyCache();
+}
+export function libtorchVersion(): string {
+  return N().libtorchVersion();
+}

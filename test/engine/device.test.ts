@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { Linear, checkDevice, cudaAvailable, ones, tidy, zeros } from "../../src/engine/index.js";
+import { UserError } from "../../src/errors.js";
+
+describe("devices", () => {
+  it("accepts cpu everywhere", () =>
+    tidy(() => {
+      expect(checkDevice("cpu")).toBe("cpu");
+      expect(zeros([2], { device: "cpu" }).device).toBe("cpu");
+    }));
+
+  it("rejects unknown device names, listing the valid forms", () => {
+    expect(() => checkDevice("gpu")).toThrow(UserError);
+    expect(() => checkDevice("gpu")).toThrow(/unknown device 'gpu'; valid: 'cpu', 'cuda' or 'cuda:<index>'/);
+  });
+
+  it.runIf(!cudaAvailable())("without CUDA, asking for it is a clear UserError (tensor, .to, module.to)", () => {
+    expect(() => zeros([2], { device: "cuda" })).toThrow(UserError);
+    expect(() => zeros([2], { device: "cuda" })).toThrow(/CUDA is unavailable.*valid here: 'cpu'.*LIBTORCH=/);
+    tidy(() => expect(() => ones([1]).to("cuda:0")).toThrow(/CUDA is unavailable/));
+    const lin = new Linear(2, 2);
+    expect(() => lin.to("cuda")).toThrow(/CUDA is unavailable/);
+    lin.dispose();
+  });
+
+  it.runIf(cudaAvailable())("with CUDA, tensors and modules move to the GPU and back", () =>
+    tidy(() => {
+      const lin = new Linear(3, 2).to("cuda");
+      expect(lin.weight.device).toBe("cuda:0");
+      const y = lin.forward(ones([4, 3], { device: "cuda" }));
+      expect(y.device).toBe("cuda:0");
+      expect(y.to("cpu").shape).toEqual([4, 2]);
+      lin.dispose();
+    }));
+});
