@@ -8,6 +8,14 @@
 export const DATASET_KEYS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"] as const;
 export type DatasetKey = (typeof DATASET_KEYS)[number];
 
+/**
+ * Datasets this project trains beyond the benchmark's four (the embedded Fashion-MNIST). Their runs are stored like the
+ * others; the NATS-style query semantics are defined for the four benchmark keys.
+ */
+export const EXTRA_DATASET_KEYS = ["fashion-mnist"] as const;
+export const RECORD_DATASET_KEYS = [...DATASET_KEYS, ...EXTRA_DATASET_KEYS] as const;
+export type RecordDatasetKey = (typeof RECORD_DATASET_KEYS)[number];
+
 /** Evaluation sets (spec §6); `train` is not an eval set, it has its own curve. */
 export const EVAL_SETS = ["x-valid", "x-test", "ori-test"] as const;
 export type EvalSet = (typeof EVAL_SETS)[number];
@@ -61,7 +69,7 @@ export interface RunRecord {
   arch: string;
   /** hyper-parameter setting name: "12", "200", or another stored name */
   hp: string;
-  dataset: DatasetKey;
+  dataset: RecordDatasetKey;
   seed: number;
   /** total epochs of the schedule (12 or 200 for the benchmark); curves may be shorter only for unfinished runs */
   epochs: number;
