@@ -1,0 +1,152 @@
+// Training throughput of TinyNetwork C16 N5 (all-conv3x3 cell 1462 and ResNet cell 11472, batch 64 and 256) against the
+// same network in Debian PyTorch, 2 threads each, every configuration in a fresh process (so peak RSS is per
+// configuration), TS and PyTorch alternating; plus the data pipeline (augmented batch assembly) in images/s.
+//   npx tsc -p bench/train/tsconfig.json && node dist/bench-train/bench/train/train-bench.js [--rounds R] [--steps S] [--quick] [--data-only] [--device cuda]
+// AA_NAS_PYTHON=python3 selects another reference PyTorch (default Debian's /usr/bin/python3).
+// Prints a markdown table (docs/performance/train.md).
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { BatchAssembler } from "../../src/data/batch.js";
+import { batchBounds, planEpoch } from "../../src/data/epoch-plan.js";
+import { CIFAR10_NORM } from "../../src/data/normalization.js";
+import { F, SGD, getNumThreads, libtorchVersion, manualSeed, randint, randn, tensor, tidy, type Device } from "../../src/engine/index.js";
+import { TinyNetwork } from "../../src/models/tiny-network.js";
+import { archAt } from "../../src/space/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..", "..", "..", "..");
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const quick = args.includes("--quick");
+const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] : "cpu") as Device;
+/** reference Python with PyTorch (Debian's by default; another one with AA_NAS_PYTHON) */
+const PYTHON = process.env.AA_NAS_PYTHON ?? "/usr/bin/python3";
+const THREADS = 2;
+const ROUNDS = opt("--rounds", quick ? 1 : 2);
+const STEPS = opt("--steps", quick ? 2 : 8);
+const WARMUP = quick ? 1 : 2;
+const BATCHES = device === "cpu" ? [64, 256] : [256, 1024];
+const CONFIGS: [string, number, number][] = [
+  ["all-conv3x3 (1462)", 1462, BATCHES[0]!],
+  ["all-conv3x3 (1462)", 1462, BATCHES[1]!],
+  ["ResNet (11472)", 11472, BATCHES[0]!],
+  ["ResNet (11472)", 11472, BATCHES[1]!],
+];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface ChildResult {
+  median_s: number;
+  times: number[];
+  max_rss_kb: number;
+}
+
+/** Child mode: one configuration, our engine. */
+function child(index: number, batch: number, warmup: number, steps: number): void {
+  manualSeed(0);
+  const net = TinyNetwork.create(16, 5, archAt(index), 10);
+  if (device !== "cpu") net.to(device);
+  net.train();
+  const sgd = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
+  const x = randn([batch, 3, 32, 32], { device }).keep();
+  const y = randint(0, 10, [batch], { dtype: "int64", device }).keep();
+  const times: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = performance.now();
+    tidy(() => {
+      sgd.zeroGrad();
+      const loss = F.crossEntropy(net.forward(x).logits, y);
+      loss.backward();
+      sgd.step();
+      return loss.item();
+    });
+    if (i >= warmup) times.push((performance.now() - t0) / 1000);
+  }
+  process.stdout.write(`${JSON.stringify({ median_s: median(times), times, max_rss_kb: process.resourceUsage().maxRSS, threads: getNumThreads() })}\n`);
+}
+
+function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv): ChildResult {
+  const r = spawnSync(cmd, argv, { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as ChildResult;
+}
+
+/** Data pipeline: epoch plan + augmented batches of 256 from a CIFAR-sized uint8 set, images/s on this thread. */
+function dataPipeline(): { assemble: number; withTensor: number } {
+  const count = 50000;
+  const pixels = new Uint8Array(count * 3072);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
+  const set = { pixels, labels: new Int32Array(count), count, channels: 3, height: 32, width: 32 };
+  const assembler = new BatchAssembler(set, CIFAR10_NORM, 4);
+  const buffer = assembler.allocate(256);
+  const indices = Int32Array.from({ length: count }, (_, i) => i);
+  const images = quick ? 10240 : count;
+  const t0 = performance.now();
+  const plan = planEpoch(indices, 777, 0, 4);
+  for (const [s, e] of batchBounds(images, 256)) assembler.augmented(plan, s, e, buffer);
+  const assemble = images / ((performance.now() - t0) / 1000);
+  const t1 = performance.now();
+  for (const [s, e] of batchBounds(images, 256)) {
+    assembler.augmented(plan, s, e, buffer);
+    tidy(() => {
+      tensor(buffer.inputs.subarray(0, (e - s) * 3072), [e - s, 3, 32, 32]);
+      tensor(buffer.targets.subarray(0, e - s), [e - s], { dtype: "int64" });
+    });
+  }
+  return { assemble, withTensor: images / ((performance.now() - t1) / 1000) };
+}
+
+function main(): void {
+  if (args[0] === "--child") {
+    child(Number(args[1]), Number(args[2]), Number(args[3]), Number(args[4]));
+    return;
+  }
+  if (args.includes("--data-only")) {
+    const d = dataPipeline();
+    process.stdout.write(`data pipeline: ${d.assemble.toFixed(0)} img/s assembling, ${d.withTensor.toFixed(0)} img/s with the tensor copy\n`);
+    return;
+  }
+  const self = fileURLToPath(import.meta.url);
+  const py = join(repo, "bench", "train", "train_bench.py");
+  const env = { AA_NAS_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
+  const rows: string[] = [];
+  const ours: Record<string, number[]> = {};
+  const theirs: Record<string, number[]> = {};
+  const rss: Record<string, [number, number]> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, index, batch] of CONFIGS) {
+      const key = `${name} b${batch}`;
+      const a = runChild(process.execPath, [self, "--child", String(index), String(batch), String(WARMUP), String(STEPS), "--device", device], env);
+      const b = runChild(PYTHON, [py, archAt(index), String(batch), String(WARMUP), String(STEPS), String(THREADS), device], env);
+      (ours[key] ??= []).push(...a.times.map((t) => batch / t));
+      (theirs[key] ??= []).push(...b.times.map((t) => batch / t));
+      rss[key] = [Math.max(rss[key]?.[0] ?? 0, a.max_rss_kb), Math.max(rss[key]?.[1] ?? 0, b.max_rss_kb)];
+      process.stderr.write(`round ${round + 1}: ${key}: aa-nas ${(batch / a.median_s).toFixed(1)} img/s, PyTorch ${(batch / b.median_s).toFixed(1)} img/s (medians)\n`);
+    }
+  }
+  // On a shared machine, other processes slow some steps down; the best step is the least disturbed one.
+  rows.push("| network | batch | aa-nas img/s best (median) | PyTorch img/s best (median) | ratio best (median) | peak RSS aa-nas | peak RSS PyTorch |");
+  rows.push("|---|---|---|---|---|---|---|");
+  for (const [name, , batch] of CONFIGS) {
+    const key = `${name} b${batch}`;
+    const [ob, om] = [Math.max(...ours[key]!), median(ours[key]!)];
+    const [tb, tm] = [Math.max(...theirs[key]!), median(theirs[key]!)];
+    const [ro, rt] = rss[key]!;
+    rows.push(
+      `| ${name} | ${batch} | ${ob.toFixed(1)} (${om.toFixed(1)}) | ${tb.toFixed(1)} (${tm.toFixed(1)}) | ${(ob / tb).toFixed(2)}× (${(om / tm).toFixed(2)}×) | ${(ro / 1024).toFixed(0)} MB | ${(rt / 1024).toFixed(0)} MB |`,
+    );
+  }
+  const data = device === "cpu" ? dataPipeline() : { assemble: NaN, withTensor: NaN };
+  rows.push("");
+  rows.push(`data pipeline (one JS thread, CIFAR 32×32, flip + pad-4 crop + normalize, batch 256): ${data.assemble.toFixed(0)} img/s assembling, ${data.withTensor.toFixed(0)} img/s including the copy into libtorch tensors`);
+  rows.push(`(${THREADS} threads each; ${STEPS} timed steps after ${WARMUP} warm-up per process, ${ROUNDS} round(s) alternating aa-nas / PyTorch; img/s of the best step and the median step; libtorch ${libtorchVersion()}, device ${device}, reference ${PYTHON})`);
+  process.stdout.write(`${rows.join("\n")}\n`);
+}
+
+main();

@@ -1,0 +1,34 @@
+"""PyTorch half of bench/train/train-bench.ts: one configuration per process, so peak RSS is per configuration.
+
+usage: train_bench.py <arch> <batch> <warmup> <steps> <threads> [device]
+Builds the reference TinyNetwork C16 N5 (test/models/reference/tiny_network.py, the same network as aa-nas's) and
+times full training steps (forward, cross-entropy, backward, SGD nesterov) on one fixed random batch. Prints JSON.
+"""
+import json, os, resource, statistics, sys, time
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'models', 'reference'))
+from tiny_network import TinyNetwork
+
+arch, batch, warmup, steps, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+device = sys.argv[6] if len(sys.argv) > 6 else 'cpu'
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+net = TinyNetwork(16, 5, arch, 10).to(device)
+net.train()
+opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True)
+crit = torch.nn.CrossEntropyLoss()
+x = torch.randn(batch, 3, 32, 32, device=device)
+y = torch.randint(0, 10, (batch,), device=device)
+times = []
+for i in range(warmup + steps):
+    t0 = time.perf_counter()
+    opt.zero_grad()
+    loss = crit(net(x)[1], y)
+    loss.backward()
+    opt.step()
+    loss.item()
+    if i >= warmup:
+        times.append(time.perf_counter() - t0)
+print(json.dumps({'median_s': statistics.median(times), 'times': times, 'max_rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  'torch': torch.__version__, 'threads': torch.get_num_threads()}))

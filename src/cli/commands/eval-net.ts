@@ -1,0 +1,33 @@
+/** `aa-nas eval-net`: evaluate trained weights (a train-net .safetensors file); the engine is imported inside the action. */
+import type { Command } from "commander";
+import { defaultDataDir, parseTrainDatasetKey } from "../../data/training-data.js";
+import { parseDevice, positiveInt } from "./train-net.js";
+
+export function registerEvalNetCommands(program: Command): void {
+  program
+    .command("eval-net")
+    .description("evaluate trained weights (a train-net .safetensors file) on a dataset key's eval sets")
+    .argument("<checkpoint>", "arch-XXXXXX-seed-YYYY.safetensors written by train-net")
+    .option("--dataset <key>", "which network of the file (needed when it holds several)")
+    .option("--data-dir <dir>", "data folder", defaultDataDir())
+    .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
+    .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
+    .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", positiveInt("--eval-subset"))
+    .option("--json", "print one JSON object")
+    .action(async (checkpoint: string, opts: { dataset?: string; dataDir: string; splitDir?: string; device: string; evalSubset?: number; json?: boolean }) => {
+      const device = parseDevice(opts.device);
+      const dataset = opts.dataset === undefined ? undefined : parseTrainDatasetKey(opts.dataset);
+      const [{ evalNet }, { checkDevice }] = await Promise.all([import("../../train/eval-net.js"), import("../../engine/device.js")]);
+      checkDevice(device);
+      const result = evalNet({ checkpoint, dataset, dataDir: opts.dataDir, splitDir: opts.splitDir, device, evalSubset: opts.evalSubset ?? null });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const lines = [`${result.dataset}  ${result.arch}`];
+      for (const [set, r] of Object.entries(result.results)) {
+        lines.push(`  ${set.padEnd(9)} loss ${r.loss.toFixed(5)}  top-1 ${r.acc1.toFixed(2)}%  top-5 ${r.acc5.toFixed(2)}%  ${r.time.toFixed(2)} s`);
+      }
+      process.stdout.write(`${lines.join("\n")}\n`);
+    });
+}
