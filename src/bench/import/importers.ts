@@ -1,0 +1,339 @@
+/**
+ * Importers of the official benchmark files into a BenchStore. All stream with bounded memory (one arch at a time
+ * for directories; the `arch2infos` dict of a single file is consumed entry by entry), write in batches of archs
+ * per transaction, and are resumable: an arch recorded in the store's `imports` table for this source is skipped,
+ * and re-putting an identical run is a no-op.
+ *
+ *   importBenchmark(path, store, opts?) → ImportSummary   dispatches on what `path` is:
+ *     NATS-Bench tss directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2)   'nats-dir'
+ *     NATS-Bench single file  *.pickle.pbz2 (or an uncompressed *.pickle) 'nats-file'
+ *     NAS-Bench-201 *.pth (v1.0 / v1.1; zip container or legacy)          'nb201-file'
+ *     NAS-Bench-201 archive directory of NNNNNN-FULL.pth files            'nb201-dir'
+ *     a .tar of either directory (as distributed), read entry by entry     'tar'
+ */
+import { basename, join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as tar from "tar";
+import { Bunzip2Chunks, bunzip2 } from "../../formats/bzip2.js";
+import { FormatError } from "../../formats/errors.js";
+import { FileChunks } from "../../formats/file-chunks.js";
+import { unpickle } from "../../formats/pickle.js";
+import { describe, PyDict, type PyValue } from "../../formats/pyvalue.js";
+import { readTorch } from "../../formats/torch.js";
+import { UserError } from "../../errors.js";
+import { allArchs } from "../../space/index.js";
+import type { RunRecord } from "../record.js";
+import type { BenchStore, PutOptions, PutResult } from "../store.js";
+import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
+
+export type ImportKind = "nats-dir" | "nats-file" | "nb201-file" | "nb201-dir" | "tar";
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  unit: "archs" | "bytes";
+}
+
+export interface ImportOptions {
+  /** provenance source name (default: derived from the file or directory name) */
+  source?: string;
+  onConflict?: PutOptions["onConflict"];
+  /** archs per transaction (default 64) */
+  batchArchs?: number;
+  /** override the provenance flag "times are estimates" (default: true for NATS and NAS-Bench-201 v1.1, false for v1.0) */
+  timesEstimated?: boolean;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportSummary {
+  kind: ImportKind;
+  source: string;
+  /** archs written in this call */
+  archs: number;
+  /** archs skipped because an earlier import of this source completed them */
+  skippedArchs: number;
+  runs: PutResult;
+}
+
+const NATS_FILE = /^(\d+)\.pickle\.pbz2$/;
+const NB201_ARCHIVE_FILE = /^(\d{6})-FULL\.pth$/;
+const natsHp = (k: string): string => k;
+const nb201Hp = (k: string): string => (k === "full" ? "200" : k === "less" ? "12" : k);
+
+/** Collects runs of several archs and writes them in one transaction. */
+class BatchWriter {
+  private runs: RunRecord[] = [];
+  private archs: number[] = [];
+  readonly result: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
+  written = 0;
+
+  constructor(
+    private readonly store: BenchStore,
+    private readonly source: string,
+    private readonly opts: ImportOptions,
+  ) {}
+
+  add(archIndex: number, runs: RunRecord[]): void {
+    this.runs.push(...runs);
+    this.archs.push(archIndex);
+    if (this.archs.length >= (this.opts.batchArchs ?? 64)) this.flush();
+  }
+
+  /** Writes what is pending and rebuilds the ranking summaries the writes made stale. */
+  finish(): void {
+    this.flush();
+    if (this.written > 0) this.store.refreshRankings();
+  }
+
+  flush(): void {
+    if (this.archs.length === 0) return;
+    const runs = this.runs;
+    const archs = this.archs;
+    this.runs = [];
+    this.archs = [];
+    this.store.transaction(() => {
+      const r = this.store.putRuns(runs, { onConflict: this.opts.onConflict });
+      this.result.inserted += r.inserted;
+      this.result.unchanged += r.unchanged;
+      this.result.replaced += r.replaced;
+      this.result.skipped += r.skipped;
+      this.store.markImported(this.source, archs);
+    });
+    this.written += archs.length;
+  }
+}
+
+function checkMetaArchs(meta: PyValue, label: string): void {
+  if (!(meta instanceof PyDict)) throw new FormatError(`${label}: meta is a ${describe(meta)}, expected a dict with meta_archs`);
+  const archs = meta.get("meta_archs");
+  const expected = allArchs();
+  if (!Array.isArray(archs) || archs.length !== expected.length) {
+    throw new FormatError(`${label}: meta_archs must list the ${expected.length} NAS-Bench-201 archs`);
+  }
+  for (let i = 0; i < archs.length; i++) {
+    if (archs[i] !== expected[i]) throw new FormatError(`${label}: meta_archs[${i}] is '${String(archs[i])}', expected '${expected[i]}' (different index order)`);
+  }
+}
+
+function defaultSource(path: string): string {
+  return basename(path.replace(/\/+$/, ""))
+    .replace(/\.pickle\.pbz2$|\.pickle$|\.pth$/, "")
+    .replace(/-simple$|-full$/, "");
+}
+
+export function importBenchmark(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UserError(`${path} does not exist`);
+  }
+  if (st.isDirectory()) {
+    const names = readdirSync(path);
+    if (names.includes("meta.pickle.pbz2")) return importNatsDirectory(path, store, opts);
+    if (names.some((n) => NB201_ARCHIVE_FILE.test(n))) return importNb201Directory(path, store, opts);
+    throw new UserError(`${path} is neither a NATS-Bench directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2) nor a NAS-Bench-201 archive (NNNNNN-FULL.pth)`);
+  }
+  if (/\.tar$/.test(path)) return importTar(path, store, opts);
+  if (/\.pickle(\.pbz2)?$/.test(path)) return importNatsFile(path, store, opts);
+  if (/\.pth$/.test(path)) return importNb201File(path, store, opts);
+  throw new UserError(`${path}: unknown benchmark file type (expected a .pickle.pbz2, .pickle, .pth or .tar file, or a directory)`);
+}
+
+export function importNatsDirectory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  const source = opts.source ?? defaultSource(dir);
+  const metaPath = join(dir, "meta.pickle.pbz2");
+  checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath), { label: metaPath }), metaPath);
+  const files = readdirSync(dir)
+    .map((n) => ({ n, m: NATS_FILE.exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ n, m }) => ({ file: join(dir, n), index: Number(m[1]) }))
+    .sort((a, b) => a.index - b.index);
+  const done = store.importedArchs(source);
+  const writer = new BatchWriter(store, source, opts);
+  const ctxBase = { source, timesEstimated: opts.timesEstimated ?? true };
+  let skipped = 0;
+  let processed = 0;
+  for (const { file, index } of files) {
+    processed++;
+    if (done.has(index)) {
+      skipped++;
+      continue;
+    }
+    const entry = unpickle(bunzip2(readFileSync(file), file), { label: file });
+    writer.add(index, archEntryToRecords(entry, { ...ctxBase, label: file }, natsHp, index));
+    opts.onProgress?.({ done: processed, total: files.length, unit: "archs" });
+  }
+  writer.finish();
+  opts.onProgress?.({ done: files.length, total: files.length, unit: "archs" });
+  return { kind: "nats-dir", source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+}
+
+/** Streams the `arch2infos` dict of a large pickle; entries the streamer could not hand over come from the result. */
+function importArch2Infos(
+  load: (onEntry: (key: PyValue, value: PyValue) => void) => PyValue,
+  label: string,
+  kind: ImportKind,
+  store: BenchStore,
+  opts: ImportOptions,
+  hpName: (k: string) => string,
+  timesEstimated: boolean,
+): ImportSummary {
+  const source = opts.source ?? defaultSource(label);
+  const done = store.importedArchs(source);
+  const writer = new BatchWriter(store, source, opts);
+  const ctx: ConvertContext = { label, source, timesEstimated: opts.timesEstimated ?? timesEstimated };
+  let skipped = 0;
+  const seen = new Set<number>();
+  const take = (key: PyValue, value: PyValue): void => {
+    const index = Number(key);
+    if (!Number.isInteger(index)) throw new FormatError(`${label}: arch2infos key ${String(key)} is not an arch index`);
+    seen.add(index);
+    if (done.has(index)) {
+      skipped++;
+      return;
+    }
+    writer.add(index, archEntryToRecords(value, { ...ctx, label: `${label} [arch ${index}]` }, hpName, index));
+  };
+  const top = load(take);
+  if (!(top instanceof PyDict)) throw new FormatError(`${label}: top level is a ${describe(top)}, expected a dict with arch2infos`);
+  checkMetaArchs(top, label);
+  const rest = top.get("arch2infos");
+  if (!(rest instanceof PyDict)) throw new FormatError(`${label}: arch2infos is a ${describe(rest)}, expected a dict`);
+  for (const [k, v] of rest.entries()) if (!seen.has(Number(k))) take(k, v);
+  writer.finish();
+  return { kind, source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+}
+
+export function importNatsFile(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  return importArch2Infos(
+    (onEntry) => {
+      const file = new FileChunks(path);
+      const progress = (): void => opts.onProgress?.({ done: file.position, total: file.total, unit: "bytes" });
+      const raw = path.endsWith(".pbz2") ? new Bunzip2Chunks(file, path) : file;
+      const chunks = {
+        next: () => {
+          const c = raw.next();
+          progress();
+          return c;
+        },
+      };
+      try {
+        return unpickle(chunks, { label: path, stream: { key: "arch2infos", onEntry } });
+      } finally {
+        file.close();
+      }
+    },
+    path,
+    "nats-file",
+    store,
+    opts,
+    natsHp,
+    true,
+  );
+}
+
+export function importNb201File(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  const v11 = /v1[._]1/.test(basename(path));
+  return importArch2Infos(
+    (onEntry) =>
+      readTorch(path, {
+        label: path,
+        stream: { key: "arch2infos", onEntry },
+        onProgress: (done, total) => opts.onProgress?.({ done, total, unit: "bytes" }),
+      }),
+    path,
+    "nb201-file",
+    store,
+    opts,
+    nb201Hp,
+    v11,
+  );
+}
+
+export function importNb201Directory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  const source = opts.source ?? defaultSource(dir).replace(/-archive$/, "");
+  const files = readdirSync(dir)
+    .map((n) => ({ n, m: NB201_ARCHIVE_FILE.exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ n, m }) => ({ file: join(dir, n), index: Number(m[1]) }))
+    .sort((a, b) => a.index - b.index);
+  const done = store.importedArchs(source);
+  const writer = new BatchWriter(store, source, opts);
+  const timesEstimated = opts.timesEstimated ?? /v1[._]1/.test(basename(dir));
+  let skipped = 0;
+  let processed = 0;
+  for (const { file, index } of files) {
+    processed++;
+    if (done.has(index)) {
+      skipped++;
+      continue;
+    }
+    const entry = readTorch(file, { label: file });
+    writer.add(index, archEntryToRecords(entry, { label: file, source, timesEstimated }, nb201Hp, index));
+    opts.onProgress?.({ done: processed, total: files.length, unit: "archs" });
+  }
+  writer.finish();
+  return { kind: "nb201-dir", source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+}
+
+/**
+ * A tar of a NATS directory or a NAS-Bench-201 archive directory, read entry by entry (tar's synchronous mode), so
+ * the archive is never unpacked to disk and only one entry is in memory.
+ */
+export function importTar(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  const source = opts.source ?? defaultSource(path.replace(/\.tar$/, "")).replace(/-archive$/, "");
+  const done = store.importedArchs(source);
+  const writer = new BatchWriter(store, source, opts);
+  let skipped = 0;
+  let processed = 0;
+  let failure: unknown = null;
+  const handle = (name: string, bytes: Uint8Array): void => {
+    const label = `${path}:${name}`;
+    const base = basename(name);
+    if (base === "meta.pickle.pbz2") {
+      // checked when present; every record's arch string is checked against the index anyway
+      checkMetaArchs(unpickle(bunzip2(bytes, label), { label }), label);
+      return;
+    }
+    const nats = NATS_FILE.exec(base);
+    const nb = NB201_ARCHIVE_FILE.exec(base);
+    if (nats === null && nb === null) return;
+    const index = Number((nats ?? nb)![1]);
+    processed++;
+    if (done.has(index)) {
+      skipped++;
+      return;
+    }
+    const records =
+      nats !== null
+        ? archEntryToRecords(unpickle(bunzip2(bytes, label), { label }), { label, source, timesEstimated: opts.timesEstimated ?? true }, natsHp, index)
+        : archEntryToRecords(readTorch(bytes, { label }), { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) }, nb201Hp, index);
+    writer.add(index, records);
+    opts.onProgress?.({ done: processed, total: Math.max(processed, 15625), unit: "archs" });
+  };
+  tar.t({
+    file: path,
+    sync: true,
+    onReadEntry(entry) {
+      if (failure !== null || entry.type !== "File") {
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      entry.on("data", (c: Buffer) => chunks.push(c));
+      entry.on("end", () => {
+        if (failure !== null) return;
+        try {
+          handle(entry.path, new Uint8Array(Buffer.concat(chunks)));
+        } catch (e) {
+          failure = e;
+        }
+      });
+    },
+  });
+  if (failure !== null) throw failure;
+  writer.finish();
+  if (processed === 0) throw new UserError(`${path} holds no NNNNNN.pickle.pbz2 or NNNNNN-FULL.pth entries`);
+  return { kind: "tar", source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+}

@@ -1,0 +1,266 @@
+/** RunRecord ⇄ `runs` row, and row → DecodedRun for queries. Validation of incoming records lives here too. */
+import { createHash } from "node:crypto";
+import { archAt, NUM_ARCHS } from "../space/index.js";
+import { decodeEpochs, decodeFloatList, decodeFloats, encodeEpochs, encodeFloats } from "./codec.js";
+import { InvalidRecordError, StoreError } from "./errors.js";
+import { RECORD_DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "./record.js";
+import { EVAL_COLUMN } from "./schema.js";
+import { type DecodedEval, type DecodedRun, evalAt, prefixSums, runLatency, trainAt } from "./semantics.js";
+
+/** Column values of one `runs` row (names as in the schema). */
+export type RunRow = Record<string, string | number | Buffer | null>;
+
+function fail(rec: RunRecord, msg: string): never {
+  throw new InvalidRecordError(`run (arch ${rec.archIndex}, hp '${rec.hp}', ${rec.dataset}, seed ${rec.seed}): ${msg}`);
+}
+
+export function validateRecord(rec: RunRecord): void {
+  if (!Number.isInteger(rec.archIndex) || rec.archIndex < 0 || rec.archIndex >= NUM_ARCHS) fail(rec, `arch index out of 0..${NUM_ARCHS - 1}`);
+  if (archAt(rec.archIndex) !== rec.arch) fail(rec, `arch string '${rec.arch}' is not arch ${rec.archIndex} ('${archAt(rec.archIndex)}')`);
+  if (typeof rec.hp !== "string" || rec.hp.length === 0 || rec.hp.length > 64) fail(rec, "hp must be a non-empty name");
+  if (!(RECORD_DATASET_KEYS as readonly string[]).includes(rec.dataset)) fail(rec, `unknown dataset; valid: ${RECORD_DATASET_KEYS.join(", ")}`);
+  if (!Number.isSafeInteger(rec.seed)) fail(rec, "seed must be an integer");
+  if (!Number.isInteger(rec.epochs) || rec.epochs <= 0) fail(rec, "epochs must be a positive integer");
+  const n = rec.train.loss.length;
+  if (n > rec.epochs) fail(rec, `train curve has ${n} epochs, more than the schedule's ${rec.epochs}`);
+  if (rec.train.acc1.length !== n) fail(rec, "train acc1 and loss lengths differ");
+  if (rec.train.acc5 !== null && rec.train.acc5.length !== n) fail(rec, "train acc5 and loss lengths differ");
+  if (rec.train.time !== null && rec.train.time.length !== n) fail(rec, "train time and loss lengths differ");
+  if (rec.latency !== null && rec.latency.length === 0) fail(rec, "latency list is empty (use null when not measured)");
+  for (const [set, ev] of Object.entries(rec.evals) as [EvalSet, EvalCurve | undefined][]) {
+    if (!(EVAL_SETS as readonly string[]).includes(set)) fail(rec, `unknown eval set '${set}'`);
+    if (ev === undefined) continue;
+    const m = ev.epochs.length;
+    if (ev.loss.length !== m || ev.acc.length !== m) fail(rec, `${set}: epochs, loss and acc lengths differ`);
+    for (let i = 0; i < m; i++) {
+      const e = ev.epochs[i]!;
+      if (!Number.isInteger(e) || e < 0 || e >= rec.epochs || (i > 0 && e <= ev.epochs[i - 1]!)) {
+        fail(rec, `${set}: epochs must be ascending integers in 0..${rec.epochs - 1}`);
+      }
+    }
+    if (ev.time !== null && ev.time.length !== m) fail(rec, `${set}: time and epochs lengths differ`);
+    const all = ev.timeAllEpochs ?? null;
+    if (all !== null) {
+      if (all.length !== rec.epochs) fail(rec, `${set}: timeAllEpochs must hold one time per epoch (${rec.epochs})`);
+      if (ev.time !== null && ev.time.some((t, i) => !Object.is(t, all[ev.epochs[i]!]))) {
+        fail(rec, `${set}: time disagrees with timeAllEpochs`);
+      }
+    }
+  }
+}
+
+function isDense(epochs: readonly number[], n: number): boolean {
+  if (epochs.length !== n) return false;
+  for (let i = 0; i < n; i++) if (epochs[i] !== i) return false;
+  return true;
+}
+
+/** Encodes a validated record as a `runs` row (without run_id / content_hash / provenance). */
+export function recordToRow(rec: RunRecord): RunRow {
+  const trained = rec.train.loss.length;
+  const row: RunRow = {
+    arch_index: rec.archIndex,
+    hp: rec.hp,
+    dataset: rec.dataset,
+    seed: rec.seed,
+    epochs: rec.epochs,
+    trained_epochs: trained,
+    params: rec.params,
+    flops: rec.flops,
+    latency: rec.latency === null ? null : encodeFloats(rec.latency, false),
+    channel: rec.config.channel,
+    num_cells: rec.config.numCells,
+    class_num: rec.config.classNum,
+    train_loss: encodeFloats(rec.train.loss),
+    train_acc1: encodeFloats(rec.train.acc1),
+    train_acc5: rec.train.acc5 === null ? null : encodeFloats(rec.train.acc5),
+    train_time: rec.train.time === null ? null : encodeFloats(rec.train.time),
+    eval_order: (Object.keys(rec.evals) as EvalSet[]).filter((s) => rec.evals[s] !== undefined).join(","),
+  };
+  for (const set of EVAL_SETS) {
+    const c = EVAL_COLUMN[set];
+    const ev = rec.evals[set];
+    if (ev === undefined) {
+      for (const k of ["epochs", "loss", "acc", "time", "time_dense"]) row[`${c}_${k}`] = null;
+      continue;
+    }
+    const all = ev.timeAllEpochs ?? null;
+    row[`${c}_epochs`] = encodeEpochs(ev.epochs, isDense(ev.epochs, trained));
+    row[`${c}_loss`] = encodeFloats(ev.loss);
+    row[`${c}_acc`] = encodeFloats(ev.acc);
+    row[`${c}_time`] = all !== null ? encodeFloats(all) : ev.time !== null ? encodeFloats(ev.time) : null;
+    row[`${c}_time_dense`] = all !== null ? 1 : 0;
+  }
+  return row;
+}
+
+/** Hash of the measured content (not the provenance): equal hashes = the same run. */
+export function contentHash(row: RunRow): string {
+  const h = createHash("sha256");
+  for (const [k, v] of Object.entries(row)) {
+    h.update(k);
+    h.update("\0");
+    if (v === null) h.update("\u0001null");
+    else if (Buffer.isBuffer(v)) h.update(v);
+    else h.update(typeof v === "number" ? numberKey(v) : String(v));
+    h.update("\0");
+  }
+  return h.digest("hex");
+}
+
+function numberKey(v: number): string {
+  const b = Buffer.allocUnsafe(8);
+  b.writeDoubleLE(v, 0);
+  return b.toString("hex");
+}
+
+function corrupt(row: RunRow, what: string): never {
+  throw new StoreError(`store row for arch ${String(row.arch_index)} seed ${String(row.seed)} is corrupt: ${what}; run 'PRAGMA quick_check' or re-import`);
+}
+
+function floats(row: RunRow, col: string, n: number): Float64Array {
+  const b = row[col];
+  if (!(b instanceof Uint8Array)) corrupt(row, `${col} is missing`);
+  return decodeFloats(b, n) ?? corrupt(row, `${col} has ${b.length} bytes, expected ${n} float64 values`);
+}
+
+function optFloats(row: RunRow, col: string, n: number): Float64Array | null {
+  return row[col] === null ? null : floats(row, col, n);
+}
+
+function decodeEval(row: RunRow, set: EvalSet, trained: number, epochsTotal: number): DecodedEval | undefined {
+  const c = EVAL_COLUMN[set];
+  const eb = row[`${c}_epochs`];
+  if (eb === null) return undefined;
+  if (!(eb instanceof Uint8Array)) corrupt(row, `${c}_epochs is not a BLOB`);
+  const epochs = decodeEpochs(eb);
+  if (epochs === undefined) corrupt(row, `${c}_epochs has ${eb.length} bytes`);
+  const m = epochs === null ? trained : epochs.length;
+  const loss = floats(row, `${c}_loss`, m);
+  const acc = floats(row, `${c}_acc`, m);
+  const timeDense = row[`${c}_time_dense`] === 1;
+  const time = optFloats(row, `${c}_time`, timeDense ? epochsTotal : m);
+  let timePrefix: Float64Array | null = null;
+  if (time !== null && (timeDense || epochs === null)) timePrefix = prefixSums(time);
+  else if (time !== null && epochs !== null && epochs.every((e, i) => e === i)) timePrefix = prefixSums(time);
+  return { epochs, loss, acc, time, timeDense, timePrefix };
+}
+
+export function rowToDecoded(row: RunRow): DecodedRun {
+  const epochs = Number(row.epochs);
+  const trained = Number(row.trained_epochs);
+  const trainTime = optFloats(row, "train_time", trained);
+  const latencyBlob = row.latency;
+  const latency = latencyBlob instanceof Uint8Array ? (decodeFloatList(latencyBlob) ?? corrupt(row, "latency BLOB")) : null;
+  const evalOrder = String(row.eval_order ?? "")
+    .split(",")
+    .filter((s) => s.length > 0) as EvalSet[];
+  const evals: Partial<Record<EvalSet, DecodedEval>> = {};
+  let hasEvalTimes = false;
+  for (const set of evalOrder) {
+    if (!(EVAL_SETS as readonly string[]).includes(set)) corrupt(row, `unknown eval set '${set}'`);
+    const ev = decodeEval(row, set, trained, epochs);
+    if (ev === undefined) corrupt(row, `eval set ${set} listed but absent`);
+    evals[set] = ev;
+    if (ev.time !== null) hasEvalTimes = true;
+  }
+  return {
+    seed: Number(row.seed),
+    epochs,
+    params: Number(row.params),
+    flops: Number(row.flops),
+    latency,
+    channel: Number(row.channel),
+    numCells: Number(row.num_cells),
+    classNum: Number(row.class_num),
+    trainLoss: floats(row, "train_loss", trained),
+    trainAcc1: floats(row, "train_acc1", trained),
+    trainAcc5: optFloats(row, "train_acc5", trained),
+    trainTime,
+    trainTimePrefix: trainTime === null ? null : prefixSums(trainTime),
+    evalOrder,
+    evals,
+    hasEvalTimes,
+  };
+}
+
+/** Full RunRecord from a row (for export, merging and round-trip checks). */
+export function rowToRecord(row: RunRow): RunRecord {
+  const d = rowToDecoded(row);
+  const evals: RunRecord["evals"] = {};
+  for (const set of d.evalOrder) {
+    const ev = d.evals[set]!;
+    const epochs = ev.epochs === null ? Array.from({ length: ev.loss.length }, (_, i) => i) : Array.from(ev.epochs);
+    const dense = ev.time !== null && ev.timeDense;
+    evals[set] = {
+      epochs,
+      loss: Array.from(ev.loss),
+      acc: Array.from(ev.acc),
+      time: ev.time === null ? null : dense ? epochs.map((e) => ev.time![e]!) : Array.from(ev.time),
+      timeAllEpochs: dense ? Array.from(ev.time!) : null,
+    };
+  }
+  return {
+    archIndex: Number(row.arch_index),
+    arch: archAt(Number(row.arch_index)),
+    hp: String(row.hp),
+    dataset: String(row.dataset) as DatasetKey,
+    seed: d.seed,
+    epochs: d.epochs,
+    params: d.params,
+    flops: d.flops,
+    latency: d.latency === null ? null : Array.from(d.latency),
+    config: { channel: d.channel, numCells: d.numCells, classNum: d.classNum },
+    train: {
+      loss: Array.from(d.trainLoss),
+      acc1: Array.from(d.trainAcc1),
+      acc5: d.trainAcc5 === null ? null : Array.from(d.trainAcc5),
+      time: d.trainTime === null ? null : Array.from(d.trainTime),
+    },
+    evals,
+    provenance: {
+      seedImputed: row.seed_imputed === 1,
+      timesEstimated: row.times_estimated === 1,
+      device: row.device === null ? null : String(row.device),
+      source: String(row.source),
+    },
+  };
+}
+
+/** Values of the `final` table: what the original's queries return at the last epoch (null where they raise). */
+export function finalRow(runId: number, row: RunRow): RunRow {
+  const d = rowToDecoded(row);
+  const at = (set: "train" | EvalSet): { loss: number | null; acc: number | null } => {
+    try {
+      const m = set === "train" ? trainAt(d, undefined) : evalAt(d, set, undefined);
+      return { loss: m.loss, acc: m.accuracy };
+    } catch {
+      return { loss: null, acc: null };
+    }
+  };
+  const train = at("train");
+  const xv = at("x-valid");
+  const xt = at("x-test");
+  const ot = at("ori-test");
+  const lat = runLatency(d);
+  return {
+    run_id: runId,
+    arch_index: row.arch_index!,
+    hp: row.hp!,
+    dataset: row.dataset!,
+    seed: row.seed!,
+    epochs: row.epochs!,
+    params: row.params!,
+    flops: row.flops!,
+    latency: lat > 0 ? lat : null,
+    train_loss: train.loss,
+    train_acc: train.acc,
+    xvalid_loss: xv.loss,
+    xvalid_acc: xv.acc,
+    xtest_loss: xt.loss,
+    xtest_acc: xt.acc,
+    oritest_loss: ot.loss,
+    oritest_acc: ot.acc,
+    train_time_total: d.trainTimePrefix === null || d.trainTimePrefix.length === 0 ? null : d.trainTimePrefix[d.trainTimePrefix.length - 1]!,
+  };
+}

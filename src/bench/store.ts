@@ -1,0 +1,503 @@
+/**
+ * The benchmark store: ONE SQLite file (schema in ./schema.ts, documented in docs/format.md) holding RunRecords.
+ * Opening is lazy (a few pragmas and the meta table); runs are read per (arch, hp, dataset) on demand.
+ *
+ *   BenchStore.create(path, {overwrite?})    new store (fills the 15,625-row arch table)
+ *   BenchStore.open(path, {write?})          existing store; validates magic, application id and schema version
+ *   store.putRuns(records, {onConflict?})    one transaction; idempotent on (arch, hp, dataset, seed):
+ *                                            same content → no-op; different → RunConflictError unless
+ *                                            onConflict 'replace' (overwrite) or 'skip' (keep the stored run)
+ *   store.meta()                             counts, hps, datasets, sources, schema version
+ *   store.verify()                           PRAGMA quick_check + schema checks (StoreError on damage)
+ *   store.loadRuns(arch, hp, dataset)        decoded runs sorted by seed (query layer)
+ *   store.getRecord(arch, hp, dataset, seed) full RunRecord
+ *   store.markImported / importedArchs       resumable-import bookkeeping per source
+ *   store.ranking(hp, dataset, metric)       per-arch ranking summary for findBest (stored BLOB or computed)
+ *   store.refreshRankings()                  recompute all ranking summaries (after writing runs)
+ */
+import { existsSync, rmSync } from "node:fs";
+import Database from "better-sqlite3";
+import { allArchs } from "../space/index.js";
+import { RunConflictError, StoreError } from "./errors.js";
+import type { DatasetKey, RunRecord } from "./record.js";
+import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
+import { APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
+
+type Db = Database.Database;
+type Stmt = Database.Statement;
+
+export interface PutOptions {
+  onConflict?: "error" | "replace" | "skip";
+}
+
+export interface PutResult {
+  inserted: number;
+  unchanged: number;
+  replaced: number;
+  skipped: number;
+}
+
+export interface StoreMeta {
+  format: string;
+  schemaVersion: number;
+  createdAt: string | null;
+  createdBy: string | null;
+  runs: number;
+  archs: number;
+  hps: string[];
+  datasets: string[];
+  sources: string[];
+}
+
+/** One row of the `final` table (last-epoch values; null where the original raises). */
+export interface FinalRow {
+  arch_index: number;
+  hp: string;
+  dataset: string;
+  seed: number;
+  epochs: number;
+  params: number;
+  flops: number;
+  latency: number | null;
+  train_loss: number | null;
+  train_acc: number | null;
+  xvalid_loss: number | null;
+  xvalid_acc: number | null;
+  xtest_loss: number | null;
+  xtest_acc: number | null;
+  oritest_loss: number | null;
+  oritest_acc: number | null;
+  train_time_total: number | null;
+}
+
+export type RankingMetric = "train_acc" | "xvalid_acc" | "xtest_acc" | "oritest_acc";
+export const RANKING_METRICS: readonly RankingMetric[] = ["train_acc", "xvalid_acc", "xtest_acc", "oritest_acc"];
+/** flags bit: some trial lacks the metric at its last epoch (the original raises when it ranks this arch) */
+export const RANKING_VALUE_MISSING = 1;
+/** flags bit: per-seed FLOPs/params disagree without a seed-888 trial (the original raises in get_compute_costs) */
+export const RANKING_COSTS_UNDEFINED = 2;
+
+/**
+ * Per-arch ranking inputs of one (hp, dataset, metric), archs ascending: mean FLOPs / params as get_compute_costs
+ * computes them and the mean last-epoch metric over trials in seed order (Python sum/len), bit-exact.
+ */
+export interface RankingSummary {
+  index: Int32Array;
+  flops: Float64Array;
+  params: Float64Array;
+  value: Float64Array;
+  flags: Uint8Array;
+}
+
+function encodeRanking(r: RankingSummary): Buffer {
+  const n = r.index.length;
+  const head = 4 + 5 * n;
+  const pad = (8 - (head % 8)) % 8;
+  const buf = Buffer.alloc(head + pad + 24 * n);
+  buf.writeUInt32LE(n, 0);
+  Buffer.from(r.index.buffer, r.index.byteOffset, 4 * n).copy(buf, 4);
+  Buffer.from(r.flags.buffer, r.flags.byteOffset, n).copy(buf, 4 + 4 * n);
+  let o = head + pad;
+  for (const a of [r.flops, r.params, r.value]) {
+    Buffer.from(a.buffer, a.byteOffset, 8 * n).copy(buf, o);
+    o += 8 * n;
+  }
+  return buf;
+}
+
+function decodeRanking(b: Uint8Array): RankingSummary | null {
+  if (b.length < 4) return null;
+  const n = new DataView(b.buffer, b.byteOffset, b.length).getUint32(0, true);
+  const head = 4 + 5 * n;
+  const pad = (8 - (head % 8)) % 8;
+  if (b.length !== head + pad + 24 * n) return null;
+  const copy = <T extends Int32Array | Float64Array | Uint8Array>(make: new (n: number) => T, at: number, bytes: number): T => {
+    const out = new make(n);
+    new Uint8Array(out.buffer).set(b.subarray(at, at + bytes));
+    return out;
+  };
+  const f = head + pad;
+  return {
+    index: copy(Int32Array, 4, 4 * n),
+    flags: copy(Uint8Array, 4 + 4 * n, n),
+    flops: copy(Float64Array, f, 8 * n),
+    params: copy(Float64Array, f + 8 * n, 8 * n),
+    value: copy(Float64Array, f + 16 * n, 8 * n),
+  };
+}
+
+const CORRUPT_CODES = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_VTAB", "SQLITE_CORRUPT_SEQUENCE"]);
+
+function sqliteCode(e: unknown): string | null {
+  return e instanceof Database.SqliteError ? e.code : null;
+}
+
+export class BenchStore {
+  private readonly stmts = new Map<string, Stmt>();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    readonly path: string,
+  ) {}
+
+  /** Creates a new, empty store. */
+  static create(path: string, opts: { overwrite?: boolean; createdBy?: string } = {}): BenchStore {
+    if (existsSync(path)) {
+      if (opts.overwrite !== true) throw new StoreError(`${path} already exists; pass overwrite to replace it, or open it to add runs`);
+      rmSync(path);
+    }
+    const db = new Database(path);
+    try {
+      // 16 KiB pages: a 200-epoch run (~6 KB of curves) then fits one page instead of spilling into overflow pages.
+      db.pragma("page_size = 16384");
+      db.pragma("journal_mode = DELETE");
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      db.exec(SCHEMA_SQL);
+      const meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+      const archs = db.prepare("INSERT INTO archs (arch_index, arch) VALUES (?, ?)");
+      db.transaction(() => {
+        meta.run("format", STORE_FORMAT);
+        meta.run("schema_version", String(SCHEMA_VERSION));
+        meta.run("created_at", new Date().toISOString());
+        meta.run("created_by", opts.createdBy ?? "aa-nas-bench");
+        meta.run("float_encoding", "float64-le; one value = constant curve");
+        allArchs().forEach((a, i) => archs.run(i, a));
+      })();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new BenchStore(db, path);
+  }
+
+  /** Opens an existing store. Cheap: no data is read beyond the header checks. */
+  static open(path: string, opts: { write?: boolean } = {}): BenchStore {
+    if (!existsSync(path)) throw new StoreError(`benchmark store ${path} does not exist (create one with 'aa-nas import <source> --out ${path}')`);
+    let db: Db;
+    try {
+      db = new Database(path, { readonly: opts.write !== true, fileMustExist: true });
+    } catch (e) {
+      throw new StoreError(`${path} cannot be opened as a benchmark store: ${(e as Error).message}`);
+    }
+    const store = new BenchStore(db, path);
+    try {
+      store.checkHeader();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return store;
+  }
+
+  static openOrCreate(path: string): BenchStore {
+    return existsSync(path) ? BenchStore.open(path, { write: true }) : BenchStore.create(path);
+  }
+
+  private checkHeader(): void {
+    this.guard(() => {
+      const appId = this.db.pragma("application_id", { simple: true });
+      const version = Number(this.db.pragma("user_version", { simple: true }));
+      if (appId !== APPLICATION_ID) {
+        throw new StoreError(`${this.path} is an SQLite file but not an aa-nas benchmark store (application_id ${String(appId)})`);
+      }
+      if (version > SCHEMA_VERSION) {
+        throw new StoreError(`${this.path} uses store schema ${version}; this version reads schema ${SCHEMA_VERSION} — upgrade aa-nas-bench`);
+      }
+      if (version < 1) throw new StoreError(`${this.path} has no store schema version; it is not a benchmark store`);
+      const format = this.db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get();
+      if (format !== STORE_FORMAT) throw new StoreError(`${this.path}: meta.format is '${String(format)}', expected '${STORE_FORMAT}'`);
+    });
+  }
+
+  /** Runs a database operation, turning SQLite corruption into one clear StoreError. */
+  private guard<T>(fn: () => T): T {
+    if (this.closed) throw new StoreError(`${this.path}: the store is closed`);
+    try {
+      return fn();
+    } catch (e) {
+      const code = sqliteCode(e);
+      if (code !== null && (CORRUPT_CODES.has(code) || code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_IOERR_SHORT_READ")) {
+        throw new StoreError(`${this.path} is corrupt (${code}: ${(e as Error).message}); re-create it with 'aa-nas import'`);
+      }
+      throw e;
+    }
+  }
+
+  private stmt(sql: string): Stmt {
+    let s = this.stmts.get(sql);
+    if (s === undefined) {
+      s = this.guard(() => this.db.prepare(sql));
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** PRAGMA quick_check plus the store's own invariants; throws StoreError describing the first problem. */
+  verify(): void {
+    this.guard(() => {
+      const rows = this.db.pragma("quick_check") as Array<{ quick_check: string }>;
+      const bad = rows.map((r) => r.quick_check).filter((m) => m !== "ok");
+      if (bad.length > 0) throw new StoreError(`${this.path} failed PRAGMA quick_check: ${bad.slice(0, 3).join("; ")}`);
+      const archCount = this.db.prepare("SELECT COUNT(*) FROM archs").pluck().get();
+      if (archCount !== allArchs().length) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${allArchs().length}`);
+      const orphan = this.db.prepare("SELECT COUNT(*) FROM runs WHERE run_id NOT IN (SELECT run_id FROM final)").pluck().get();
+      if (orphan !== 0) throw new StoreError(`${this.path}: ${String(orphan)} runs lack their final-table row`);
+    });
+  }
+
+  putRuns(records: readonly RunRecord[], opts: PutOptions = {}): PutResult {
+    const mode = opts.onConflict ?? "error";
+    for (const r of records) validateRecord(r);
+    const result: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
+    const find = this.stmt("SELECT run_id, content_hash FROM runs WHERE arch_index = ? AND hp = ? AND dataset = ? AND seed = ?");
+    const del = this.stmt("DELETE FROM runs WHERE run_id = ?");
+    const delFinal = this.stmt("DELETE FROM final WHERE run_id = ?");
+    const hpExists = this.stmt("SELECT 1 FROM hps WHERE hp = ?");
+    const hpInsert = this.stmt("INSERT INTO hps (hp, ordinal) VALUES (?, (SELECT COUNT(*) FROM hps))");
+    const dropRanking = this.stmt("DELETE FROM rankings WHERE hp = ? AND dataset = ?");
+    const touched = new Set<string>();
+    this.guard(() =>
+      this.db.transaction(() => {
+        for (const rec of records) {
+          const row = recordToRow(rec);
+          const hash = contentHash(row);
+          const existing = find.get(rec.archIndex, rec.hp, rec.dataset, rec.seed) as { run_id: number; content_hash: string } | undefined;
+          if (existing !== undefined) {
+            if (existing.content_hash === hash) {
+              result.unchanged++;
+              continue;
+            }
+            if (mode === "skip") {
+              result.skipped++;
+              continue;
+            }
+            if (mode === "error") {
+              throw new RunConflictError(
+                `a different run for (arch ${rec.archIndex}, hp '${rec.hp}', ${rec.dataset}, seed ${rec.seed}) is already stored ` +
+                  `(source '${rec.provenance.source}'); pass onConflict 'replace' to overwrite it or 'skip' to keep it`,
+              );
+            }
+            delFinal.run(existing.run_id);
+            del.run(existing.run_id);
+            result.replaced++;
+          } else result.inserted++;
+          if (hpExists.get(rec.hp) === undefined) hpInsert.run(rec.hp);
+          const full: RunRow = {
+            ...row,
+            seed_imputed: rec.provenance.seedImputed ? 1 : 0,
+            times_estimated: rec.provenance.timesEstimated ? 1 : 0,
+            device: rec.provenance.device,
+            source: rec.provenance.source,
+            content_hash: hash,
+          };
+          const runId = Number(this.insertRun(full));
+          this.insertFinal(finalRow(runId, full));
+          const group = `${rec.hp}\u0000${rec.dataset}`;
+          if (!touched.has(group)) {
+            touched.add(group);
+            dropRanking.run(rec.hp, rec.dataset);
+          }
+        }
+      })(),
+    );
+    return result;
+  }
+
+  private insertRun(row: RunRow): number | bigint {
+    const cols = Object.keys(row);
+    const s = this.stmt(`INSERT INTO runs (${cols.join(", ")}) VALUES (${cols.map((c) => "@" + c).join(", ")})`);
+    return s.run(row).lastInsertRowid;
+  }
+
+  private insertFinal(row: RunRow): void {
+    const cols = Object.keys(row);
+    this.stmt(`INSERT INTO final (${cols.join(", ")}) VALUES (${cols.map((c) => "@" + c).join(", ")})`).run(row);
+  }
+
+  meta(): StoreMeta {
+    return this.guard(() => {
+      const kv = new Map(
+        (this.stmt("SELECT key, value FROM meta").all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]),
+      );
+      const pluckAll = (sql: string): string[] => (this.stmt(sql).pluck().all() as unknown[]).map(String);
+      return {
+        format: kv.get("format") ?? "",
+        schemaVersion: Number(kv.get("schema_version") ?? 0),
+        createdAt: kv.get("created_at") ?? null,
+        createdBy: kv.get("created_by") ?? null,
+        runs: Number(this.stmt("SELECT COUNT(*) FROM runs").pluck().get()),
+        archs: Number(this.stmt("SELECT COUNT(DISTINCT arch_index) FROM runs").pluck().get()),
+        hps: this.hps(),
+        datasets: pluckAll("SELECT DISTINCT dataset FROM runs"),
+        sources: pluckAll("SELECT DISTINCT source FROM runs ORDER BY source"),
+      };
+    });
+  }
+
+  /** hp names in order of first import (the original's dict order, e.g. '12' before '200'). */
+  hps(): string[] {
+    return this.guard(() => (this.stmt("SELECT hp FROM hps ORDER BY ordinal").pluck().all() as unknown[]).map(String));
+  }
+
+  /** Indexes of archs with at least one run, ascending (the original's evaluated_indexes). */
+  evaluatedIndexes(): number[] {
+    return this.guard(() => (this.stmt("SELECT DISTINCT arch_index FROM runs ORDER BY arch_index").pluck().all() as unknown[]).map(Number));
+  }
+
+  /** Datasets that hold runs for (arch, hp), in the canonical training order. */
+  datasetsOf(archIndex: number, hp: string): DatasetKey[] {
+    return this.guard(
+      () => (this.stmt("SELECT DISTINCT dataset FROM runs WHERE arch_index = ? AND hp = ?").pluck().all(archIndex, hp) as unknown[]).map(String) as DatasetKey[],
+    );
+  }
+
+  /** hp names stored for one arch, in hp order. */
+  hpsOf(archIndex: number): string[] {
+    return this.guard(() =>
+      (
+        this.stmt("SELECT DISTINCT r.hp FROM runs r JOIN hps h ON h.hp = r.hp WHERE r.arch_index = ? ORDER BY h.ordinal").pluck().all(archIndex) as unknown[]
+      ).map(String),
+    );
+  }
+
+  loadRuns(archIndex: number, hp: string, dataset: string): DecodedRun[] {
+    return this.guard(() => {
+      const rows = this.stmt("SELECT * FROM runs WHERE arch_index = ? AND hp = ? AND dataset = ? ORDER BY seed").all(archIndex, hp, dataset) as RunRow[];
+      return rows.map(rowToDecoded);
+    });
+  }
+
+  getRecord(archIndex: number, hp: string, dataset: string, seed: number): RunRecord | null {
+    return this.guard(() => {
+      const row = this.stmt("SELECT * FROM runs WHERE arch_index = ? AND hp = ? AND dataset = ? AND seed = ?").get(archIndex, hp, dataset, seed) as
+        | RunRow
+        | undefined;
+      return row === undefined ? null : rowToRecord(row);
+    });
+  }
+
+  /** Every stored record, streamed in (arch, hp, dataset, seed) order. */
+  *records(): IterableIterator<RunRecord> {
+    const it = this.guard(() => this.stmt("SELECT * FROM runs ORDER BY arch_index, hp, dataset, seed").iterate()) as IterableIterator<RunRow>;
+    for (const row of it) yield rowToRecord(row);
+  }
+
+  /** Last-epoch table rows for (hp, dataset), ordered by arch and seed; all rows when both are omitted. */
+  finalRows(hp?: string, dataset?: string): FinalRow[] {
+    return this.guard(() => {
+      if (hp === undefined || dataset === undefined) {
+        return this.stmt("SELECT * FROM final ORDER BY arch_index, hp, dataset, seed").all() as FinalRow[];
+      }
+      return this.stmt("SELECT * FROM final WHERE hp = ? AND dataset = ? ORDER BY arch_index, seed").all(hp, dataset) as FinalRow[];
+    });
+  }
+
+  /**
+   * Columns of the `final` table for ranking (findBest): rows [arch_index, seed, flops, params, value] ordered by
+   * arch and seed, fetched as arrays (no per-row objects) because all 15,625 × seeds rows are read at once.
+   */
+  rankingRows(hp: string, dataset: string, column: RankingMetric): Array<[number, number, number, number, number | null]> {
+    return this.guard(
+      () =>
+        this.stmt(`SELECT arch_index, seed, flops, params, ${column} FROM final WHERE hp = ? AND dataset = ? ORDER BY arch_index, seed`)
+          .raw(true)
+          .all(hp, dataset) as Array<[number, number, number, number, number | null]>,
+    );
+  }
+
+  /**
+   * The ranking summary of (hp, dataset, metric): read from the `rankings` table when present (one BLOB), otherwise
+   * computed from `final` (and stored when the store is writable). putRuns drops the summaries it makes stale.
+   */
+  ranking(hp: string, dataset: string, metric: RankingMetric): RankingSummary {
+    const stored = this.guard(() => this.stmt("SELECT data FROM rankings WHERE hp = ? AND dataset = ? AND metric = ?").pluck().get(hp, dataset, metric)) as
+      | Uint8Array
+      | undefined;
+    if (stored !== undefined) {
+      const r = decodeRanking(stored);
+      if (r === null) throw new StoreError(`${this.path}: ranking summary (${hp}, ${dataset}, ${metric}) is corrupt; run refreshRankings or re-import`);
+      return r;
+    }
+    const r = this.computeRanking(hp, dataset, metric);
+    if (!this.db.readonly) this.storeRanking(hp, dataset, metric, r);
+    return r;
+  }
+
+  private storeRanking(hp: string, dataset: string, metric: RankingMetric, r: RankingSummary): void {
+    this.guard(() => this.stmt("INSERT OR REPLACE INTO rankings (hp, dataset, metric, archs, data) VALUES (?, ?, ?, ?, ?)").run(hp, dataset, metric, r.index.length, encodeRanking(r)));
+  }
+
+  private computeRanking(hp: string, dataset: string, metric: RankingMetric): RankingSummary {
+    const rows = this.rankingRows(hp, dataset, metric);
+    let n = 0;
+    for (let i = 0; i < rows.length; i++) if (i === 0 || rows[i]![0] !== rows[i - 1]![0]) n++;
+    const out: RankingSummary = { index: new Int32Array(n), flops: new Float64Array(n), params: new Float64Array(n), value: new Float64Array(n), flags: new Uint8Array(n) };
+    let g = 0;
+    for (let start = 0; start < rows.length; g++) {
+      let end = start + 1;
+      while (end < rows.length && rows[end]![0] === rows[start]![0]) end++;
+      const trials = rows.slice(start, end).map(([, seed, flops, params, value]) => ({ seed, flops, params, value }));
+      out.index[g] = rows[start]![0];
+      try {
+        out.flops[g] = pyMean(legacyFix(trials, (t) => t.flops));
+        out.params[g] = pyMean(legacyFix(trials, (t) => t.params));
+      } catch {
+        out.flags[g]! |= RANKING_COSTS_UNDEFINED;
+      }
+      if (trials.some((t) => t.value === null)) out.flags[g]! |= RANKING_VALUE_MISSING;
+      else out.value[g] = pyMean(trials.map((t) => t.value!));
+      start = end;
+    }
+    return out;
+  }
+
+  /** (Re)computes every ranking summary (importers call this when done, so queries never scan `final`). */
+  refreshRankings(): number {
+    const groups = this.guard(() => this.stmt("SELECT DISTINCT hp, dataset FROM final").all()) as Array<{ hp: string; dataset: string }>;
+    this.transaction(() => {
+      for (const { hp, dataset } of groups) for (const m of RANKING_METRICS) this.storeRanking(hp, dataset, m, this.computeRanking(hp, dataset, m));
+    });
+    return groups.length * RANKING_METRICS.length;
+  }
+
+  *iterateFinal(): IterableIterator<FinalRow> {
+    yield* this.guard(() => this.stmt("SELECT * FROM final ORDER BY arch_index, hp, dataset, seed").iterate()) as IterableIterator<FinalRow>;
+  }
+
+  /** Number of trials per (arch, dataset) for an hp: rows of (arch_index, dataset, trials). */
+  trialCounts(hp: string): Array<{ arch_index: number; dataset: string; trials: number }> {
+    return this.guard(
+      () =>
+        this.stmt("SELECT arch_index, dataset, COUNT(*) AS trials FROM runs WHERE hp = ? GROUP BY arch_index, dataset").all(hp) as Array<{
+          arch_index: number;
+          dataset: string;
+          trials: number;
+        }>,
+    );
+  }
+
+  markImported(source: string, archIndexes: readonly number[]): void {
+    const s = this.stmt("INSERT OR REPLACE INTO imports (source, arch_index, completed_at) VALUES (?, ?, ?)");
+    const now = new Date().toISOString();
+    this.guard(() => this.db.transaction(() => archIndexes.forEach((i) => s.run(source, i, now)))());
+  }
+
+  importedArchs(source: string): Set<number> {
+    return this.guard(() => new Set((this.stmt("SELECT arch_index FROM imports WHERE source = ?").pluck().all(source) as unknown[]).map(Number)));
+  }
+
+  /** Runs several store operations in one transaction (importers batch archs this way). */
+  transaction<T>(fn: () => T): T {
+    return this.guard(() => this.db.transaction(fn)());
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/** `aa-nas import <path> --out <db>`: official NATS-Bench / NAS-Bench-201 files → a benchmark store (resumable). */
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { importBenchmark, type ImportOptions, type ImportSummary } from "../../bench/import/importers.js";
+import { BenchStore } from "../../bench/store.js";
+
+export interface ImportCommandOptions {
+  out: string;
+  source?: string;
+  replace?: boolean;
+  skipConflicts?: boolean;
+  progress?: boolean;
+  verify?: boolean;
+}
+
+/** Runs an import; the progress bar (stderr, TTY only) is drawn unless disabled. */
+export function runImport(path: string, opts: ImportCommandOptions): ImportSummary {
+  const store = BenchStore.openOrCreate(opts.out);
+  const bar = opts.progress === false ? null : new cliProgress.SingleBar({ stream: process.stderr, format: " {bar} {percentage}% | {value}/{total} {unit} | ETA {eta_formatted}" }, cliProgress.Presets.shades_classic);
+  let started = false;
+  const importOpts: ImportOptions = {
+    source: opts.source,
+    onConflict: opts.replace === true ? "replace" : opts.skipConflicts === true ? "skip" : "error",
+    onProgress: (p) => {
+      if (bar === null) return;
+      if (!started) {
+        bar.start(p.total, 0, { unit: p.unit });
+        started = true;
+      }
+      bar.setTotal(p.total);
+      bar.update(p.done, { unit: p.unit });
+    },
+  };
+  try {
+    const summary = importBenchmark(path, store, importOpts);
+    if (opts.verify === true) store.verify();
+    return summary;
+  } finally {
+    if (started) bar?.stop();
+    store.close();
+  }
+}
+
+export function registerImportCommands(program: Command): void {
+  program
+    .command("import")
+    .description("import NATS-Bench tss (dir of .pickle.pbz2 or the single file) or NAS-Bench-201 .pth into a store")
+    .argument("<path>", "NATS-tss-v1_0-3ffb9-simple/ directory, NATS-tss-*.pickle.pbz2, NAS-Bench-201-v1_*.pth, or a *-FULL.pth archive dir")
+    .requiredOption("--out <db>", "benchmark store to create or extend (SQLite)")
+    .option("--source <name>", "provenance source name (default: from the file name)")
+    .option("--replace", "replace stored runs that differ from the imported ones")
+    .option("--skip-conflicts", "keep stored runs that differ from the imported ones")
+    .option("--verify", "run the store integrity check afterwards")
+    .option("--no-progress", "no progress bar")
+    .action((path: string, opts: ImportCommandOptions) => {
+      const s = runImport(path, opts);
+      const r = s.runs;
+      process.stderr.write(
+        `imported ${s.archs} archs from ${path} (${s.kind}, source '${s.source}'): ${r.inserted} runs new, ${r.unchanged} unchanged, ` +
+          `${r.replaced} replaced, ${r.skipped} kept; ${s.skippedArchs} archs already done\n`,
+      );
+    });
+}

@@ -1,0 +1,63 @@
+/** `aa-nas query <index|arch>`: the original's get_more_info for one arch (JSON keys as in NATS-Bench). */
+import type { Command } from "commander";
+import { NasBench, toOriginalKeys, type Trial } from "../../bench/api.js";
+import { UserError } from "../../errors.js";
+import { PyRandom } from "../../space/index.js";
+
+export interface QueryCommandOptions {
+  bench: string;
+  dataset: string;
+  hp: string;
+  iepoch?: string;
+  trial?: string;
+  rngSeed?: string;
+  json?: boolean;
+}
+
+export function parseTrial(s: string | undefined): Trial {
+  if (s === undefined || s === "mean" || s === "random") return s ?? "mean";
+  if (/^-?\d+$/.test(s)) return Number(s);
+  throw new UserError(`invalid --trial '${s}': use 'mean', 'random' or a seed number`);
+}
+
+export function parseIntOption(name: string, s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^-?\d+$/.test(s)) throw new UserError(`invalid ${name} '${s}': expected an integer`);
+  return Number(s);
+}
+
+/** Returns the text the command prints. */
+export function runQuery(arch: string, opts: QueryCommandOptions): string {
+  const bench = NasBench.open(opts.bench, { rng: new PyRandom(parseIntOption("--rng-seed", opts.rngSeed) ?? 0) });
+  try {
+    const ref = /^\d+$/.test(arch) ? Number(arch) : arch;
+    const info = toOriginalKeys(
+      bench.getMoreInfo(ref, opts.dataset, { hp: opts.hp, iepoch: parseIntOption("--iepoch", opts.iepoch), trial: parseTrial(opts.trial) }),
+    );
+    if (opts.json === true) return `${JSON.stringify(info, null, 2)}\n`;
+    const index = bench.indexOf(ref);
+    const width = Math.max(...Object.keys(info).map((k) => k.length));
+    const lines = [`arch ${index} ${bench.arch(index)} on ${opts.dataset} (hp ${opts.hp})`];
+    for (const [k, v] of Object.entries(info)) if (k !== "comment") lines.push(`${k.padEnd(width)}  ${String(v)}`);
+    return `${lines.join("\n")}\n`;
+  } finally {
+    bench.close();
+  }
+}
+
+export function registerQueryCommands(program: Command): void {
+  program
+    .command("query")
+    .description("metrics of one architecture (NATS-Bench get_more_info)")
+    .argument("<index|arch>", "benchmark index or arch string")
+    .requiredOption("--bench <db>", "benchmark store")
+    .requiredOption("--dataset <d>", "cifar10-valid, cifar10, cifar100 or ImageNet16-120")
+    .requiredOption("--hp <hp>", "training schedule: '12' or '200' (no default)")
+    .option("--iepoch <n>", "epoch index (default: the last)")
+    .option("--trial <t>", "'mean' (default), 'random' or a seed", "mean")
+    .option("--rng-seed <n>", "seed of the generator behind --trial random", "0")
+    .option("--json", "print the original's dict as JSON")
+    .action((arch: string, opts: QueryCommandOptions) => {
+      process.stdout.write(runQuery(arch, opts));
+    });
+}
