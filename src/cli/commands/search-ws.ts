@@ -1,0 +1,294 @@
+/**
+ * `aa-nas search <darts-v1|darts-v2|gdas|setn|enas|rsps>`: a weight-sharing search that trains a supernet (needs the
+ * engine, imported lazily so `aa-nas --help` and the pure-TS commands work without libtorch), prints the found cell
+ * and, with `--bench`, its 200-epoch benchmark accuracies.
+ *
+ * The `search` command (search.ts) routes these algorithm names here: see `isWeightSharingAlgorithm`,
+ * `WS_SEARCH_OPTIONS` / `addWeightSharingOptions` and `runWeightSharingSearchCommand`.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { UserError, listChoices } from "../../errors.js";
+import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isWsAlgorithm, parseWsAlgorithm, type WsAlgorithm, type WsSettings } from "../../search/weight-sharing/settings.js";
+
+export { WS_ALGORITHMS };
+
+export function isWeightSharingAlgorithm(name: string): name is WsAlgorithm {
+  return isWsAlgorithm(name);
+}
+
+/** Options of a weight-sharing search (commander's camelCase names). */
+export interface WsCliOptions {
+  dataset?: string;
+  seed?: string;
+  epochs?: string;
+  dataSubset?: string;
+  bn?: string;
+  bench?: string;
+  json?: boolean;
+  progress?: boolean;
+  dataDir?: string;
+  channel?: string;
+  numCells?: string;
+  saveDir?: string;
+  resume?: boolean;
+  device?: string;
+  maxSteps?: string;
+  evalBatches?: string;
+  batchSize?: string;
+  archLearningRate?: string;
+  archWeightDecay?: string;
+  tauMax?: string;
+  tauMin?: string;
+  selectNum?: string;
+  controllerEntropyWeight?: string;
+  controllerBlDec?: string;
+  controllerTrainSteps?: string;
+  controllerNumAggregate?: string;
+  controllerNumSamples?: string;
+}
+
+export interface WsOptionSpec {
+  flags: string;
+  description: string;
+}
+
+/**
+ * Options a weight-sharing search accepts beyond the search command's `--dataset`, `--seed`, `--bench`, `--json`
+ * and `--no-progress` (which it shares with the benchmark-driven searches).
+ */
+export const WS_SEARCH_OPTIONS: readonly WsOptionSpec[] = [
+  { flags: "--epochs <n>", description: "[weight-sharing] search epochs (paper: DARTS 50, GDAS/SETN/ENAS/RSPS 250)" },
+  { flags: "--data-subset <n>", description: "[weight-sharing] use only the first n images of the train and of the valid half" },
+  { flags: "--bn <0|1>", description: "[weight-sharing] track_running_stats of the search cells' BatchNorms (default 0)" },
+  { flags: "--data-dir <dir>", description: "[weight-sharing] dataset folder (Fashion-MNIST falls back to /usr/share/datasets/fashion-mnist)" },
+  { flags: "--channel <C>", description: "[weight-sharing] channels of the first stage (default 16)" },
+  { flags: "--num-cells <N>", description: "[weight-sharing] search cells per stage (default 5)" },
+  { flags: "--save-dir <dir>", description: "[weight-sharing] write a checkpoint after every epoch here" },
+  { flags: "--resume", description: "[weight-sharing] continue from the checkpoint in --save-dir" },
+  { flags: "--device <cpu|cuda>", description: "[weight-sharing] where to train (default cpu)" },
+  { flags: "--max-steps <n>", description: "[weight-sharing] cap the training steps of each phase per epoch (quick runs)" },
+  { flags: "--eval-batches <n>", description: "[weight-sharing] cap the batches of each valid pass" },
+  { flags: "--batch-size <n>", description: "[weight-sharing] training batch size (paper: 64; ENAS 128)" },
+  { flags: "--arch-learning-rate <lr>", description: "[weight-sharing] Adam lr on α (DARTS, GDAS, SETN; default 3e-4)" },
+  { flags: "--arch-weight-decay <wd>", description: "[weight-sharing] Adam weight decay on α (default 1e-3)" },
+  { flags: "--tau-max <t>", description: "[GDAS] initial Gumbel temperature (default 10)" },
+  { flags: "--tau-min <t>", description: "[GDAS] final Gumbel temperature (default 0.1)" },
+  { flags: "--select-num <n>", description: "[SETN, RSPS] candidates scored at the end (default 100)" },
+  { flags: "--controller-entropy-weight <w>", description: "[ENAS] entropy bonus in the reward (default 1e-4)" },
+  { flags: "--controller-bl-dec <d>", description: "[ENAS] baseline decay (default 0.99)" },
+  { flags: "--controller-train-steps <n>", description: "[ENAS] controller updates per epoch (default 50)" },
+  { flags: "--controller-num-aggregate <n>", description: "[ENAS] samples averaged per update (default 20)" },
+  { flags: "--controller-num-samples <n>", description: "[ENAS] candidates sampled at the end (default 100)" },
+];
+
+/** Adds WS_SEARCH_OPTIONS to a command (the search command, or a standalone one in tests). */
+export function addWeightSharingOptions(cmd: Command): Command {
+  for (const o of WS_SEARCH_OPTIONS) cmd.option(o.flags, o.description);
+  return cmd;
+}
+
+const positiveInt = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`bad ${flag} '${v}': expected a positive integer`);
+  return n;
+};
+const nonNegativeInt = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UserError(`bad ${flag} '${v}': expected a non-negative integer`);
+  return n;
+};
+const positiveNumber = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UserError(`bad ${flag} '${v}': expected a positive number`);
+  return n;
+};
+const unitNumber = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new UserError(`bad ${flag} '${v}': expected a number in [0, 1]`);
+  return n;
+};
+
+/** The algorithm's paper settings with the command-line overrides applied. */
+export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): WsSettings {
+  const s = defaultSettings(algorithm);
+  const epochs = positiveInt(o.epochs, "--epochs");
+  const batch = positiveInt(o.batchSize, "--batch-size");
+  if (epochs !== undefined) s.weight.epochs = epochs;
+  if (batch !== undefined) s.weight.batchSize = batch;
+  s.arch.lr = positiveNumber(o.archLearningRate, "--arch-learning-rate") ?? s.arch.lr;
+  const wd = o.archWeightDecay === undefined ? undefined : Number(o.archWeightDecay);
+  if (wd !== undefined && !(wd >= 0)) throw new UserError(`bad --arch-weight-decay '${o.archWeightDecay}': expected a number ≥ 0`);
+  s.arch.weightDecay = wd ?? s.arch.weightDecay;
+  s.tauMax = positiveNumber(o.tauMax, "--tau-max") ?? s.tauMax;
+  s.tauMin = positiveNumber(o.tauMin, "--tau-min") ?? s.tauMin;
+  if (s.tauMin > s.tauMax) throw new UserError(`--tau-min ${s.tauMin} is above --tau-max ${s.tauMax}`);
+  s.selectNum = positiveInt(o.selectNum, "--select-num") ?? s.selectNum;
+  const c = s.controller;
+  const ew = o.controllerEntropyWeight === undefined ? undefined : Number(o.controllerEntropyWeight);
+  if (ew !== undefined && !(ew >= 0)) throw new UserError(`bad --controller-entropy-weight '${o.controllerEntropyWeight}': expected a number ≥ 0`);
+  c.entropyWeight = ew ?? c.entropyWeight;
+  c.baselineDecay = unitNumber(o.controllerBlDec, "--controller-bl-dec") ?? c.baselineDecay;
+  c.trainSteps = positiveInt(o.controllerTrainSteps, "--controller-train-steps") ?? c.trainSteps;
+  c.numAggregate = positiveInt(o.controllerNumAggregate, "--controller-num-aggregate") ?? c.numAggregate;
+  c.numSamples = positiveInt(o.controllerNumSamples, "--controller-num-samples") ?? c.numSamples;
+  return s;
+}
+
+function parseBn(v: string | undefined): boolean {
+  if (v === undefined || v === "0") return false;
+  if (v === "1") return true;
+  throw new UserError(`bad --bn '${v}': valid values are ${listChoices(["0", "1"])}`);
+}
+
+/**
+ * Runs the search the options describe and prints the answer (text, or one JSON object with `--json`). The engine,
+ * the datasets and the benchmark store are loaded here, lazily.
+ */
+export async function runWeightSharingSearchCommand(algorithmName: string, o: WsCliOptions): Promise<void> {
+  const algorithm = parseWsAlgorithm(algorithmName);
+  const settings = settingsFromOptions(algorithm, o);
+  const trackRunningStats = parseBn(o.bn);
+  const seed = nonNegativeInt(o.seed ?? "1", "--seed")!;
+  const subset = positiveInt(o.dataSubset, "--data-subset") ?? null;
+  const channel = positiveInt(o.channel, "--channel") ?? 16;
+  const numCells = positiveInt(o.numCells, "--num-cells") ?? 5;
+  const maxSteps = positiveInt(o.maxSteps, "--max-steps") ?? null;
+  const evalBatches = positiveInt(o.evalBatches, "--eval-batches") ?? null;
+  if (o.resume && o.saveDir === undefined) throw new UserError("--resume needs --save-dir (the folder holding the checkpoint)");
+
+  const ws = await import("../../search/weight-sharing/index.js");
+  const engine = await import("../../engine/index.js");
+  const { defaultDataDir } = await import("../../data/training-data.js");
+  const dataset = ws.parseWsDataset(o.dataset ?? "fashion-mnist");
+  const device = engine.checkDevice(o.device ?? "cpu");
+  const data = ws.loadSearchData(dataset, { dataDir: o.dataDir ?? defaultDataDir(), subset });
+  let checkpointPath: string | undefined;
+  if (o.saveDir !== undefined) {
+    mkdirSync(o.saveDir, { recursive: true });
+    checkpointPath = join(o.saveDir, `${algorithm}-${dataset}-seed${seed}.safetensors`);
+  }
+
+  const label = WS_ALGORITHM_LABELS[algorithm];
+  const bar =
+    o.progress === false || o.json
+      ? null
+      : new cliProgress.SingleBar(
+          { format: `${label} epoch {epoch}/{epochs} {phase} [{bar}] {value}/{total} loss {loss}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+  let barKey = "";
+  const result = await ws.runWeightSharingSearch({
+    algorithm,
+    data,
+    seed,
+    settings,
+    channel,
+    numCells,
+    trackRunningStats,
+    device,
+    maxSteps,
+    evalBatches,
+    subset,
+    ...(checkpointPath === undefined ? {} : { checkpointPath }),
+    resume: o.resume ?? false,
+    onProgress: (p) => {
+      if (bar === null) return;
+      const key = `${p.epoch}:${p.phase}`;
+      const payload = { epoch: p.epoch + 1, epochs: p.epochs, phase: p.phase.padEnd(10), loss: p.loss === undefined ? "-" : p.loss.toFixed(3) };
+      if (key !== barKey) {
+        if (barKey !== "") bar.stop();
+        bar.start(p.steps, p.step, payload);
+        barKey = key;
+      } else {
+        bar.update(p.step, payload);
+      }
+    },
+    onEpoch: (e) => {
+      if (bar !== null && barKey !== "") {
+        bar.stop();
+        barKey = "";
+      }
+      if (!o.json) process.stderr.write(`${formatEpoch(e)}\n`);
+    },
+  });
+  bar?.stop();
+
+  let benchmark: import("../../search/weight-sharing/bench-lookup.js").BenchmarkAccuracies | null = null;
+  if (o.bench !== undefined) {
+    const { NasBench } = await import("../../bench/api.js");
+    const bench = NasBench.open(o.bench);
+    try {
+      benchmark = ws.lookupBenchmark(bench, result.genotype.index);
+    } finally {
+      bench.close();
+    }
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ ...result, trackRunningStats, channel, numCells, subset, benchmark })}\n`);
+    return;
+  }
+  process.stdout.write(formatResult(result, { trackRunningStats, channel, numCells, subset }, benchmark));
+}
+
+/** Registers `aa-nas search-ws <algorithm>` — for use until the lead routes the names through `aa-nas search`. */
+export function registerWeightSharingSearch(program: Command): void {
+  const cmd = program
+    .command("search-ws")
+    .description("weight-sharing NAS on a supernet (DARTS-V1/V2, GDAS, SETN, ENAS, RSPS); needs the libtorch engine")
+    .argument("<algorithm>", `one of ${WS_ALGORITHMS.join(", ")}`)
+    .option("--dataset <name>", "fashion-mnist (default), cifar10, cifar100 or ImageNet16-120")
+    .option("--seed <S>", "seed (default 1)")
+    .option("--bench <db>", "benchmark store to look the found cell up in")
+    .option("--json", "print one JSON object")
+    .option("--no-progress", "no progress bars on stderr");
+  addWeightSharingOptions(cmd).action(async (algorithm: string, opts: WsCliOptions) => runWeightSharingSearchCommand(algorithm, opts));
+}
+
+type SearchResultLike = Awaited<ReturnType<typeof import("../../search/weight-sharing/runner.js").runWeightSharingSearch>>;
+type EpochLike = SearchResultLike["history"][number];
+
+const pct = (v: number | null | undefined): string => (v === null || v === undefined ? "  –  " : v.toFixed(2).padStart(6));
+
+export function formatEpoch(e: EpochLike): string {
+  const parts = [`epoch ${String(e.epoch).padStart(3)}`, `loss ${e.searchLoss.toFixed(3)}`, `acc ${pct(e.searchAcc)}%`];
+  if (e.archAcc !== undefined) parts.push(`arch ${pct(e.archAcc)}%`);
+  if (e.validAcc !== undefined) parts.push(`valid ${pct(e.validAcc)}%`);
+  if (e.extra?.tau !== undefined) parts.push(`tau ${e.extra.tau.toFixed(2)}`);
+  parts.push(`${e.seconds.toFixed(1)} s`, `${e.genotype.arch} (${e.genotype.index})`);
+  return parts.join("  ");
+}
+
+export function formatResult(
+  r: SearchResultLike,
+  run: { trackRunningStats: boolean; channel: number; numCells: number; subset: number | null },
+  bench: import("../../search/weight-sharing/bench-lookup.js").BenchmarkAccuracies | null,
+): string {
+  const lines = [
+    `${r.label} on ${r.dataset}${run.subset === null ? "" : ` (first ${run.subset} images per half)`}, seed ${r.seed}, ${r.epochs} epochs, C=${run.channel} N=${run.numCells} BN=${run.trackRunningStats ? 1 : 0}` +
+      `${r.resumedFrom === null ? "" : `, resumed after epoch ${r.resumedFrom}`}: ${r.searchSeconds.toFixed(1)} s`,
+    `genotype  ${r.genotype.arch}`,
+    `index     ${r.genotype.index}`,
+  ];
+  if (r.selectionAcc !== undefined) lines.push(`selected on one valid batch with ${r.selectionAcc.toFixed(2)}% top-1`);
+  if (r.alphas !== undefined) {
+    lines.push("softmax(α) per edge (none, skip, conv1x1, conv3x3, avgpool):");
+    const edges = ["1<-0", "2<-0", "2<-1", "3<-0", "3<-1", "3<-2"];
+    r.alphas.forEach((row, e) => lines.push(`  ${edges[e]}  ${row.map((p) => p.toFixed(3)).join("  ")}`));
+  }
+  if (bench !== null) {
+    const t = bench.table;
+    lines.push(
+      `benchmark (hp ${bench.hp}, mean over trials): CIFAR-10 valid ${pct(t.cifar10Valid)} test ${pct(t.cifar10Test)} | ` +
+        `CIFAR-100 valid ${pct(t.cifar100Valid)} test ${pct(t.cifar100Test)} | ImageNet16-120 valid ${pct(t.imagenetValid)} test ${pct(t.imagenetTest)}`,
+    );
+    for (const m of bench.missing) lines.push(`  not in the store: ${m}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

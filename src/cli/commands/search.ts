@@ -1,0 +1,172 @@
+/**
+ * `aa-nas search <rea|rs|reinforce|bohb>`: many seeded benchmark-driven searches on a benchmark store, each run's
+ * answer with its 200-epoch valid/test accuracy, and the paper-style mean ± std summary.
+ */
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { UserError } from "../../errors.js";
+import {
+  ALGORITHM_LABELS,
+  ALGORITHMS,
+  DEFAULT_SETTINGS,
+  SEARCH_DATASETS,
+  formatMeanStd,
+  parseAlgorithm,
+  parseSearchDataset,
+  resolveBudget,
+  runCampaign,
+  type AlgorithmName,
+  type AlgorithmSettings,
+  type Campaign,
+  type FinalAccuracyOracle,
+  type SearchBenchmark,
+  type SearchDataset,
+} from "../../search/api/index.js";
+import { openSearchBenchmark } from "../../search/api/store-benchmark.js";
+
+export interface SearchCommandOptions {
+  bench: string;
+  dataset: string;
+  runs: string;
+  budget: string;
+  seed: string;
+  json?: boolean;
+  progress?: boolean;
+  lr?: string;
+  population?: string;
+  tournament?: string;
+  accountWallTime?: boolean;
+}
+
+export function registerSearchCommands(program: Command): void {
+  program
+    .command("search")
+    .description("run benchmark-driven NAS (REA, random search, REINFORCE, BOHB) on a simulated time budget")
+    .argument("<algorithm>", `one of ${ALGORITHMS.join(", ")}`)
+    .requiredOption("--bench <db>", "benchmark store to query")
+    .option("--dataset <name>", `search dataset: ${SEARCH_DATASETS.join(", ")} (cifar10 searches on cifar10-valid)`, "cifar10")
+    .option("--runs <n>", "independent searches; run i uses seed S + i", "500")
+    .option("--budget <seconds|paper|nats>", "simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", "12000")
+    .option("--seed <S>", "seed of the first run", "1")
+    .option("--json", "print per-run results with best-so-far traces as one JSON object")
+    .option("--no-progress", "no progress bar on stderr")
+    .option("--lr <rate>", `REINFORCE's Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
+    .option("--population <n>", `REA population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
+    .option("--tournament <n>", `REA tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
+    .option("--account-wall-time", "add the algorithm's own wall time to the simulated clock, as the original REA/REINFORCE did (not reproducible)")
+    .action((algorithm: string, opts: SearchCommandOptions) => {
+      const name = parseAlgorithm(algorithm);
+      const dataset = parseSearchDataset(opts.dataset);
+      const benchmark = openSearchBenchmark(opts.bench);
+      try {
+        const campaign = runSearchCommand(name, dataset, opts, benchmark);
+        process.stdout.write(opts.json ? `${JSON.stringify(campaignJson(campaign, name, opts))}\n` : formatCampaign(campaign));
+      } finally {
+        benchmark.close?.();
+      }
+    });
+}
+
+function positiveInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`bad ${flag} '${value}': expected a positive integer`);
+  return n;
+}
+
+function nonNegativeInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UserError(`bad ${flag} '${value}': expected a non-negative integer`);
+  return n;
+}
+
+export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
+  const settings: AlgorithmSettings = {
+    rea: { ...DEFAULT_SETTINGS.rea },
+    reinforce: { ...DEFAULT_SETTINGS.reinforce },
+    bohb: { ...DEFAULT_SETTINGS.bohb },
+  };
+  if (opts.lr !== undefined) {
+    const lr = Number(opts.lr);
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new UserError(`bad --lr '${opts.lr}': expected a positive number such as 0.01`);
+    settings.reinforce.learningRate = lr;
+  }
+  if (opts.population !== undefined) settings.rea.populationSize = positiveInteger(opts.population, "--population");
+  if (opts.tournament !== undefined) settings.rea.tournamentSize = positiveInteger(opts.tournament, "--tournament");
+  return settings;
+}
+
+/** Runs the campaign the options describe (separate from the CLI plumbing so tests can pass any benchmark). */
+export function runSearchCommand(
+  algorithm: AlgorithmName,
+  dataset: SearchDataset,
+  opts: SearchCommandOptions,
+  benchmark: SearchBenchmark & FinalAccuracyOracle,
+): Campaign {
+  const runs = positiveInteger(opts.runs, "--runs");
+  const seed = nonNegativeInteger(opts.seed, "--seed");
+  const budget = resolveBudget(opts.budget, dataset);
+  const settings = settingsFrom(opts);
+  const bar =
+    opts.progress === false
+      ? null
+      : new cliProgress.SingleBar(
+          { format: `${ALGORITHM_LABELS[algorithm]} on ${dataset} [{bar}] {value}/{total} runs`, stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+  bar?.start(runs, 0);
+  try {
+    return runCampaign({
+      algorithm,
+      benchmark,
+      oracle: benchmark,
+      dataset,
+      runs,
+      seed,
+      budget,
+      settings,
+      accountWallTime: opts.accountWallTime ?? false,
+      onRun: (done) => bar?.update(done),
+    });
+  } finally {
+    bar?.stop();
+  }
+}
+
+export function campaignJson(campaign: Campaign, algorithm: AlgorithmName, opts: SearchCommandOptions): object {
+  const s = campaign.summary;
+  return {
+    algorithm,
+    dataset: s.dataset,
+    budget: s.budget,
+    runs: s.runs,
+    firstSeed: s.firstSeed,
+    settings: algorithmSettings(algorithm, settingsFrom(opts)),
+    accountWallTime: opts.accountWallTime ?? false,
+    summary: { valid: s.valid, test: s.test, evaluations: s.evaluations, usedTime: s.usedTime, wallSeconds: s.wallSeconds },
+    results: campaign.reports,
+  };
+}
+
+function algorithmSettings(algorithm: AlgorithmName, settings: AlgorithmSettings): object {
+  return algorithm === "rs" ? {} : settings[algorithm];
+}
+
+export function formatCampaign(campaign: Campaign): string {
+  const s = campaign.summary;
+  const lines = [`${"run".padStart(4)} ${"seed".padStart(7)} ${"index".padStart(6)}  ${"valid".padStart(6)} ${"test".padStart(6)} ${"time(s)".padStart(8)} ${"evals".padStart(5)}  arch`];
+  for (const r of campaign.reports) {
+    lines.push(
+      `${String(r.run).padStart(4)} ${String(r.seed).padStart(7)} ${String(r.archIndex).padStart(6)}  ${r.validAccuracy.toFixed(2).padStart(6)} ` +
+        `${r.testAccuracy.toFixed(2).padStart(6)} ${r.usedTime.toFixed(1).padStart(8)} ${String(r.evaluations).padStart(5)}  ${r.arch}`,
+    );
+  }
+  const [validLabel, testLabel] = s.dataset === "cifar10" ? ["valid (cifar10-valid x-valid)", "test (cifar10 ori-test)"] : ["valid (x-valid)", "test (x-test)"];
+  lines.push(
+    "",
+    `${ALGORITHM_LABELS[s.algorithm]} on ${s.dataset}: ${s.runs} runs, seeds ${s.firstSeed}…${s.firstSeed + s.runs - 1}, budget ${s.budget} s`,
+    `  ${validLabel}: ${formatMeanStd(s.valid)}`,
+    `  ${testLabel}: ${formatMeanStd(s.test)}`,
+    `  evaluations per run: ${formatMeanStd(s.evaluations, 1)}, simulated time used: ${formatMeanStd(s.usedTime, 0)} s, wall ${s.wallSeconds.toFixed(2)} s`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,120 @@
+/**
+ * Many seeded runs of one algorithm (the paper reports 500 per method) and their summary. Run i uses seed
+ * `seed + i`, so any single run can be repeated on its own with `--runs 1 --seed <seed + i>`.
+ */
+import type { FinalAccuracyOracle, SearchBenchmark, SearchDataset } from "./benchmark.js";
+import { DEFAULT_SETTINGS, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
+import { SearchSession, type SearchResult } from "./session.js";
+import { meanStd, type MeanStd } from "./stats.js";
+
+export interface CampaignOptions {
+  algorithm: AlgorithmName;
+  benchmark: SearchBenchmark;
+  oracle: FinalAccuracyOracle;
+  dataset: SearchDataset;
+  runs: number;
+  seed: number;
+  /** simulated seconds per run */
+  budget: number;
+  settings?: AlgorithmSettings;
+  accountWallTime?: boolean;
+  /** called after each run (progress bars) */
+  onRun?: (done: number, total: number) => void;
+}
+
+/** A best-so-far point with the 200-epoch numbers of the arch that is the answer from `time` on. */
+export interface ReportedTracePoint {
+  time: number;
+  evaluations: number;
+  archIndex: number;
+  validAccuracy: number;
+  testAccuracy: number;
+}
+
+export interface RunReport {
+  run: number;
+  seed: number;
+  archIndex: number;
+  arch: string;
+  /** 12-epoch reward the search saw for its answer */
+  reward: number;
+  /** 200-epoch numbers of the answer (spec §7.4) */
+  validAccuracy: number;
+  testAccuracy: number;
+  usedTime: number;
+  evaluations: number;
+  trace: ReportedTracePoint[];
+}
+
+export interface CampaignSummary {
+  algorithm: AlgorithmName;
+  dataset: SearchDataset;
+  budget: number;
+  runs: number;
+  firstSeed: number;
+  valid: MeanStd;
+  test: MeanStd;
+  evaluations: MeanStd;
+  usedTime: MeanStd;
+  /** real seconds the campaign took */
+  wallSeconds: number;
+}
+
+export interface Campaign {
+  summary: CampaignSummary;
+  reports: RunReport[];
+  results: SearchResult[];
+}
+
+export function runCampaign(options: CampaignOptions): Campaign {
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
+  const started = performance.now();
+  const results: SearchResult[] = [];
+  const reports: RunReport[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    const seed = options.seed + run;
+    const session = new SearchSession({
+      benchmark: options.benchmark,
+      dataset: options.dataset,
+      budget: options.budget,
+      seed,
+      accountWallTime: options.accountWallTime ?? false,
+    });
+    const result = runAlgorithm(options.algorithm, session, options.settings ?? DEFAULT_SETTINGS);
+    results.push(result);
+    reports.push(reportRun(run, result, options.oracle));
+    options.onRun?.(run + 1, options.runs);
+  }
+  const summary: CampaignSummary = {
+    algorithm: options.algorithm,
+    dataset: options.dataset,
+    budget: options.budget,
+    runs: options.runs,
+    firstSeed: options.seed,
+    valid: meanStd(reports.map((r) => r.validAccuracy)),
+    test: meanStd(reports.map((r) => r.testAccuracy)),
+    evaluations: meanStd(reports.map((r) => r.evaluations)),
+    usedTime: meanStd(reports.map((r) => r.usedTime)),
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  return { summary, reports, results };
+}
+
+export function reportRun(run: number, result: SearchResult, oracle: FinalAccuracyOracle): RunReport {
+  const final = oracle.finalAccuracy(result.archIndex, result.dataset);
+  return {
+    run,
+    seed: result.seed,
+    archIndex: result.archIndex,
+    arch: result.arch,
+    reward: result.reward,
+    validAccuracy: final.valid,
+    testAccuracy: final.test,
+    usedTime: result.usedTime,
+    evaluations: result.evaluations,
+    trace: result.trace.map((p) => {
+      const acc = oracle.finalAccuracy(p.archIndex, result.dataset);
+      return { time: p.time, evaluations: p.evaluations, archIndex: p.archIndex, validAccuracy: acc.valid, testAccuracy: acc.test };
+    }),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * DARTS (spec §7.2; the original's DARTS-V1.py / DARTS-V2.py). Every cell edge is the softmax(α)-weighted sum of
+ * its ops. Per step of the paired search loader:
+ * - V1 (first order): weight step on the base batch (clip 5), then α step (Adam) on the arch batch;
+ * - V2 (second order): α step first with the unrolled gradient (unrolled.ts), then the weight step.
+ * The answer is the per-edge argmax of α after the last epoch.
+ *
+ * As in the originals, the weight step clips the norm over `network.parameters()` — α included, whose gradient at
+ * that point still holds the last α step's gradient plus the base batch's contribution (`w_optimizer.zero_grad()`
+ * clears only the weights) — and the α step's backward also fills the weight gradients, which the next weight step
+ * clears.
+ */
+import { performance } from "node:perf_hooks";
+import { Adam } from "../../engine/optim/adam.js";
+import { tidy } from "../../engine/scope.js";
+import type { AlgorithmRun, EpochReport } from "./algorithm.js";
+import { LossAccMeter, allParameters, clipIfSet, deviceBatch, forwardLoss, stepsOf, validPass, type SearchContext } from "./context.js";
+import { SetAssembler, planSearchEpoch } from "./search-data.js";
+import type { NetworkMode, Supernet } from "./supernet.js";
+import { unrolledArchGradient } from "./unrolled.js";
+import type { DeviceBatch } from "../../train/device-batch.js";
+import type { SGD } from "../../engine/optim/sgd.js";
+import type { ArchSettings } from "./settings.js";
+
+export const dartsWeights = (net: Supernet): NetworkMode => ({ kind: "weighted", weights: net.arch.softmax(-1) });
+
+export interface StepResult {
+  loss: number;
+  logits: Float32Array;
+}
+
+/** One weight step: forward on the base batch, backward, clip over all parameters, SGD step. */
+export function weightStep(net: Supernet, wOptimizer: SGD, b: DeviceBatch, mode: () => NetworkMode, clip: number): StepResult {
+  return tidy(() => {
+    wOptimizer.zeroGrad();
+    const { loss, logits } = forwardLoss(net, b, mode());
+    loss.backward();
+    clipIfSet(allParameters(net), clip);
+    wOptimizer.step();
+    return { loss: loss.item(), logits: logits.toFloat32Array() };
+  });
+}
+
+/** One first-order α step: forward on the arch batch, backward, Adam step on α. */
+export function archStep(net: Supernet, aOptimizer: Adam, b: DeviceBatch, mode: () => NetworkMode): StepResult {
+  return tidy(() => {
+    aOptimizer.zeroGrad();
+    const { loss, logits } = forwardLoss(net, b, mode());
+    loss.backward();
+    aOptimizer.step();
+    return { loss: loss.item(), logits: logits.toFloat32Array() };
+  });
+}
+
+/** Adam on α with the arch settings (`--arch_learning_rate`, `--arch_weight_decay`, betas (0.5, 0.999)). */
+export function createArchOptimizer(net: Supernet, a: ArchSettings): Adam {
+  return new Adam([net.arch], { lr: a.lr, betas: a.betas, weightDecay: a.weightDecay });
+}
+
+export function createDarts(ctx: SearchContext, secondOrder: boolean): AlgorithmRun {
+  const { net, wOptimizer, schedule, data, settings } = ctx;
+  const aOptimizer = createArchOptimizer(net, settings.arch);
+  const mode = (): NetworkMode => dartsWeights(net);
+
+  function unrolledArchStep(base: DeviceBatch, arch: DeviceBatch): StepResult {
+    return tidy(() => {
+      aOptimizer.zeroGrad();
+      const buffers = wOptimizer.stateDict().tensors;
+      const momentumBuffers = wOptimizer.params.map((_, i) => buffers.get(`${i}.momentum_buffer`) ?? null);
+      const u = unrolledArchGradient(net, base, arch, {
+        lr: wOptimizer.lr,
+        momentum: wOptimizer.momentum,
+        weightDecay: wOptimizer.weightDecay,
+        momentumBuffers,
+        r: settings.unrolledR,
+      });
+      net.arch.grad = u.grad;
+      aOptimizer.step();
+      return { loss: u.loss, logits: u.logits };
+    });
+  }
+
+  return {
+    parts: () => ({ modules: {}, optimizers: { aopt: aOptimizer } }),
+    state: () => ({}),
+    restore: () => {},
+    runEpoch(epoch: number): EpochReport {
+      net.train();
+      const plan = planSearchEpoch(data, ctx.seed, epoch, settings.weight.batchSize);
+      const baseSet = new SetAssembler(data, data.train, settings.weight.batchSize);
+      const archSet = new SetAssembler(data, data.valid, settings.weight.batchSize);
+      const steps = stepsOf(ctx, plan.bounds.length);
+      const baseMeter = new LossAccMeter(data.classNum);
+      const archMeter = new LossAccMeter(data.classNum);
+      const started = performance.now();
+      for (let step = 0; step < steps; step++) {
+        wOptimizer.lr = schedule.lrAt(epoch, step / plan.bounds.length);
+        const [s, e] = plan.bounds[step]!;
+        const baseBatch = baseSet.augmented(plan.base, s, e);
+        const archBatch = archSet.augmented(plan.arch, s, e);
+        const n = e - s;
+        const { w, a } = tidy(() => {
+          const base = deviceBatch(ctx, baseBatch);
+          const arch = deviceBatch(ctx, archBatch);
+          if (secondOrder) {
+            const a = unrolledArchStep(base, arch);
+            const w = weightStep(net, wOptimizer, base, mode, settings.weight.gradientClip);
+            return { w, a };
+          }
+          const w = weightStep(net, wOptimizer, base, mode, settings.weight.gradientClip);
+          const a = archStep(net, aOptimizer, arch, mode);
+          return { w, a };
+        });
+        baseMeter.update(w.loss, w.logits, baseBatch.targets, n);
+        archMeter.update(a.loss, a.logits, archBatch.targets, n);
+        ctx.progress({ phase: "search", epoch, epochs: settings.weight.epochs, step: step + 1, steps, loss: baseMeter.loss.avg });
+      }
+      const searchSeconds = (performance.now() - started) / 1000;
+      const valid = validPass(ctx, epoch, () => mode());
+      const b = baseMeter.summary();
+      const a = archMeter.summary();
+      return {
+        searchLoss: b.loss,
+        searchAcc: b.acc1,
+        archLoss: a.loss,
+        archAcc: a.acc1,
+        validLoss: valid.loss,
+        validAcc: valid.acc1,
+        ops: net.argmaxOps(),
+        extra: { searchSeconds, lr: wOptimizer.lr },
+      };
+    },
+    finish: () => ({ ops: net.argmaxOps() }),
+    dispose: () => aOptimizer.dispose(),
+  };
+}

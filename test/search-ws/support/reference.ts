@@ -1,0 +1,31 @@
+// Runs test/search-ws/reference/supernet_reference.py under Debian's PyTorch (the reference written from the spec).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../../support/paths.js";
+import { PYTHON } from "../../engine/support/torch-reference.js";
+
+export { referenceTorchAvailable, seededFloats, seededLabels, maxRelativeError } from "../../engine/support/torch-reference.js";
+
+const SCRIPT = join(repoRoot, "test", "search-ws", "reference", "supernet_reference.py");
+
+export type RawArray = Float32Array | BigInt64Array;
+
+/** Writes `files` (relative paths) and input.json into a temp dir, runs the case, returns output.json. */
+export function runSupernetReference<T>(testCase: string, spec: Record<string, unknown>, files: Record<string, RawArray>, timeoutMs = 300_000): T {
+  const dir = mkdtempSync(join(tmpdir(), "aa-nas-ws-ref-"));
+  try {
+    writeFileSync(join(dir, "input.json"), JSON.stringify(spec));
+    for (const [name, data] of Object.entries(files)) {
+      const path = join(dir, name);
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    }
+    const r = spawnSync(PYTHON, [SCRIPT, testCase, dir], { encoding: "utf8", timeout: timeoutMs });
+    if (r.status !== 0) throw new Error(`reference PyTorch failed (${r.status}): ${r.stderr || r.error?.message}`);
+    return JSON.parse(readFileSync(join(dir, "output.json"), "utf8")) as T;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
