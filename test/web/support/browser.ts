@@ -1,0 +1,30 @@
+/** Headless Debian chromium through playwright-core, with a fresh profile per launch and no background traffic. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+
+export const CHROMIUM = process.env.AA_NAS_CHROMIUM ?? "/usr/bin/chromium";
+
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export interface Browser {
+  context: BrowserContext;
+  /** the fresh profile directory (its path is on every chromium process's command line) */
+  profile: string;
+  close(): Promise<void>;
+}
+
+/** playwright passes --headless and --user-data-dir itself (launchPersistentContext on a new temp dir). */
+export async function launchBrowser(viewport = { width: 1400, height: 1000 }): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "aa-nas-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
+  return {
+    context,
+    profile,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
