@@ -3,6 +3,17 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.js";
 import { registerSpaceCommands } from "./commands/space.js";
 // cli:imports (one line per command module; keep this marker)
+import { registerSweepCommands } from "./commands/sweep.js";
+import { registerServeCommands } from "./commands/serve.js";
+import { registerPipelineCommands } from "./commands/pipeline.js";
+import { registerTrainNetCommands } from "./commands/train-net.js";
+import { registerEvalNetCommands } from "./commands/eval-net.js";
+import { registerDataCommands } from "./commands/data.js";
+import { registerImportCommands } from "./commands/import.js";
+import { registerQueryCommands } from "./commands/query.js";
+import { registerBestCommands } from "./commands/best.js";
+import { registerExportCommands } from "./commands/export.js";
+import { registerSearchCommands } from "./commands/search.js";
 
 const program = new Command();
 program
@@ -14,6 +25,17 @@ program
 
 registerSpaceCommands(program);
 // cli:register (one line per command module; keep this marker)
+registerSweepCommands(program);
+registerServeCommands(program);
+registerPipelineCommands(program);
+registerTrainNetCommands(program);
+registerEvalNetCommands(program);
+registerDataCommands(program);
+registerImportCommands(program);
+registerQueryCommands(program);
+registerBestCommands(program);
+registerExportCommands(program);
+registerSearchCommands(program);
 
 async function main(argv: string[]): Promise<void> {
   try {
