@@ -3,7 +3,7 @@
 // script: without libtorch it prints one line and exits 0 so the pure-TypeScript query API still installs;
 // with --require or AA_NAS_REQUIRE_NATIVE=1 a missing libtorch or a failed build exits 1.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,20 @@ function nodeGypScript() {
   } catch {
     return null;
   }
+}
+
+// `npx aa-nas` re-runs the install script of the project it executes from; an addon that is newer than every
+// source needs no rebuild (pass --force to rebuild anyway).
+function upToDate() {
+  const addon = join(nativeDir, "build", "Release", "aa_nas_native.node");
+  if (process.argv.includes("--force") || !existsSync(addon)) return false;
+  const built = statSync(addon).mtimeMs;
+  const sources = [join(nativeDir, "binding.gyp"), join(nativeDir, "torch-config.mjs"), ...readdirSync(join(nativeDir, "src")).map((f) => join(nativeDir, "src", f))];
+  return sources.every((f) => statSync(f).mtimeMs <= built);
+}
+if (upToDate()) {
+  console.log("aa-nas: native/build/Release/aa_nas_native.node is up to date");
+  process.exit(0);
 }
 
 const torch = findLibtorch();
