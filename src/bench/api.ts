@@ -28,7 +28,7 @@
  */
 import { indexOf as spaceIndexOf, NUM_ARCHS, PyRandom, type RandomSource, resolveArch, uniqueStr as spaceUniqueStr } from "../space/index.js";
 import { BenchQueryError, MetricUnavailableError, unknownChoice } from "./errors.js";
-import { DATASET_KEYS, type DatasetKey, type EvalSet } from "./record.js";
+import { RECORD_DATASET_KEYS, type EvalSet, type RecordDatasetKey } from "./record.js";
 import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
 import { BenchStore, RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingSummary } from "./store.js";
 
@@ -211,9 +211,9 @@ export class NasBench {
     return name;
   }
 
-  private checkDataset(dataset: string): DatasetKey {
-    if (!(DATASET_KEYS as readonly string[]).includes(dataset)) throw unknownChoice("dataset", dataset, DATASET_KEYS);
-    return dataset as DatasetKey;
+  private checkDataset(dataset: string): RecordDatasetKey {
+    if (!(RECORD_DATASET_KEYS as readonly string[]).includes(dataset)) throw unknownChoice("dataset", dataset, RECORD_DATASET_KEYS);
+    return dataset as RecordDatasetKey;
   }
 
   /** Decoded trials of (arch, hp, dataset), seed order; errors list what the arch does have. */
@@ -293,7 +293,7 @@ export class NasBench {
     return { ...info };
   }
 
-  private computeMoreInfo(runs: DecodedRun[], ds: DatasetKey, hp: string, iepoch: number | undefined, pick: number | "mean"): MoreInfo {
+  private computeMoreInfo(runs: DecodedRun[], ds: RecordDatasetKey, hp: string, iepoch: number | undefined, pick: number | "mean"): MoreInfo {
     const train = this.metricsOf(runs, "train", iepoch, pick);
     const total = train.iepoch + 1;
     const per = (m: EpochMetrics): number | null => (m.allTime === null ? null : m.allTime / total);
@@ -316,9 +316,11 @@ export class NasBench {
       valid = this.metricsOf(runs, "x-valid", iepoch, pick); // not guarded in the original
       test = attempt("ori-test");
     } else {
-      test = attempt(ds === "cifar10" ? "ori-test" : "x-test");
+      // cifar10 (and the embedded Fashion-MNIST) have no x-test half: their test set is the whole original test set
+      const wholeTest = ds === "cifar10" || ds === "fashion-mnist";
+      test = attempt(wholeTest ? "ori-test" : "x-test");
       valid = attempt("x-valid");
-      if (ds !== "cifar10") valtest = attempt("ori-test");
+      if (!wholeTest) valtest = attempt("ori-test");
     }
     if (note !== undefined) info.comment = note;
     if (valid !== null) Object.assign(info, { validLoss: valid.loss, validAccuracy: valid.accuracy, validPerTime: per(valid), validAllTime: valid.allTime });
@@ -481,7 +483,7 @@ export class NasBench {
     const name = this.checkHp(hp);
     const datasets = this.store.datasetsOf(index, name);
     if (datasets.length === 0) throw new BenchQueryError(`arch ${index} has no results for hp '${name}'`);
-    const order = DATASET_KEYS.filter((d) => datasets.includes(d));
+    const order = RECORD_DATASET_KEYS.filter((d) => datasets.includes(d));
     const lines = [this.arch(index), `datasets : [${order.map((d) => `'${d}'`).join(", ")}], extra-info : arch-index=${index}`];
     const m = (x: EpochMetrics): string => `loss = ${pyFixed(x.loss, 3)} & top1 = ${pyFixed(x.accuracy, 2)}%`;
     for (const ds of order) {
@@ -492,7 +494,7 @@ export class NasBench {
       const train = this.metricsOf(runs, "train", undefined, "mean");
       if (ds === "cifar10-valid") {
         lines.push(`${ds.padEnd(14)} train : [${m(train)}], valid : [${m(this.metricsOf(runs, "x-valid", undefined, "mean"))}]`);
-      } else if (ds === "cifar10") {
+      } else if (ds === "cifar10" || ds === "fashion-mnist") {
         lines.push(`${ds.padEnd(14)} train : [${m(train)}], test  : [${m(this.metricsOf(runs, "ori-test", undefined, "mean"))}]`);
       } else {
         const v = this.metricsOf(runs, "x-valid", undefined, "mean");

@@ -19,7 +19,7 @@ import { existsSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
-import type { DatasetKey, RunRecord } from "./record.js";
+import type { RecordDatasetKey, RunRecord } from "./record.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
 import { APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
 import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
@@ -348,9 +348,9 @@ export class BenchStore {
   }
 
   /** Datasets that hold runs for (arch, hp), in the canonical training order. */
-  datasetsOf(archIndex: number, hp: string): DatasetKey[] {
+  datasetsOf(archIndex: number, hp: string): RecordDatasetKey[] {
     return this.guard(
-      () => (this.stmt("SELECT DISTINCT dataset FROM runs WHERE arch_index = ? AND hp = ?").pluck().all(archIndex, hp) as unknown[]).map(String) as DatasetKey[],
+      () => (this.stmt("SELECT DISTINCT dataset FROM runs WHERE arch_index = ? AND hp = ?").pluck().all(archIndex, hp) as unknown[]).map(String) as RecordDatasetKey[],
     );
   }
 

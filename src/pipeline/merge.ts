@@ -58,6 +58,8 @@ export function mergeRecords(o: MergeOptions): MergeReport {
   const store = BenchStore.openOrCreate(o.out);
   try {
     const put = store.putRuns(runs, { onConflict: o.onConflict ?? "error" });
+    // findBest reads the rankings summary; rebuild it so merged runs are ranked
+    if (put.inserted + put.replaced > 0) store.refreshRankings();
     const missing: MergeReport["missing"] = [];
     if (o.expect) {
       const have = new Set(store.finalRows(o.expect.hp).map((r) => `${r.arch_index}/${r.seed}/${r.dataset}`));

@@ -9,6 +9,7 @@ import { loadSafetensors, saveSafetensors } from "../../engine/checkpoint/safete
 import type { Module } from "../../engine/nn/module.js";
 import type { Optimizer, OptimizerState } from "../../engine/optim/optimizer.js";
 import { tidy } from "../../engine/scope.js";
+import { zerosLike } from "../../engine/creation.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { UserError } from "../../errors.js";
 
@@ -85,7 +86,22 @@ export function loadSearchCheckpoint<H>(path: string, content: CheckpointContent
     }
     for (const [prefix, o] of Object.entries(content.optimizers)) {
       o.loadStateDict({ tensors: byPrefix(prefix), hyper: header.optimizers[prefix] ?? {} });
+      restoreGradientSlots(o);
     }
     return header;
+  });
+}
+
+/**
+ * A parameter that was ever stepped keeps a (zeroed) `.grad` in the uninterrupted run, and optimizers still apply
+ * weight decay and momentum to it when it is unused in a step (a cell op not sampled); a parameter without `.grad` is
+ * skipped. Gradients are not saved, so the parameters the optimizer holds state for get zero gradients again here —
+ * otherwise a resumed RSPS / SETN / ENAS search would drift from the uninterrupted one.
+ */
+function restoreGradientSlots(o: Optimizer): void {
+  const stepped = new Set<number>();
+  for (const key of o.stateDict().tensors.keys()) stepped.add(Number(key.split(".")[0]));
+  o.params.forEach((p, i) => {
+    if (stepped.has(i) && p.grad === null) p.grad = zerosLike(p);
   });
 }
