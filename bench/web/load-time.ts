@@ -157,6 +157,10 @@ async function main(): Promise<void> {
       const url = new URL("/#/overview", server.url).href;
       cold.push(await loadOverview(page, url, browser.profile));
       warm.push(await loadOverview(page, url, browser.profile));
+      if (r === repeats - 1) {
+        mkdirSync(join(root, "test-artifacts", "web"), { recursive: true });
+        await page.screenshot({ path: join(root, "test-artifacts", "web", "overview-full.png") });
+      }
     } finally {
       await browser.close();
       await server.close();

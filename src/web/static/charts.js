@@ -14,7 +14,15 @@ export const SERIES_COLORS = ["#1c7ed6", "#e8590c", "#2f9e44", "#9c36b5", "#c225
 /** Creates a chart on `el`; `charts` collects it so the view can dispose of all its charts at once. */
 export function makeChart(el, charts) {
   const chart = echarts.init(el, null, { renderer: "canvas" });
-  const observer = new ResizeObserver(() => chart.resize());
+  // A ResizeObserver reports once as soon as it observes; resizing then would redraw every point a second time.
+  let size = `${el.clientWidth}x${el.clientHeight}`;
+  const observer = new ResizeObserver(() => {
+    const now = `${el.clientWidth}x${el.clientHeight}`;
+    if (now !== size) {
+      size = now;
+      chart.resize();
+    }
+  });
   observer.observe(el);
   charts.push({ chart, dispose: () => (observer.disconnect(), chart.dispose()) });
   return chart;

@@ -35,12 +35,15 @@ export async function render(root, { params }, ctx) {
     return;
   }
   const draws = [];
+  // one colour scale for all heatmaps, from the lowest value (rounded down to 0.1) to 1
+  const values = c.byHp.flatMap((m) => m.matrix.flat().map((cell) => cell.value)).filter((v) => v !== null);
+  const lowest = Math.max(-1, Math.floor(Math.min(1, ...values) * 10) / 10 - 0.1);
   const grid = h("div", { class: "chart-pair" });
   root.append(h("h2", {}, `Between datasets (${label})`), grid);
   for (const m of c.byHp) {
     const el = h("div", { class: "chart chart-square", dataset: { hp: m.hp } });
     grid.append(el);
-    draws.push(draw(makeChart(el, ctx.charts), heatmapOption(m, label)));
+    draws.push(draw(makeChart(el, ctx.charts), heatmapOption(m, label, lowest)));
   }
 
   if (c.betweenHps.length > 0) {
@@ -89,18 +92,18 @@ export async function render(root, { params }, ctx) {
   await Promise.all(draws);
 }
 
-function heatmapOption(m, label) {
+function heatmapOption(m, label, lowest) {
   const data = [];
   m.matrix.forEach((row, i) => row.forEach((cell, j) => data.push([j, i, cell.value === null ? "-" : Number(cell.value.toFixed(3)), cell.n])));
   const names = m.datasets;
-  const lowest = Math.min(0, ...data.map((d) => (typeof d[2] === "number" ? d[2] : 0)));
+
   return {
     title: { text: `${m.hp}-epoch schedule`, left: "center", textStyle: { fontSize: 13 } },
     grid: { left: 110, right: 24, top: 36, bottom: 80 },
     tooltip: { formatter: (e) => `${m.datasets[e.data[1]]} (${m.sets[e.data[1]]}) vs ${m.datasets[e.data[0]]} (${m.sets[e.data[0]]})<br>${label} = ${e.data[2]} (n = ${e.data[3]})` },
     xAxis: { type: "category", data: names, axisLabel: { interval: 0, fontSize: 11 } },
     yAxis: { type: "category", data: names, axisLabel: { interval: 0, fontSize: 11 }, inverse: true },
-    visualMap: { min: lowest, max: 1, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, precision: 1, inRange: { color: ["#f8f9fa", "#a5d8ff", "#1864ab"] } },
+    visualMap: { dimension: 2, min: lowest, max: 1, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, precision: 1, inRange: { color: ["#f8f9fa", "#a5d8ff", "#1864ab"] } },
     series: [{ type: "heatmap", data, label: { show: true, formatter: (e) => (e.data[2] === "-" ? "–" : fmt(e.data[2], 3)) } }],
   };
 }

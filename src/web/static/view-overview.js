@@ -54,7 +54,7 @@ export async function render(root, { params }, ctx) {
     { class: "controls" },
     select("hp", meta.store.hps.map((x) => [x, `${x} epochs`]), state.hp, (v) => go({ hp: v }), "schedule"),
     select("dataset", meta.store.datasets, state.dataset, (v) => go({ dataset: v, set: undefined }), "dataset"),
-    select("set", data.availableSets, set, (v) => go({ set: v }), "accuracy on"),
+    select("set", data.availableSets.includes(set) ? data.availableSets : [set, ...data.availableSets], set, (v) => go({ set: v }), "accuracy on"),
     select("x", Object.keys(AXES).map((k) => [k, AXES[k].label]), state.x, (v) => go({ x: v }), "x axis"),
     h("label", { class: "control" }, h("input", { type: "checkbox", name: "log", checked: state.log, onchange: (e) => go({ log: e.target.checked ? "1" : undefined }) }), "log x"),
   );
