@@ -13,7 +13,7 @@ const engineImport = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "native/build/**", "test-artifacts/**", "src/web/static/vendor/**"] },
+  { ignores: ["dist/**", "out/**", "node_modules/**", "native/build/**", "test-artifacts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
