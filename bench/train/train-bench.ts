@@ -1,7 +1,7 @@
 // Training throughput of TinyNetwork C16 N5 (all-conv3x3 cell 1462 and ResNet cell 11472, batch 64 and 256) against the
 // same network in Debian PyTorch, 2 threads each, every configuration in a fresh process (so peak RSS is per
 // configuration), TS and PyTorch alternating; plus the data pipeline (augmented batch assembly) in images/s.
-//   npx tsc -p bench/train/tsconfig.json && node dist/bench-train/bench/train/train-bench.js [--rounds R] [--steps S] [--quick] [--data-only] [--device cuda]
+//   npx tsc -p bench/train/tsconfig.json && node dist/bench-train/bench/train/train-bench.js [--rounds R] [--steps S] [--quick] [--data-only] [--device cuda] [--threads T] [--only <name filter>]
 // AA_NAS_PYTHON=python3 selects another reference PyTorch (default Debian's /usr/bin/python3).
 // Prints a markdown table (docs/performance/train.md).
 import { spawnSync } from "node:child_process";
@@ -23,7 +23,7 @@ const quick = args.includes("--quick");
 const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] : "cpu") as Device;
 /** reference Python with PyTorch (Debian's by default; another one with AA_NAS_PYTHON) */
 const PYTHON = process.env.AA_NAS_PYTHON ?? "/usr/bin/python3";
-const THREADS = 2;
+const THREADS = opt("--threads", 2);
 const ROUNDS = opt("--rounds", quick ? 1 : 2);
 const STEPS = opt("--steps", quick ? 2 : 8);
 const WARMUP = quick ? 1 : 2;
@@ -44,6 +44,8 @@ const median = (xs: number[]): number => {
 interface ChildResult {
   median_s: number;
   times: number[];
+  /** forward (with loss), backward, optimizer seconds of the fastest step */
+  best_phases_s: [number, number, number];
   max_rss_kb: number;
 }
 
@@ -57,18 +59,30 @@ function child(index: number, batch: number, warmup: number, steps: number): voi
   const x = randn([batch, 3, 32, 32], { device }).keep();
   const y = randint(0, 10, [batch], { dtype: "int64", device }).keep();
   const times: number[] = [];
+  // phases of each step (forward incl. loss, backward, optimizer), to see where time goes
+  const phases: [number, number, number][] = [];
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
+    let t1 = 0;
+    let t2 = 0;
     tidy(() => {
       sgd.zeroGrad();
       const loss = F.crossEntropy(net.forward(x).logits, y);
+      loss.item();
+      t1 = performance.now();
       loss.backward();
+      t2 = performance.now();
       sgd.step();
       return loss.item();
     });
-    if (i >= warmup) times.push((performance.now() - t0) / 1000);
+    const t3 = performance.now();
+    if (i >= warmup) {
+      times.push((t3 - t0) / 1000);
+      phases.push([(t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000]);
+    }
   }
-  process.stdout.write(`${JSON.stringify({ median_s: median(times), times, max_rss_kb: process.resourceUsage().maxRSS, threads: getNumThreads() })}\n`);
+  const best = phases[times.indexOf(Math.min(...times))];
+  process.stdout.write(`${JSON.stringify({ median_s: median(times), times, best_phases_s: best, max_rss_kb: process.resourceUsage().maxRSS, threads: getNumThreads() })}\n`);
 }
 
 function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv): ChildResult {
@@ -119,21 +133,27 @@ function main(): void {
   const ours: Record<string, number[]> = {};
   const theirs: Record<string, number[]> = {};
   const rss: Record<string, [number, number]> = {};
+  const only = args.includes("--only") ? args[args.indexOf("--only") + 1]! : "";
+  const configs = CONFIGS.filter(([name, , batch]) => `${name} b${batch}`.includes(only));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, index, batch] of CONFIGS) {
+    for (const [name, index, batch] of configs) {
       const key = `${name} b${batch}`;
       const a = runChild(process.execPath, [self, "--child", String(index), String(batch), String(WARMUP), String(STEPS), "--device", device], env);
       const b = runChild(PYTHON, [py, archAt(index), String(batch), String(WARMUP), String(STEPS), String(THREADS), device], env);
       (ours[key] ??= []).push(...a.times.map((t) => batch / t));
       (theirs[key] ??= []).push(...b.times.map((t) => batch / t));
       rss[key] = [Math.max(rss[key]?.[0] ?? 0, a.max_rss_kb), Math.max(rss[key]?.[1] ?? 0, b.max_rss_kb)];
-      process.stderr.write(`round ${round + 1}: ${key}: aa-nas ${(batch / a.median_s).toFixed(1)} img/s, PyTorch ${(batch / b.median_s).toFixed(1)} img/s (medians)\n`);
+      const ms = (p: [number, number, number]) => p.map((v) => (v * 1000).toFixed(1)).join("/");
+      process.stderr.write(
+        `round ${round + 1}: ${key}: aa-nas ${(batch / a.median_s).toFixed(1)} img/s, PyTorch ${(batch / b.median_s).toFixed(1)} img/s (medians); ` +
+          `fastest step forward/backward/optimizer ms: aa-nas ${ms(a.best_phases_s)}, PyTorch ${ms(b.best_phases_s)}\n`,
+      );
     }
   }
   // On a shared machine, other processes slow some steps down; the best step is the least disturbed one.
   rows.push("| network | batch | aa-nas img/s best (median) | PyTorch img/s best (median) | ratio best (median) | peak RSS aa-nas | peak RSS PyTorch |");
   rows.push("|---|---|---|---|---|---|---|");
-  for (const [name, , batch] of CONFIGS) {
+  for (const [name, , batch] of configs) {
     const key = `${name} b${batch}`;
     const [ob, om] = [Math.max(...ours[key]!), median(ours[key]!)];
     const [tb, tm] = [Math.max(...theirs[key]!), median(theirs[key]!)];

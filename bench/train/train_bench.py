@@ -20,15 +20,21 @@ opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4,
 crit = torch.nn.CrossEntropyLoss()
 x = torch.randn(batch, 3, 32, 32, device=device)
 y = torch.randint(0, 10, (batch,), device=device)
-times = []
+times, phases = [], []
 for i in range(warmup + steps):
     t0 = time.perf_counter()
     opt.zero_grad()
     loss = crit(net(x)[1], y)
+    loss.item()
+    t1 = time.perf_counter()
     loss.backward()
+    t2 = time.perf_counter()
     opt.step()
     loss.item()
+    t3 = time.perf_counter()
     if i >= warmup:
-        times.append(time.perf_counter() - t0)
-print(json.dumps({'median_s': statistics.median(times), 'times': times, 'max_rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        times.append(t3 - t0)
+        phases.append([t1 - t0, t2 - t1, t3 - t2])
+best = phases[times.index(min(times))]
+print(json.dumps({'median_s': statistics.median(times), 'times': times, 'best_phases_s': best, 'max_rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   'torch': torch.__version__, 'threads': torch.get_num_threads()}))

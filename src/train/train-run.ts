@@ -139,7 +139,8 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   }
 
   const assembler = new BatchAssembler(data.train.set, data.norm, data.pad);
-  const buffer = assembler.allocate(config.batchSize);
+  // two buffers: the next batch is assembled while the device still works on the current one
+  const buffers = [assembler.allocate(config.batchSize), assembler.allocate(config.batchSize)] as const;
   const bounds = batchBounds(data.train.indices.length, config.batchSize);
 
   try {
@@ -193,20 +194,24 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     const top1 = new AverageMeter();
     const top5 = new AverageMeter();
     const start = performance.now();
+    if (bounds.length > 0) assembler.augmented(plan, bounds[0]![0], bounds[0]![1], buffers[0]);
     bounds.forEach(([s, e], i) => {
       const n = e - s;
+      const current = buffers[i % 2]!;
       const { loss, logits } = tidy(() => {
         optimizer.lr = schedule.lrAt(epoch, i / bounds.length);
-        assembler.augmented(plan, s, e, buffer);
-        const batch = toDevice(buffer, data.shape, device);
+        const batch = toDevice(current, data.shape, device);
         optimizer.zeroGrad();
         const out = net.forward(batch.inputs).logits;
         const lossT = F.crossEntropy(out, batch.targets);
         lossT.backward();
         optimizer.step();
+        // Device ops are asynchronous on CUDA: assemble the next batch before the values below force a sync.
+        const next = bounds[i + 1];
+        if (next !== undefined) assembler.augmented(plan, next[0], next[1], buffers[(i + 1) % 2]!);
         return { loss: lossT.item(), logits: out.toFloat32Array() };
       });
-      const hits = topkHits(logits, buffer.targets.subarray(0, n), data.classNum);
+      const hits = topkHits(logits, current.targets.subarray(0, n), data.classNum);
       losses.update(loss, n);
       top1.update(batchPercent(hits.top1, n), n);
       top5.update(batchPercent(hits.top5, n), n);

@@ -1,4 +1,5 @@
 // Every algorithm end to end on a small Fashion-MNIST subset (tiny supernet, a few steps), plus checkpoint/resume.
+import "./support/single-thread.js";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,7 +79,7 @@ describe("what each algorithm learns", () => {
 });
 
 describe("checkpoint and resume", () => {
-  it.each(["gdas", "enas", "darts-v2"] as const)("%s resumed after epoch 0 ends exactly as the uninterrupted search", async (algorithm) => {
+  it.each(["gdas", "enas", "rsps"] as const)("%s resumed after epoch 0 ends exactly as the uninterrupted search", async (algorithm) => {
     const straight = await runWeightSharingSearch(options(algorithm));
     const path = join(dir, `resume-${algorithm}.safetensors`);
     const first = await runWeightSharingSearch(options(algorithm, { checkpointPath: path, stopEpoch: 1 }));

@@ -1,6 +1,7 @@
 // One DARTS-V1 step on a tiny supernet, here and in a PyTorch supernet written from the spec
 // (reference/supernet_reference.py), from identical weights and batches: the weights, α and BN statistics after the
 // step must agree.
+import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
 import { SGD, manualSeed, tensor, tidy } from "../../src/engine/index.js";
 import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../src/search/weight-sharing/darts.js";

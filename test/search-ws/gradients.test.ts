@@ -1,6 +1,7 @@
 // Gradient checks of the three non-trivial estimators: DARTS-V2's unrolled α gradient against a finite-difference
 // estimate of the unrolled objective, GDAS's straight-through hard sample, and ENAS's controller log-probabilities and
 // entropy against a direct computation from its own parameters.
+import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
 import { F, SGD, grad, manualSeed, noGrad, tensor, tidy, zerosLike, type Tensor } from "../../src/engine/index.js";
 import { Controller } from "../../src/search/weight-sharing/controller.js";

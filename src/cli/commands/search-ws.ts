@@ -121,7 +121,11 @@ export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): Ws
   const epochs = positiveInt(o.epochs, "--epochs");
   const batch = positiveInt(o.batchSize, "--batch-size");
   if (epochs !== undefined) s.weight.epochs = epochs;
-  if (batch !== undefined) s.weight.batchSize = batch;
+  if (batch !== undefined) {
+    // where the config has no separate test_batch_size, the valid loader uses the training batch size
+    if (s.weight.testBatchSize === s.weight.batchSize) s.weight.testBatchSize = batch;
+    s.weight.batchSize = batch;
+  }
   s.arch.lr = positiveNumber(o.archLearningRate, "--arch-learning-rate") ?? s.arch.lr;
   const wd = o.archWeightDecay === undefined ? undefined : Number(o.archWeightDecay);
   if (wd !== undefined && !(wd >= 0)) throw new UserError(`bad --arch-weight-decay '${o.archWeightDecay}': expected a number ≥ 0`);

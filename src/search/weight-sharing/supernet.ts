@@ -10,6 +10,7 @@ import { Linear } from "../../engine/nn/linear.js";
 import { Module } from "../../engine/nn/module.js";
 import { AdaptiveAvgPool2d } from "../../engine/nn/simple.js";
 import { noGrad } from "../../engine/autograd.js";
+import { tidy } from "../../engine/scope.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { ResNetBasicblock } from "../../models/cells.js";
 import { buildSequential } from "../../models/operations.js";
@@ -97,7 +98,10 @@ export class Supernet extends Module {
     const cellMode = toCellMode(mode);
     let y = this.stem.forward(x);
     for (const cell of this.cells) {
-      y = cell instanceof SearchCell ? cell.forward(y, cellMode) : (cell as ResNetBasicblock).forward(y);
+      // each cell in its own scope: its intermediate handles go as soon as the cell is done, so autograd alone decides
+      // what stays alive for backward (and frees it during backward), as in PyTorch
+      const input = y;
+      y = tidy(() => (cell instanceof SearchCell ? cell.forward(input, cellMode) : (cell as ResNetBasicblock).forward(input)));
     }
     const pooled = this.globalPooling.forward(this.lastact.forward(y));
     const features = pooled.view(pooled.size(0), -1);

@@ -78,6 +78,17 @@ class Cell(nn.Module):
         for to, frm in EDGES:
             self.edges["{}<-{}".format(to, frm)] = nn.ModuleList([make_op(o, c, False, track) for o in OPS])
 
+    def forward_fixed(self, x, ops):
+        nodes = [x]
+        for to in range(1, 4):
+            acc = None
+            for frm in range(to):
+                e = EDGES.index((to, frm))
+                t = self.edges["{}<-{}".format(to, frm)][ops[e]](nodes[frm])
+                acc = t if acc is None else acc + t
+            nodes.append(acc)
+        return nodes[3]
+
     def forward(self, x, weights):
         nodes = [x]
         for to in range(1, 4):
@@ -113,11 +124,14 @@ class Supernet(nn.Module):
     def weights(self):
         return [p for n, p in self.named_parameters() if n != "arch_parameters"]
 
-    def forward(self, x):
+    def forward(self, x, ops=None):
         w = F.softmax(self.arch_parameters, dim=-1)
         y = self.stem(x)
         for cell in self.cells:
-            y = cell(y, w) if isinstance(cell, Cell) else cell(y)
+            if isinstance(cell, Cell):
+                y = cell(y, w) if ops is None else cell.forward_fixed(y, ops)
+            else:
+                y = cell(y)
         y = self.global_pooling(self.lastact(y)).view(y.size(0), -1)
         return self.classifier(y)
 
@@ -167,25 +181,40 @@ def darts_v1_step(d, spec):
 
 
 def bench_step(d, spec):
+    """Median seconds of supernet steps: 'darts-v1' = weight step (clip 5) + alpha step, 'fixed' = one weight step of
+    the architecture spec['ops'] (an RSPS / ENAS step)."""
     torch.set_num_threads(spec["threads"])
-    net = build(spec)
+    device = spec.get("device", "cpu")
+    net = build(spec).to(device)
     net.train()
-    opt = torch.optim.SGD(net.weights(), lr=0.025, momentum=0.9, weight_decay=5e-4, nesterov=True)
+    w_opt = torch.optim.SGD(net.weights(), lr=0.025, momentum=0.9, weight_decay=5e-4, nesterov=True)
+    a_opt = torch.optim.Adam([net.arch_parameters], lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
     n = spec["batch"]
-    x = torch.randn(n, spec["in_ch"], spec["hw"], spec["hw"])
-    y = torch.randint(0, spec["classes"], (n,))
+    shape = (n, spec["in_ch"], spec["hw"], spec["hw"])
+    xb, yb = torch.randn(*shape, device=device), torch.randint(0, spec["classes"], (n,), device=device)
+    xa, ya = torch.randn(*shape, device=device), torch.randint(0, spec["classes"], (n,), device=device)
+    ops = spec.get("ops")
     times = []
     for i in range(spec["warmup"] + spec["steps"]):
         t0 = time.perf_counter()
-        opt.zero_grad()
-        loss = F.cross_entropy(net(x), y)
+        w_opt.zero_grad()
+        loss = F.cross_entropy(net(xb, ops), yb)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5)
-        opt.step()
+        w_opt.step()
+        loss.item()
+        if spec["mode"] == "darts-v1":
+            a_opt.zero_grad()
+            arch_loss = F.cross_entropy(net(xa), ya)
+            arch_loss.backward()
+            a_opt.step()
+            arch_loss.item()
+        if device != "cpu":
+            torch.cuda.synchronize()
         dt = time.perf_counter() - t0
         if i >= spec["warmup"]:
             times.append(dt)
-    return {"seconds": times}
+    return {"seconds": times, "version": torch.__version__, "threads": torch.get_num_threads()}
 
 
 def main():
