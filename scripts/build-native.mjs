@@ -36,20 +36,6 @@ function nodeGypScript() {
   }
 }
 
-// `npx aa-nas` re-runs the install script of the project it executes from; an addon that is newer than every
-// source needs no rebuild (pass --force to rebuild anyway).
-function upToDate() {
-  const addon = join(nativeDir, "build", "Release", "aa_nas_native.node");
-  if (process.argv.includes("--force") || !existsSync(addon)) return false;
-  const built = statSync(addon).mtimeMs;
-  const sources = [join(nativeDir, "binding.gyp"), join(nativeDir, "torch-config.mjs"), ...readdirSync(join(nativeDir, "src")).map((f) => join(nativeDir, "src", f))];
-  return sources.every((f) => statSync(f).mtimeMs <= built);
-}
-if (upToDate()) {
-  console.log("aa-nas: native/build/Release/aa_nas_native.node is up to date");
-  process.exit(0);
-}
-
 const torch = findLibtorch();
 if (!torch) {
   fail(
@@ -63,6 +49,20 @@ try {
   require.resolve("node-addon-api", { paths: [root] });
 } catch {
   fail("aa-nas: node-addon-api is not installed — run `npm install` first");
+}
+
+// `npx aa-nas` re-runs the install script of the project it executes from; an addon that is newer than every
+// source needs no rebuild (pass --force to rebuild anyway).
+function upToDate() {
+  const addon = join(nativeDir, "build", "Release", "aa_nas_native.node");
+  if (process.argv.includes("--force") || !existsSync(addon)) return false;
+  const built = statSync(addon).mtimeMs;
+  const sources = [join(nativeDir, "binding.gyp"), join(nativeDir, "torch-config.mjs"), ...readdirSync(join(nativeDir, "src")).map((f) => join(nativeDir, "src", f))];
+  return sources.every((f) => statSync(f).mtimeMs <= built);
+}
+if (upToDate()) {
+  console.log("aa-nas: native/build/Release/aa_nas_native.node is up to date");
+  process.exit(0);
 }
 
 const gyp = nodeGypScript();

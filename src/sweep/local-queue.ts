@@ -188,7 +188,8 @@ class LocalSweepQueue implements SweepQueue {
       const job = parseSweepJob(planned.job, id);
       const r = await runSweepJob(job, o.site, {
         log: (line) => o.log(`job ${id}: ${line}`),
-        progress: (p) => writeFileSync(claimFile, JSON.stringify({ ...claim, progress: p } satisfies Claim)),
+        // atomic, so a worker killed mid-write never leaves an unreadable claim that looks held until it goes stale
+        progress: (p) => writeAtomically(claimFile, { ...claim, progress: p } satisfies Claim),
       });
       writeAtomically(this.path("done", id), { processedOn: claim.since, finishedOn: Date.now(), outcome: r.outcome } satisfies Done);
       rmSync(this.path("tries", id), { force: true });

@@ -126,7 +126,7 @@ describe("findBest limits", () => {
 
 describe("errors name what is valid", () => {
   test.each<[string, () => unknown, RegExp]>([
-    ["unknown dataset", () => bench.getMoreInfo(0, "mnist", { hp: "12" }), /unknown dataset 'mnist': valid datasets are 'cifar10-valid', 'cifar10', 'cifar100' or 'ImageNet16-120'/],
+    ["unknown dataset", () => bench.getMoreInfo(0, "mnist", { hp: "12" }), /unknown dataset 'mnist': valid datasets are 'cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120' or 'fashion-mnist'/],
     ["unknown hp", () => bench.getMoreInfo(0, "cifar10", { hp: "90" }), /unknown hp '90': valid hps are '12' or '200'/],
     ["missing hp", () => bench.getMoreInfo(0, "cifar10", {} as QueryOptions), /hp is required.*'12', '200'/],
     ["index out of range", () => bench.getMoreInfo(15625, "cifar10", { hp: "12" }), /valid indexes are 0\.\.15624/],
