@@ -1,12 +1,11 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BenchStore } from "../../src/bench/store.js";
-import type { RunRecord } from "../../src/bench/record.js";
-import { readRecordFile, type RecordFile } from "../../src/pipeline/record-file.js";
 import { runCli } from "../support/cli.js";
+import { recordsIn } from "../support/records.js";
 import { repoRoot } from "../support/paths.js";
 
 // Tiny but real: 2 archs × 2 seeds on 768 Fashion-MNIST images (3 batches per epoch), C=8, one cell per stage.
@@ -14,29 +13,6 @@ const ARGS = (out: string) => [
   "train", "--range", "1835-1836", "--seeds", "777", "888", "--datasets", "fashion-mnist", "--hp", "3",
   "--channel", "8", "--num-cells", "1", "--train-subset", "768", "--eval-subset", "256", "--out", out,
 ];
-
-/** Measured values (wall times, latency, machine) legitimately differ between runs; everything else must not. */
-function withoutMeasurements(file: RecordFile): unknown {
-  return {
-    ...file,
-    machine: null,
-    runs: file.runs.map((r: RunRecord) => ({
-      ...r,
-      latency: null,
-      train: { ...r.train, time: null },
-      evals: Object.fromEntries(Object.entries(r.evals).map(([k, c]) => [k, { ...c, time: null }])),
-    })),
-  };
-}
-
-function records(dir: string): Map<string, unknown> {
-  return new Map(
-    readdirSync(dir)
-      .filter((n) => n.endsWith(".json"))
-      .sort()
-      .map((n) => [n, withoutMeasurements(readRecordFile(join(dir, n)))]),
-  );
-}
 
 describe("aa-nas train survives SIGKILL and merge keeps every run exactly once", () => {
   it("a run killed mid-epoch and re-run equals an uninterrupted run; merging twice adds nothing", async () => {
@@ -63,7 +39,7 @@ describe("aa-nas train survives SIGKILL and merge keeps every run exactly once",
     const resumed = runCli(ARGS(killed), { timeoutMs: 300_000 });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming at epoch [12]\/3/);
-    expect(records(killed)).toEqual(records(clean));
+    expect(recordsIn(killed)).toEqual(recordsIn(clean));
     expect(existsSync(join(killed, "checkpoints"))).toBe(false);
 
     const db = join(root, "bench.sqlite");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../src/bench/store.js";
 import { runCli } from "../support/cli.js";
 import { startCli, type CliProcess } from "./cli-process.js";
-import { recordsIn } from "./records.js";
+import { recordsIn } from "../support/records.js";
 import { startRedis, type TestRedis } from "./redis-server.js";
 
 // Tiny but real trainings: 2 archs × 2 seeds, 3 epochs of one 256-image batch, C=8, one cell per stage.
