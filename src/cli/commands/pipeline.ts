@@ -78,10 +78,10 @@ export function registerPipelineCommands(program: Command): void {
     .command("demo")
     .description("the main job on the embedded Fashion-MNIST: train a handful of archs briefly, merge, print the table")
     .option("--out <dir>", "working directory", "aa-nas-demo")
-    .option("--archs <indexes...>", "arch indexes to train", ["11472", "1462", "1835", "0", "284", "11"])
+    .option("--archs <indexes...>", "arch indexes to train", ["11472", "1462", "1835", "0", "284"])
     .option("--hp <epochs>", "epochs of the cosine schedule", "4")
-    .option("--train-subset <n>", "training images", positiveInt("train-subset"), 1536)
-    .option("--eval-subset <n>", "test images", positiveInt("eval-subset"), 1000)
+    .option("--train-subset <n>", "training images", positiveInt("train-subset"), 1024)
+    .option("--eval-subset <n>", "test images", positiveInt("eval-subset"), 512)
     .option("--seed <seed>", "seed", "777")
     .option("--data-dir <dir>", "folder with Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist)")
     .action(async (o: DemoCliOptions) => {

@@ -275,7 +275,7 @@ export function formatResult(
   bench: import("../../search/weight-sharing/bench-lookup.js").BenchmarkAccuracies | null,
 ): string {
   const lines = [
-    `${r.label} on ${r.dataset}${run.subset === null ? "" : ` (first ${run.subset} images per half)`}, seed ${r.seed}, ${r.epochs} epochs, C=${run.channel} N=${run.numCells} BN=${run.trackRunningStats ? 1 : 0}` +
+    `${r.label} on ${r.dataset}${run.subset === null ? "" : ` (first ${run.subset} images per half)`}, seed ${r.seed}, ${r.epochs} epoch${r.epochs === 1 ? "" : "s"}, C=${run.channel} N=${run.numCells} BN=${run.trackRunningStats ? 1 : 0}` +
       `${r.resumedFrom === null ? "" : `, resumed after epoch ${r.resumedFrom}`}: ${r.searchSeconds.toFixed(1)} s`,
     `genotype  ${r.genotype.arch}`,
     `index     ${r.genotype.index}`,
@@ -284,7 +284,7 @@ export function formatResult(
   if (r.alphas !== undefined) {
     lines.push("softmax(α) per edge (none, skip, conv1x1, conv3x3, avgpool):");
     const edges = ["1<-0", "2<-0", "2<-1", "3<-0", "3<-1", "3<-2"];
-    r.alphas.forEach((row, e) => lines.push(`  ${edges[e]}  ${row.map((p) => p.toFixed(3)).join("  ")}`));
+    r.alphas.forEach((row, e) => lines.push(`  ${edges[e]}  ${row.map((p) => p.toFixed(4)).join("  ")}`));
   }
   if (bench !== null) {
     const t = bench.table;
