@@ -7,7 +7,10 @@ import { runCli } from "../support/cli.js";
 import { startCli } from "./cli-process.js";
 import { startRedis, type TestRedis } from "./redis-server.js";
 
-const TINY = ["--channel", "8", "--num-cells", "1", "--train-subset", "256", "--eval-subset", "128", "--hp", "3"];
+const TINY = ["--channel", "8", "--num-cells", "1", "--eval-subset", "128", "--hp", "3"];
+// Each status call is a fresh `node` process (~0.4 s), so a running job must last several seconds for the polls to
+// see it mid-training even on an idle machine; 4,096 images make an epoch take ~2-3 s on 2 cores.
+const LONG_ENOUGH = ["--train-subset", "4096"];
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -22,9 +25,9 @@ describe("aa-nas sweep status on Redis", () => {
     const root = mkdtempSync(join(tmpdir(), "aa-nas-sweep-status-"));
     const q = ["--redis", redis.url, "--queue", "status"];
     // planned first, so the worker meets it first: CIFAR-10 is not in the (empty) data folder
-    const bad = runCli(["sweep", "plan", "--arch-index", "5", "--seeds", "777", "--datasets", "cifar10", ...TINY, ...q, "--attempts", "2", "--backoff-ms", "100"]);
+    const bad = runCli(["sweep", "plan", "--arch-index", "5", "--seeds", "777", "--datasets", "cifar10", ...TINY, "--train-subset", "256", ...q, "--attempts", "2", "--backoff-ms", "100"]);
     expect(bad.status, bad.stderr).toBe(0);
-    const good = runCli(["sweep", "plan", "--range", "1835-1836", "--seeds", "777", "--datasets", "fashion-mnist", ...TINY, ...q]);
+    const good = runCli(["sweep", "plan", "--range", "1835-1836", "--seeds", "777", "--datasets", "fashion-mnist", ...TINY, ...LONG_ENOUGH, ...q]);
     expect(good.status, good.stderr).toBe(0);
 
     const worker = startCli(["sweep", "worker", ...q, "--out", join(root, "results"), "--data-dir", join(root, "no-data"), "--exit-when-done", "--stalled-ms", "1000"]);
