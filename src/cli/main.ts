@@ -3,7 +3,6 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.js";
 import { registerSpaceCommands } from "./commands/space.js";
 // cli:imports (one line per command module; keep this marker)
-import { registerWeightSharingSearch } from "./commands/search-ws.js";
 import { registerSweepCommands } from "./commands/sweep.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerPipelineCommands } from "./commands/pipeline.js";
@@ -26,7 +25,6 @@ program
 
 registerSpaceCommands(program);
 // cli:register (one line per command module; keep this marker)
-registerWeightSharingSearch(program);
 registerSweepCommands(program);
 registerServeCommands(program);
 registerPipelineCommands(program);

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isWeightSharingAlgorithm, registerWeightSharingSearch, runWeightSharingSearchCommand, settingsFromOptions } from "../../src/cli/commands/search-ws.js";
+import { isWeightSharingAlgorithm, runWeightSharingSearchCommand, settingsFromOptions } from "../../src/cli/commands/search-ws.js";
+import { registerSearchCommands } from "../../src/cli/commands/search.js";
 import { UserError } from "../../src/errors.js";
 import { repoRoot } from "../support/paths.js";
 
@@ -35,23 +36,41 @@ describe("weight-sharing search options", () => {
   });
 });
 
-describe("aa-nas search-ws through commander", () => {
+describe("aa-nas search <weight-sharing algorithm> through commander", () => {
   it("runs a one-step DARTS-V1 search on Fashion-MNIST and prints one JSON object", async () => {
     const out: string[] = [];
     vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
       out.push(String(chunk));
       return true;
     });
-    const program = new Command().exitOverride();
-    registerWeightSharingSearch(program);
-    await program.parseAsync(
-      ["search-ws", "darts-v1", "--epochs", "1", "--data-subset", "8", "--channel", "2", "--num-cells", "1", "--max-steps", "1", "--eval-batches", "1", "--batch-size", "8", "--seed", "3", "--data-dir", "/nonexistent", "--json"],
+    await searchProgram().parseAsync(
+      ["search", "darts-v1", "--epochs", "1", "--data-subset", "8", "--channel", "2", "--num-cells", "1", "--max-steps", "1", "--eval-batches", "1", "--batch-size", "8", "--seed", "3", "--data-dir", "/nonexistent", "--json"],
       { from: "user" },
     );
     const result = JSON.parse(out.join("")) as { algorithm: string; dataset: string; seed: number; genotype: { arch: string; index: number }; history: unknown[]; benchmark: null };
     expect(result).toMatchObject({ algorithm: "darts-v1", dataset: "fashion-mnist", seed: 3, benchmark: null });
     expect(result.history).toHaveLength(1);
     expect(result.genotype.index).toBeGreaterThanOrEqual(0);
+  });
+});
+
+function searchProgram(): Command {
+  const program = new Command().exitOverride();
+  registerSearchCommands(program);
+  return program;
+}
+
+describe("aa-nas search keeps the two algorithm families' options apart", () => {
+  const parse = (args: string[]): Promise<Command> => searchProgram().parseAsync(["search", ...args], { from: "user" });
+  it("rejects benchmark-driven options for a weight-sharing algorithm, naming them", async () => {
+    await expect(parse(["darts-v1", "--runs", "5", "--budget", "100"])).rejects.toThrow(/--runs, --budget only apply to the benchmark-driven searches \(rea, rs, reinforce, bohb\), not to darts-v1/);
+  });
+  it("rejects weight-sharing options for a benchmark-driven algorithm, naming them", async () => {
+    await expect(parse(["rea", "--bench", "x.sqlite", "--epochs", "3"])).rejects.toThrow(/--epochs only apply to the weight-sharing searches \(darts-v1, darts-v2, gdas, setn, enas, rsps\), not to rea/);
+  });
+  it("asks a benchmark-driven search for --bench, and lists all ten names for an unknown one", async () => {
+    await expect(parse(["rea"])).rejects.toThrow(/rea queries a benchmark store: give --bench <db>/);
+    await expect(parse(["darts"])).rejects.toThrow(/unknown search algorithm 'darts'; valid: 'rea', 'rs', 'reinforce', 'bohb', 'darts-v1'.*'rsps'/);
   });
 });
 

@@ -3,8 +3,7 @@
  * engine, imported lazily so `aa-nas --help` and the pure-TS commands work without libtorch), prints the found cell
  * and, with `--bench`, its 200-epoch benchmark accuracies.
  *
- * The `search` command (search.ts) routes these algorithm names here: see `isWeightSharingAlgorithm`,
- * `WS_SEARCH_OPTIONS` / `addWeightSharingOptions` and `runWeightSharingSearchCommand`.
+ * The `search` command (search.ts) routes these algorithm names here.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -239,20 +238,6 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
     return;
   }
   process.stdout.write(formatResult(result, { trackRunningStats, channel, numCells, subset }, benchmark));
-}
-
-/** Registers `aa-nas search-ws <algorithm>` — for use until the lead routes the names through `aa-nas search`. */
-export function registerWeightSharingSearch(program: Command): void {
-  const cmd = program
-    .command("search-ws")
-    .description("weight-sharing NAS on a supernet (DARTS-V1/V2, GDAS, SETN, ENAS, RSPS); needs the libtorch engine")
-    .argument("<algorithm>", `one of ${WS_ALGORITHMS.join(", ")}`)
-    .option("--dataset <name>", "fashion-mnist (default), cifar10, cifar100 or ImageNet16-120")
-    .option("--seed <S>", "seed (default 1)")
-    .option("--bench <db>", "benchmark store to look the found cell up in")
-    .option("--json", "print one JSON object")
-    .option("--no-progress", "no progress bars on stderr");
-  addWeightSharingOptions(cmd).action(async (algorithm: string, opts: WsCliOptions) => runWeightSharingSearchCommand(algorithm, opts));
 }
 
 type SearchResultLike = Awaited<ReturnType<typeof import("../../search/weight-sharing/runner.js").runWeightSharingSearch>>;

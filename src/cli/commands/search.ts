@@ -1,10 +1,11 @@
 /**
- * `aa-nas search <rea|rs|reinforce|bohb>`: many seeded benchmark-driven searches on a benchmark store, each run's
- * answer with its 200-epoch valid/test accuracy, and the paper-style mean ± std summary.
+ * `aa-nas search <algorithm>`: the one entry point for all ten NAS algorithms. Benchmark-driven ones (REA, RS,
+ * REINFORCE, BOHB) run many seeded searches on a benchmark store and print each run's answer with its 200-epoch
+ * valid/test accuracy and the paper-style mean ± std summary; weight-sharing ones are handed to search-ws.ts.
  */
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { UserError } from "../../errors.js";
+import { UserError, listChoices } from "../../errors.js";
 import {
   ALGORITHM_LABELS,
   ALGORITHMS,
@@ -23,10 +24,11 @@ import {
   type SearchDataset,
 } from "../../search/api/index.js";
 import { openSearchBenchmark } from "../../search/api/store-benchmark.js";
+import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
 
 export interface SearchCommandOptions {
-  bench: string;
-  dataset: string;
+  bench?: string;
+  dataset?: string;
   runs: string;
   budget: string;
   seed: string;
@@ -38,33 +40,61 @@ export interface SearchCommandOptions {
   accountWallTime?: boolean;
 }
 
+/** Options that only the benchmark-driven searches take (commander's names), to reject them for a supernet search. */
+const API_ONLY_OPTIONS = ["runs", "budget", "lr", "population", "tournament", "accountWallTime"] as const;
+
 export function registerSearchCommands(program: Command): void {
-  program
+  const cmd = program
     .command("search")
-    .description("run benchmark-driven NAS (REA, random search, REINFORCE, BOHB) on a simulated time budget")
-    .argument("<algorithm>", `one of ${ALGORITHMS.join(", ")}`)
-    .requiredOption("--bench <db>", "benchmark store to query")
-    .option("--dataset <name>", `search dataset: ${SEARCH_DATASETS.join(", ")} (cifar10 searches on cifar10-valid)`, "cifar10")
-    .option("--runs <n>", "independent searches; run i uses seed S + i", "500")
-    .option("--budget <seconds|paper|nats>", "simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", "12000")
-    .option("--seed <S>", "seed of the first run", "1")
-    .option("--json", "print per-run results with best-so-far traces as one JSON object")
-    .option("--no-progress", "no progress bar on stderr")
-    .option("--lr <rate>", `REINFORCE's Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
-    .option("--population <n>", `REA population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
-    .option("--tournament <n>", `REA tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
-    .option("--account-wall-time", "add the algorithm's own wall time to the simulated clock, as the original REA/REINFORCE did (not reproducible)")
-    .action((algorithm: string, opts: SearchCommandOptions) => {
-      const name = parseAlgorithm(algorithm);
-      const dataset = parseSearchDataset(opts.dataset);
-      const benchmark = openSearchBenchmark(opts.bench);
-      try {
-        const campaign = runSearchCommand(name, dataset, opts, benchmark);
-        process.stdout.write(opts.json ? `${JSON.stringify(campaignJson(campaign, name, opts))}\n` : formatCampaign(campaign));
-      } finally {
-        benchmark.close?.();
-      }
-    });
+    .description(
+      "run NAS: benchmark-driven (REA, random search, REINFORCE, BOHB) on a simulated time budget, or weight-sharing " +
+        "(DARTS-V1/V2, GDAS, SETN, ENAS, RSPS) by training a supernet with the libtorch engine",
+    )
+    .argument("<algorithm>", `one of ${[...ALGORITHMS, ...WS_ALGORITHMS].join(", ")}`)
+    .option("--bench <db>", "benchmark store: queried by benchmark-driven searches (required there); looks up a weight-sharing search's answer")
+    .option("--dataset <name>", `benchmark-driven: ${SEARCH_DATASETS.join(", ")} (default cifar10, searches on cifar10-valid); weight-sharing: fashion-mnist (default), cifar10, cifar100, ImageNet16-120`)
+    .option("--seed <S>", "seed (of the first run for benchmark-driven searches)", "1")
+    .option("--json", "print one JSON object (benchmark-driven: per-run results with best-so-far traces)")
+    .option("--no-progress", "no progress bars on stderr")
+    .option("--runs <n>", "[benchmark-driven] independent searches; run i uses seed S + i", "500")
+    .option("--budget <seconds|paper|nats>", "[benchmark-driven] simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", "12000")
+    .option("--lr <rate>", `[REINFORCE] Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
+    .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
+    .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
+    .option("--account-wall-time", "[REA, REINFORCE] add the algorithm's own wall time to the simulated clock, as the originals did (not reproducible)");
+  addWeightSharingOptions(cmd).action(async (algorithm: string, opts: SearchCommandOptions & WsCliOptions) => {
+    const given = (name: string): boolean => cmd.getOptionValueSource(name) === "cli";
+    if (isWeightSharingAlgorithm(algorithm.toLowerCase())) {
+      const wrong = API_ONLY_OPTIONS.filter(given);
+      if (wrong.length > 0) throw new UserError(`${optionFlags(cmd, wrong)} only apply to the benchmark-driven searches (${ALGORITHMS.join(", ")}), not to ${algorithm}`);
+      await runWeightSharingSearchCommand(algorithm.toLowerCase(), opts);
+      return;
+    }
+    const name = parseAnyAlgorithm(algorithm);
+    const wrong = WS_SEARCH_OPTIONS.map((o) => cmd.options.find((c) => c.flags === o.flags)!.attributeName()).filter(given);
+    if (wrong.length > 0) throw new UserError(`${optionFlags(cmd, wrong)} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
+    if (opts.bench === undefined) throw new UserError(`${name} queries a benchmark store: give --bench <db> (build one with 'aa-nas import' or 'aa-nas merge')`);
+    const dataset = parseSearchDataset(opts.dataset ?? "cifar10");
+    const benchmark = openSearchBenchmark(opts.bench);
+    try {
+      const campaign = runSearchCommand(name, dataset, opts, benchmark);
+      process.stdout.write(opts.json ? `${JSON.stringify(campaignJson(campaign, name, opts))}\n` : formatCampaign(campaign));
+    } finally {
+      benchmark.close?.();
+    }
+  });
+}
+
+function parseAnyAlgorithm(s: string): AlgorithmName {
+  try {
+    return parseAlgorithm(s);
+  } catch {
+    throw new UserError(`unknown search algorithm '${s}'; valid: ${listChoices([...ALGORITHMS, ...WS_ALGORITHMS])}`);
+  }
+}
+
+function optionFlags(cmd: Command, names: readonly string[]): string {
+  return names.map((n) => cmd.options.find((o) => o.attributeName() === n)!.long!).join(", ");
 }
 
 function positiveInteger(value: string, flag: string): number {
