@@ -14,8 +14,13 @@ export async function getJson(path, params = {}) {
   // boot.js may have started this exact request while the modules were loading; use it once
   const prefetched = window.aaNasPrefetched?.[url];
   if (prefetched !== undefined) delete window.aaNasPrefetched[url];
-  const res = await (prefetched ?? fetch(url, { headers: { Accept: "application/json" } }));
+  const res = await (prefetched ?? fetch(url, { headers: { Accept: "application/json" } }).then(parsed));
+  if (!res.ok) throw new ApiError(res.status, res.body.error ?? `${res.status} ${res.statusText}`);
+  return res.body;
+}
+
+/** { ok, status, statusText, body }: the form boot.js's prefetches resolve to as well. */
+async function parsed(res) {
   const body = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
-  if (!res.ok) throw new ApiError(res.status, body.error ?? `${res.status} ${res.statusText}`);
-  return body;
+  return { ok: res.ok, status: res.status, statusText: res.statusText, body };
 }
