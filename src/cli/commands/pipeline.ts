@@ -80,8 +80,8 @@ export function registerPipelineCommands(program: Command): void {
     .option("--out <dir>", "working directory", "aa-nas-demo")
     .option("--archs <indexes...>", "arch indexes to train", ["11472", "1462", "1835", "0", "284"])
     .option("--hp <epochs>", "epochs of the cosine schedule", "4")
-    .option("--train-subset <n>", "training images", positiveInt("train-subset"), 1024)
-    .option("--eval-subset <n>", "test images", positiveInt("eval-subset"), 512)
+    .option("--train-subset <n>", "training images", positiveInt("train-subset"), 3072)
+    .option("--eval-subset <n>", "test images", positiveInt("eval-subset"), 1000)
     .option("--seed <seed>", "seed", "777")
     .option("--data-dir <dir>", "folder with Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist)")
     .action(async (o: DemoCliOptions) => {
