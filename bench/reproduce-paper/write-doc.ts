@@ -66,6 +66,9 @@ export function renderReproductionDoc(x: DocInput): string {
 This file is written by the harness (\`bash bench/reproduce-paper/run.sh --write-doc\`); edit \`bench/reproduce-paper/write-doc.ts\`,
 not this file. Paper numbers: spec §7.4 (not re-checked against the paper text, see the spec).
 
+The weight-sharing half of Table 5 (DARTS-V1/V2, GDAS, SETN, ENAS, RSPS), including the long DARTS-V1 run and what it
+showed, is in [reproduction-ws.md](reproduction-ws.md).
+
 ## How it was run
 
 - ${x.runs} runs per algorithm, run i with seed ${x.seed} + i (\`aa-nas search <algo> --runs ${x.runs} --seed ${x.seed}\` repeats any row).
