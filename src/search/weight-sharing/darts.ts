@@ -10,24 +10,21 @@
  * clears only the weights) — and the α step's backward also fills the weight gradients, which the next weight step
  * clears.
  */
-import { performance } from "node:perf_hooks";
 import { Adam } from "../../engine/optim/adam.js";
 import { tidy } from "../../engine/scope.js";
 import type { AlgorithmRun, EpochReport } from "./algorithm.js";
-import { LossAccMeter, allParameters, clipIfSet, deviceBatch, forwardLoss, stepsOf, validPass, type SearchContext } from "./context.js";
-import { SetAssembler, planSearchEpoch } from "./search-data.js";
+import { allParameters, clipIfSet, deviceBatch, forwardLoss, validPass, type SearchContext } from "./context.js";
+import { runPairedEpoch, type StepResult } from "./paired-epoch.js";
 import type { NetworkMode, Supernet } from "./supernet.js";
 import { unrolledArchGradient } from "./unrolled.js";
 import type { DeviceBatch } from "../../train/device-batch.js";
 import type { SGD } from "../../engine/optim/sgd.js";
 import type { ArchSettings } from "./settings.js";
 
+export type { StepResult };
+
 export const dartsWeights = (net: Supernet): NetworkMode => ({ kind: "weighted", weights: net.arch.softmax(-1) });
 
-export interface StepResult {
-  loss: number;
-  logits: Float32Array;
-}
 
 /** One weight step: forward on the base batch, backward, clip over all parameters, SGD step. */
 export function weightStep(net: Supernet, wOptimizer: SGD, b: DeviceBatch, mode: () => NetworkMode, clip: number): StepResult {
@@ -58,7 +55,7 @@ export function createArchOptimizer(net: Supernet, a: ArchSettings): Adam {
 }
 
 export function createDarts(ctx: SearchContext, secondOrder: boolean): AlgorithmRun {
-  const { net, wOptimizer, schedule, data, settings } = ctx;
+  const { net, wOptimizer, settings } = ctx;
   const aOptimizer = createArchOptimizer(net, settings.arch);
   const mode = (): NetworkMode => dartsWeights(net);
 
@@ -86,48 +83,28 @@ export function createDarts(ctx: SearchContext, secondOrder: boolean): Algorithm
     restore: () => {},
     runEpoch(epoch: number): EpochReport {
       net.train();
-      const plan = planSearchEpoch(data, ctx.seed, epoch, settings.weight.batchSize);
-      const baseSet = new SetAssembler(data, data.train, settings.weight.batchSize);
-      const archSet = new SetAssembler(data, data.valid, settings.weight.batchSize);
-      const steps = stepsOf(ctx, plan.bounds.length);
-      const baseMeter = new LossAccMeter(data.classNum);
-      const archMeter = new LossAccMeter(data.classNum);
-      const started = performance.now();
-      for (let step = 0; step < steps; step++) {
-        wOptimizer.lr = schedule.lrAt(epoch, step / plan.bounds.length);
-        const [s, e] = plan.bounds[step]!;
-        const baseBatch = baseSet.augmented(plan.base, s, e);
-        const archBatch = archSet.augmented(plan.arch, s, e);
-        const n = e - s;
-        const { w, a } = tidy(() => {
-          const base = deviceBatch(ctx, baseBatch);
-          const arch = deviceBatch(ctx, archBatch);
-          if (secondOrder) {
-            const a = unrolledArchStep(base, arch);
-            const w = weightStep(net, wOptimizer, base, mode, settings.weight.gradientClip);
-            return { w, a };
-          }
+      const r = runPairedEpoch(ctx, epoch, (baseBatch, archBatch) => {
+        const base = deviceBatch(ctx, baseBatch);
+        const arch = deviceBatch(ctx, archBatch);
+        if (secondOrder) {
+          const a = unrolledArchStep(base, arch);
           const w = weightStep(net, wOptimizer, base, mode, settings.weight.gradientClip);
-          const a = archStep(net, aOptimizer, arch, mode);
           return { w, a };
-        });
-        baseMeter.update(w.loss, w.logits, baseBatch.targets, n);
-        archMeter.update(a.loss, a.logits, archBatch.targets, n);
-        ctx.progress({ phase: "search", epoch, epochs: settings.weight.epochs, step: step + 1, steps, loss: baseMeter.loss.avg });
-      }
-      const searchSeconds = (performance.now() - started) / 1000;
+        }
+        const w = weightStep(net, wOptimizer, base, mode, settings.weight.gradientClip);
+        const a = archStep(net, aOptimizer, arch, mode);
+        return { w, a };
+      });
       const valid = validPass(ctx, epoch, () => mode());
-      const b = baseMeter.summary();
-      const a = archMeter.summary();
       return {
-        searchLoss: b.loss,
-        searchAcc: b.acc1,
-        archLoss: a.loss,
-        archAcc: a.acc1,
+        searchLoss: r.base.loss,
+        searchAcc: r.base.acc1,
+        archLoss: r.arch.loss,
+        archAcc: r.arch.acc1,
         validLoss: valid.loss,
         validAcc: valid.acc1,
         ops: net.argmaxOps(),
-        extra: { searchSeconds, lr: wOptimizer.lr },
+        extra: { searchSeconds: r.searchSeconds, lr: wOptimizer.lr },
       };
     },
     finish: () => ({ ops: net.argmaxOps() }),
