@@ -6,7 +6,8 @@ import type { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { DATASET_KEYS } from "../../bench/record.js";
 import { defaultDataDir, parseTrainDatasetKey, TRAIN_DATASET_KEYS, type TrainDatasetKey } from "../../data/training-data.js";
-import type { EpochEvent } from "../../train/train-run.js";
+import type { EpochEvent, TrainProgress } from "../../train/train-run.js";
+import { progressBar } from "../progress.js";
 
 export function positiveInt(what: string) {
   return (value: string): number => {
@@ -81,13 +82,13 @@ export function registerTrainNetCommands(program: Command): void {
       const datasets: TrainDatasetKey[] = splitList(opts.datasets).map(parseTrainDatasetKey);
       const seeds = parseSeeds(opts.seeds);
       const device = parseDevice(opts.device);
-      const [{ trainNet }, { TrainProgressBars }, { checkDevice }] = await Promise.all([
+      const [{ trainNet }, { checkDevice }] = await Promise.all([
         import("../../train/train-net.js"),
-        import("../../train/progress-bars.js"),
         import("../../engine/device.js"),
       ]);
       checkDevice(device);
-      const bars = new TrainProgressBars(!opts.json);
+      const bar = progressBar("train-net", { quiet: opts.json === true });
+      let ticks = 0;
       const emit = (obj: object) => process.stdout.write(`${JSON.stringify(obj)}\n`);
       try {
         const { files } = await trainNet({
@@ -106,10 +107,11 @@ export function registerTrainNetCommands(program: Command): void {
           evalSubset: opts.evalSubset ?? null,
           onStart: (s) => {
             const evalBatches = s.data.evals.reduce((n, e) => n + Math.ceil(e.indices.length / 256), 0);
-            bars.start(`${s.dataset} seed ${s.seed}`, s.epochs * (Math.ceil(s.data.train.indices.length / 256) + evalBatches));
+            ticks = 0;
+            bar.start(s.epochs * (Math.ceil(s.data.train.indices.length / 256) + evalBatches), `${s.dataset} seed ${s.seed}`);
             if (opts.json) emit({ event: "start", seed: s.seed, dataset: s.dataset, epochs: s.epochs, train: s.data.train.indices.length });
           },
-          onProgress: (p) => bars.tick(p),
+          onProgress: (p) => bar.update(++ticks, progressLabel(p)),
           onEpoch: (e) => {
             if (opts.json) {
               const last = (c: { loss: number[]; acc: number[]; time: number[] | null }) => ({ loss: c.loss.at(-1), acc: c.acc.at(-1), time: c.time?.at(-1) });
@@ -123,15 +125,20 @@ export function registerTrainNetCommands(program: Command): void {
                 latency: e.record.latency,
               });
             } else {
-              bars.log(epochLine(e));
+              bar.log(epochLine(e));
             }
           },
         });
-        bars.stop();
+        bar.stop();
         if (opts.json) emit({ event: "done", files });
         else process.stderr.write(`wrote ${files.join(", ")}\n`);
       } finally {
-        bars.stop();
+        bar.stop();
       }
     });
+}
+
+function progressLabel(p: TrainProgress): string {
+  const phase = p.phase === "train" ? `train loss ${p.loss?.toFixed(4) ?? "-"}` : `eval ${p.set ?? ""}`;
+  return `epoch ${p.epoch + 1}/${p.epochs} | ${phase}`;
 }
