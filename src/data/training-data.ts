@@ -11,7 +11,7 @@ import { loadFashionMnist } from "./fashion-mnist.js";
 import type { ImageSet } from "./image-set.js";
 import { CIFAR100_NORM, CIFAR10_NORM, FASHION_MNIST_NORM, IMAGENET16_NORM, type Normalization } from "./normalization.js";
 import { loadCifar10, loadCifar100, loadImageNet16, type DataChecks, type TrainTest } from "./sources.js";
-import { loadSplit } from "./splits.js";
+import { loadSplit, type SplitIndices } from "./splits.js";
 
 export const TRAIN_DATASET_KEYS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120", "fashion-mnist"] as const;
 export type TrainDatasetKey = (typeof TRAIN_DATASET_KEYS)[number];
@@ -81,6 +81,17 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const all = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 
+/** CIFAR-100 / ImageNet16-120 evaluation sets: the whole test set and its x-valid / x-test halves (spec §3). */
+function testAndHalves(test: ImageSet, split: SplitIndices): EvalData[] {
+  // a test subset (tests, --eval-subset files) may hold fewer images than the split names
+  const within = (idx: Int32Array) => idx.filter((i) => i < test.count);
+  return [
+    { name: "ori-test", set: test, indices: all(test.count) },
+    { name: "x-valid", set: test, indices: within(split.xvalid!) },
+    { name: "x-test", set: test, indices: within(split.xtest!) },
+  ];
+}
+
 /**
  * The last decoded raw dataset, reused by the next key when it reads the same files (cifar10-valid then cifar10 in the
  * original's order); only one is kept so memory stays at one dataset.
@@ -137,35 +148,23 @@ export function loadTrainingData(key: TrainDatasetKey, where: DataLocation): Tra
     }
     case "cifar100": {
       const raw = cached(`cifar100:${dataDir}:${checks}`, () => loadCifar100(dataDir, checks));
-      const split = loadSplit("cifar100Test", splitDir);
-      const within = (idx: Int32Array) => idx.filter((i) => i < raw.test.count);
       return {
         ...base,
         norm: CIFAR100_NORM,
         pad: 4,
         train: { set: raw.train, indices: all(raw.train.count) },
-        evals: [
-          { name: "ori-test", set: raw.test, indices: all(raw.test.count) },
-          { name: "x-valid", set: raw.test, indices: within(split.xvalid!) },
-          { name: "x-test", set: raw.test, indices: within(split.xtest!) },
-        ],
+        evals: testAndHalves(raw.test, loadSplit("cifar100Test", splitDir)),
         latencySet: "x-test",
       };
     }
     case "ImageNet16-120": {
       const raw = cached(`imagenet16-120:${dataDir}:${checks}`, () => loadImageNet16(dataDir, 120, checks));
-      const split = loadSplit("imagenet16Test", splitDir);
-      const within = (idx: Int32Array) => idx.filter((i) => i < raw.test.count);
       return {
         ...base,
         norm: IMAGENET16_NORM,
         pad: 2,
         train: { set: raw.train, indices: all(raw.train.count) },
-        evals: [
-          { name: "ori-test", set: raw.test, indices: all(raw.test.count) },
-          { name: "x-valid", set: raw.test, indices: within(split.xvalid!) },
-          { name: "x-test", set: raw.test, indices: within(split.xtest!) },
-        ],
+        evals: testAndHalves(raw.test, loadSplit("imagenet16Test", splitDir)),
         latencySet: "x-test",
       };
     }
