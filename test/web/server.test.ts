@@ -279,7 +279,7 @@ describe("explorer input validation", () => {
     expect(page.status).toBe(200);
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(page.headers["content-security-policy"]).toMatch(/script-src 'self'/);
-    expect(page.body).toContain('<script defer src="/vendor/echarts.min.js"></script>');
+    expect(page.body).toContain('<script defer fetchpriority="high" src="/vendor/echarts.min.js"></script>');
     const app = await raw("/static/app.js");
     expect(app.status).toBe(200);
     expect(app.headers["content-type"]).toBe("text/javascript; charset=utf-8");
