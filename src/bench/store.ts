@@ -112,18 +112,26 @@ function decodeRanking(b: Uint8Array): RankingSummary | null {
   const head = 4 + 5 * n;
   const pad = (8 - (head % 8)) % 8;
   if (b.length !== head + pad + 24 * n) return null;
-  const copy = <T extends Int32Array | Float64Array | Uint8Array>(make: new (n: number) => T, at: number, bytes: number): T => {
+  // better-sqlite3 hands back a fresh Buffer per read, so typed-array views on it are safe to keep; the layout puts the
+  // Float64 columns at a multiple of 8, which lines them up whenever the Buffer itself starts 8-aligned (it does for
+  // blobs this size, which Node does not pool). Otherwise copy.
+  const view = <T extends Int32Array | Float64Array | Uint8Array>(
+    make: { new (n: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+    at: number,
+  ): T => {
+    const offset = b.byteOffset + at;
+    if (offset % make.BYTES_PER_ELEMENT === 0) return new make(b.buffer, offset, n);
     const out = new make(n);
-    new Uint8Array(out.buffer).set(b.subarray(at, at + bytes));
+    new Uint8Array(out.buffer).set(b.subarray(at, at + n * make.BYTES_PER_ELEMENT));
     return out;
   };
   const f = head + pad;
   return {
-    index: copy(Int32Array, 4, 4 * n),
-    flags: copy(Uint8Array, 4 + 4 * n, n),
-    flops: copy(Float64Array, f, 8 * n),
-    params: copy(Float64Array, f + 8 * n, 8 * n),
-    value: copy(Float64Array, f + 16 * n, 8 * n),
+    index: view(Int32Array, 4),
+    flags: view(Uint8Array, 4 + 4 * n),
+    flops: view(Float64Array, f),
+    params: view(Float64Array, f + 8 * n),
+    value: view(Float64Array, f + 16 * n),
   };
 }
 
