@@ -29,12 +29,8 @@ if command -v npm >/dev/null && [ -z "${AA_NAS_DIRECT_GXX:-}" ]; then
   node scripts/build-native.mjs --require > "$OUTDIR/build.log" 2>&1
   rc=$?
 else
-  # No npm/node-gyp: compile the same sources directly (flags from native/torch-config.mjs).
-  NODE_INC=$(dirname "$(dirname "$(command -v node)")")/include/node
-  mkdir -p native/build/Release native/build/obj
-  CFLAGS="-std=c++17 -O2 -fPIC -fexceptions -frtti -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_CPP_EXCEPTIONS -I$NODE_INC -Inode_modules/node-addon-api $(node native/torch-config.mjs cflags)"
-  ls native/src/*.cc | xargs -P "$(nproc)" -I{} sh -c "g++ $CFLAGS -c {} -o native/build/obj/\$(basename {} .cc).o" > "$OUTDIR/build.log" 2>&1 &&
-    g++ -shared -o native/build/Release/aa_nas_native.node native/build/obj/*.o $(node native/torch-config.mjs ldflags) $(node native/torch-config.mjs libs) >> "$OUTDIR/build.log" 2>&1
+  # No npm/node-gyp: compile the same sources directly
+  bash bench/build-addon-direct.sh "$OUTDIR/build.log"
   rc=$?
 fi
 echo "build rc=$rc in $(( $(date +%s) - start ))s"
