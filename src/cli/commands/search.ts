@@ -3,7 +3,7 @@
  * REINFORCE, BOHB) run many seeded searches on a benchmark store and print each run's answer with its 200-epoch
  * valid/test accuracy and the paper-style mean ± std summary; weight-sharing ones are handed to search-ws.ts.
  */
-import type { Command } from "commander";
+import type { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { UserError, listChoices } from "../../errors.js";
 import {
@@ -62,17 +62,23 @@ export function registerSearchCommands(program: Command): void {
     .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
     .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
     .option("--account-wall-time", "[REA, REINFORCE] add the algorithm's own wall time to the simulated clock, as the originals did (not reproducible)");
-  addWeightSharingOptions(cmd).action(async (algorithm: string, opts: SearchCommandOptions & WsCliOptions) => {
-    const given = (name: string): boolean => cmd.getOptionValueSource(name) === "cli";
-    if (isWeightSharingAlgorithm(algorithm.toLowerCase())) {
-      const wrong = API_ONLY_OPTIONS.filter(given);
-      if (wrong.length > 0) throw new UserError(`${optionFlags(cmd, wrong)} only apply to the benchmark-driven searches (${ALGORITHMS.join(", ")}), not to ${algorithm}`);
-      await runWeightSharingSearchCommand(algorithm.toLowerCase(), opts);
+  addWeightSharingOptions(cmd);
+  // each family's own options, to name the ones given to an algorithm of the other family
+  const apiOnly = cmd.options.filter((o) => (API_ONLY_OPTIONS as readonly string[]).includes(o.attributeName()));
+  const wsOnly = cmd.options.filter((o) => WS_SEARCH_OPTIONS.some((w) => w.flags === o.flags));
+  const givenOf = (options: readonly Option[]): string => options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === "cli").map((o) => o.long!).join(", ");
+
+  cmd.action(async (algorithm: string, opts: SearchCommandOptions & WsCliOptions) => {
+    const lower = algorithm.toLowerCase();
+    if (isWeightSharingAlgorithm(lower)) {
+      const wrong = givenOf(apiOnly);
+      if (wrong !== "") throw new UserError(`${wrong} only apply to the benchmark-driven searches (${ALGORITHMS.join(", ")}), not to ${algorithm}`);
+      await runWeightSharingSearchCommand(lower, opts);
       return;
     }
     const name = parseAnyAlgorithm(algorithm);
-    const wrong = WS_SEARCH_OPTIONS.map((o) => cmd.options.find((c) => c.flags === o.flags)!.attributeName()).filter(given);
-    if (wrong.length > 0) throw new UserError(`${optionFlags(cmd, wrong)} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
+    const wrong = givenOf(wsOnly);
+    if (wrong !== "") throw new UserError(`${wrong} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
     if (opts.bench === undefined) throw new UserError(`${name} queries a benchmark store: give --bench <db> (build one with 'aa-nas import' or 'aa-nas merge')`);
     const dataset = parseSearchDataset(opts.dataset ?? "cifar10");
     const benchmark = openSearchBenchmark(opts.bench);
@@ -88,14 +94,12 @@ export function registerSearchCommands(program: Command): void {
 function parseAnyAlgorithm(s: string): AlgorithmName {
   try {
     return parseAlgorithm(s);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
     throw new UserError(`unknown search algorithm '${s}'; valid: ${listChoices([...ALGORITHMS, ...WS_ALGORITHMS])}`);
   }
 }
 
-function optionFlags(cmd: Command, names: readonly string[]): string {
-  return names.map((n) => cmd.options.find((o) => o.attributeName() === n)!.long!).join(", ");
-}
 
 function positiveInteger(value: string, flag: string): number {
   const n = Number(value);
