@@ -1,4 +1,4 @@
-/* global fetch, URLSearchParams, window */
+/* global URLSearchParams, window */
 /** The JSON endpoints: errors from the server ({ error }) become ApiError with its message. */
 
 export class ApiError extends Error {
@@ -14,13 +14,7 @@ export async function getJson(path, params = {}) {
   // boot.js may have started this exact request while the modules were loading; use it once
   const prefetched = window.aaNasPrefetched?.[url];
   if (prefetched !== undefined) delete window.aaNasPrefetched[url];
-  const res = await (prefetched ?? fetch(url, { headers: { Accept: "application/json" } }).then(parsed));
+  const res = await (prefetched ?? window.aaNasFetchJson(url));
   if (!res.ok) throw new ApiError(res.status, res.body.error ?? `${res.status} ${res.statusText}`);
   return res.body;
-}
-
-/** { ok, status, statusText, body }: the form boot.js's prefetches resolve to as well. */
-async function parsed(res) {
-  const body = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
-  return { ok: res.ok, status: res.status, statusText: res.statusText, body };
 }
