@@ -9,6 +9,7 @@
         "src/tensor_ops.cc",
         "src/math_ops.cc",
         "src/nn_ops.cc",
+        "src/batch_norm_cpu.cc",
         "src/shape_ops.cc",
         "src/autograd_ops.cc",
         "src/optim_ops.cc",

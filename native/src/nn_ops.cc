@@ -1,4 +1,5 @@
 // Neural-network kernels: the same at:: entry points torch.nn.functional calls in PyTorch 1.13.
+#include "batch_norm_cpu.h"
 #include "handles.h"
 
 namespace aa {
@@ -12,11 +13,22 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
 
 // batchNorm(x, weight | -1, bias | -1, runningMean | -1, runningVar | -1, training, momentum, eps)
 // Mirrors F.batch_norm: running stats are updated in place when training and given.
+// Training mode on the CPU goes through our bit-identical kernel when it covers the call (batch_norm_cpu.h).
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
-  return ret(info.Env(), at::batch_norm(argTensor(info, 0), argOptTensor(info, 1), argOptTensor(info, 2), argOptTensor(info, 3),
-                                        argOptTensor(info, 4), argBool(info, 5), argDouble(info, 6), argDouble(info, 7),
-                                        at::globalContext().userEnabledCuDNN()));
+  const at::Tensor& x = argTensor(info, 0);
+  const c10::optional<at::Tensor> w = argOptTensor(info, 1), b = argOptTensor(info, 2), rm = argOptTensor(info, 3),
+                                  rv = argOptTensor(info, 4);
+  const bool training = argBool(info, 5);
+  const double momentum = argDouble(info, 6), eps = argDouble(info, 7);
+  if (training) {
+    auto fast = fastBatchNormTrain(x, w.value_or(at::Tensor()), b.value_or(at::Tensor()), rm.value_or(at::Tensor()),
+                                   rv.value_or(at::Tensor()), momentum, eps);
+    if (fast) return ret(info.Env(), std::move(*fast));
+  }
+  return ret(info.Env(), at::batch_norm(x, w, b, rm, rv, training, momentum, eps, at::globalContext().userEnabledCuDNN()));
 }
+// batchNormKernel() -> "aa-nas" or "libtorch: <why>": which kernel training-mode CPU batch norm uses.
+Napi::Value BatchNormKernel(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), batchNormKernelStatus()); }
 
 // avgPool2d(x, kernel[2], stride[2], padding[2], ceilMode, countIncludePad)
 Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
@@ -85,6 +97,7 @@ Napi::Value OneHot(const Napi::CallbackInfo& info) {
 void registerNnOps(Napi::Env, Napi::Object e) {
   AA_EXPORT(e, "conv2d", Conv2d);
   AA_EXPORT(e, "batchNorm", BatchNorm);
+  AA_EXPORT(e, "batchNormKernel", BatchNormKernel);
   AA_EXPORT(e, "avgPool2d", AvgPool2d);
   AA_EXPORT(e, "maxPool2d", MaxPool2d);
   AA_EXPORT(e, "adaptiveAvgPool2d", AdaptiveAvgPool2d);

@@ -148,6 +148,7 @@ export interface NativeEngine {
   allocatorStats(): { liveBytes: number; cachedBytes: number; hits: number; misses: number };
   emptyCache(): void;
   libtorchVersion(): string;
+  batchNormKernel(): string;
   noop(x: number): number;
 }
 

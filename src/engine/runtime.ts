@@ -29,3 +29,11 @@ export function emptyCache(): void {
 export function libtorchVersion(): string {
   return N().libtorchVersion();
 }
+/**
+ * Which kernel computes training-mode batch norm on the CPU: "aa-nas" (ours: bit-identical to libtorch's, its
+ * statistics several times faster) or "libtorch: <why not ours>" (AA_NAS_FAST_BN=0, or the start-up comparison with
+ * libtorch's kernel found a difference). Other devices, dtypes and layouts always use libtorch's.
+ */
+export function batchNormKernel(): string {
+  return N().batchNormKernel();
+}

@@ -1,0 +1,20 @@
+#pragma once
+// Training-mode batch norm on the CPU, bit-identical to at::batch_norm, without its latency-bound statistics loop.
+#include <ATen/ATen.h>
+
+#include <optional>
+#include <string>
+
+namespace aa {
+
+// The result of at::batch_norm(x, weight, bias, runningMean, runningVar, training=true, momentum, eps) computed by our
+// kernel, or nullopt when this call is not one it covers (not CPU float32 NCHW-contiguous, too small a plane) or the
+// kernel is off (AA_NAS_FAST_BN=0, or its start-up check against libtorch's own kernel found a difference).
+std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                             const at::Tensor& runningMean, const at::Tensor& runningVar, double momentum,
+                                             double eps);
+
+// "aa-nas" when the kernel above is in use, otherwise "libtorch: <why>". Runs the start-up check if not yet run.
+std::string batchNormKernelStatus();
+
+}  // namespace aa
