@@ -2,6 +2,7 @@
 // running statistics or not, planes of 16x16, 8x8 and 5x5, a channel count that is not a multiple of four), printing
 // the bits of every loss, gradient and final state entry. The kernel is chosen once per process (AA_NAS_FAST_BN), so
 // the test runs this twice and compares the outputs.
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { BatchNorm2d, Conv2d, F, Linear, Module, ReLU, SGD, Sequential, batchNormKernel, manualSeed, randint, randn, tidy } from "../../../dist/engine/index.js";
 
