@@ -14,12 +14,13 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
-#include <immintrin.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
 
 namespace aa {
 namespace {
@@ -353,3 +354,15 @@ std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor& x, const at::Tens
 std::string batchNormKernelStatus() { return selection().status; }
 
 }  // namespace aa
+
+#else  // The kernel is written for x86-64 (AVX2); elsewhere libtorch's is used.
+
+namespace aa {
+std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+                                             const at::Tensor&, double, double) {
+  return std::nullopt;
+}
+std::string batchNormKernelStatus() { return "libtorch: our kernel is x86-64 only"; }
+}  // namespace aa
+
+#endif
