@@ -24,7 +24,9 @@ export class ResNetBasicblock extends Layer {
 
 /**
  * One flat `layers` list in arch-string order; node i = Σ layers[k](nodes[from_k]) over its edges, summed left to right
- * (Python's `sum`, whose leading `0 +` changes no value). Output is the last node.
+ * as Python's `sum` does. Its leading `0 +` changes no value, but it makes every node a tensor of its own: a node fed
+ * by one skip edge alone is `0 + x`, not x itself, so the gradients of its consumers are summed apart from those of x's
+ * (float addition is not associative), hence the explicit `+ 0` below. Output is the last node.
  *
  * `none` edges contribute x·0, and adding exact zeros changes no finite value (nor any gradient), so they are left out
  * of the sum; a node whose edges are all `none` still gets its x·0. (Only a network that has already overflowed to
@@ -34,26 +36,60 @@ export class InferCell extends Layer {
   readonly layers: ModuleList<Layer>;
   /** per node 1..3: its incoming edges in string order (layer index, input node, whether it is a `none` edge) */
   private readonly plan: { layer: number; input: number; zero: boolean }[][];
+  /** per node: whether its ReLU→conv→BN edges take one relu(node), computed once per forward (see sharesRelu) */
+  private readonly sharedRelu: boolean[];
+  /** per node 1..3: fed by one skip edge alone (so it needs Python's `0 +` to be a tensor of its own) */
+  private readonly lonelySkip: boolean[];
 
   constructor(readonly s: InferCellSpec) {
     super();
     this.layers = this.registerModule("layers", new ModuleList(s.layers.map(buildLayer)));
     this.plan = Array.from({ length: s.nodes - 1 }, () => []);
     s.layers.forEach((spec, k) => this.plan[s.nodeOf[k]! - 1]!.push({ layer: k, input: s.inputs[k]!, zero: spec.kind === "zero" }));
+    this.lonelySkip = this.plan.map((edges) => {
+      const live = edges.filter((e) => !e.zero);
+      return live.length === 1 && s.layers[live[0]!.layer]!.kind === "identity";
+    });
+    this.sharedRelu = Array.from({ length: s.nodes }, (_, j) => sharesRelu(s, j));
   }
 
   forward(x: Tensor): Tensor {
     const nodes: Tensor[] = [x];
-    for (const edges of this.plan) {
+    const relus: Tensor[] = [];
+    this.plan.forEach((edges, k) => {
       let acc: Tensor | null = null;
       for (const e of edges) {
         if (e.zero) continue;
-        const y = this.layers.get(e.layer).forward(nodes[e.input]!);
+        const layer = this.layers.get(e.layer);
+        const y =
+          this.sharedRelu[e.input] && layer instanceof ReLUConvBN
+            ? layer.forwardActivated((relus[e.input] ??= nodes[e.input]!.relu()))
+            : layer.forward(nodes[e.input]!);
         acc = acc === null ? y : acc.add(y);
       }
       if (acc === null) acc = this.layers.get(edges[0]!.layer).forward(nodes[edges[0]!.input]!);
-      nodes.push(acc);
-    }
+      nodes.push(this.lonelySkip[k] ? acc.add(0) : acc);
+    });
     return nodes[nodes.length - 1]!;
   }
+}
+
+/**
+ * Whether every consumer of node j in the cell is a ReLU→conv→BN edge (at least two of them), so that they can share
+ * one relu(node j) instead of each computing it. That is bit-identical to separate relus, forward and backward: the
+ * relu values are the same, and the gradient reaching node j is the same sum in the same order, masked once instead of
+ * term by term (the masked-out terms are exact zeros). Any other consumer (a skip, a pool, the x·0 of an all-`none`
+ * node) would change the order of that sum, so then nothing is shared. Node j is consumed only inside the cell: every
+ * node, the output included, is a tensor of its own (see InferCell). test/models/parity.test.ts pins the bits.
+ */
+function sharesRelu(s: InferCellSpec, j: number): boolean {
+  const edgesInto = (k: number): number[] => s.layers.flatMap((_, i) => (s.nodeOf[i] === k ? [i] : []));
+  const runs = (i: number): boolean => {
+    if (s.layers[i]!.kind !== "zero") return true;
+    // a `none` edge runs (x·0) only as the first edge of a node whose edges are all `none`
+    const siblings = edgesInto(s.nodeOf[i]!);
+    return siblings[0] === i && siblings.every((e) => s.layers[e]!.kind === "zero");
+  };
+  const consumers = s.layers.filter((_, i) => s.inputs[i] === j && runs(i));
+  return consumers.length >= 2 && consumers.every((spec) => spec.kind === "relu-conv-bn");
 }

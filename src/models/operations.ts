@@ -38,6 +38,10 @@ export class ReLUConvBN extends Layer {
   forward(x: Tensor): Tensor {
     return this.op.forward(x);
   }
+  /** conv → BN on an input that is already relu(x). */
+  forwardActivated(r: Tensor): Tensor {
+    return this.op.get(2).forward(this.op.get(1).forward(r));
+  }
 }
 
 /** POOLING(C_in, C_out, stride, 'avg'): optional ReLUConvBN preprocess, then AvgPool2d(3, count_include_pad=False). */

@@ -26,7 +26,8 @@ const randomArchs = [sampleArch(rng), sampleArch(rng)];
 const CASES: [string, string][] = [
   ["arch 0", archAt(0)],
   ["ResNet cell (11472)", archAt(11472)],
-  ["all conv3x3 (1462)", archAt(1462)],
+  ["all conv3x3 (1462), one relu per node for its convs", archAt(1462)],
+  ["a skip-aliased node: four convs share one relu (12121)", archAt(12121)],
   ["random arch A", randomArchs[0]!],
   ["random arch B", randomArchs[1]!],
   ["a node fed only by none edges", "|none~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|"],
