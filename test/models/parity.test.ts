@@ -15,6 +15,9 @@ import { tempDirs } from "../data/temp.js";
 const tempDir = tempDirs();
 
 const REFERENCE = join(import.meta.dirname, "reference", "parity.py");
+const REFERENCE_MANY = join(import.meta.dirname, "reference", "parity_many.py");
+const withReferenceDir = (script: string): string =>
+  readFileSync(script, "utf8").replace("os.path.dirname(os.path.abspath(__file__))", JSON.stringify(join(import.meta.dirname, "reference")));
 
 function readF32(path: string): Float32Array {
   const b = readFileSync(path);
@@ -27,7 +30,7 @@ const CASES: [string, string][] = [
   ["arch 0", archAt(0)],
   ["ResNet cell (11472)", archAt(11472)],
   ["all conv3x3 (1462), one relu per node for its convs", archAt(1462)],
-  ["a skip-aliased node: four convs share one relu (12121)", archAt(12121)],
+  ["a node fed by one skip edge alone is 0 + x, then two convs share its relu (12121)", archAt(12121)],
   ["random arch A", randomArchs[0]!],
   ["random arch B", randomArchs[1]!],
   ["a node fed only by none edges", "|none~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|"],
@@ -47,7 +50,7 @@ describe("TinyNetwork parity with PyTorch", () => {
       writeFileSync(join(dir, "job.json"), JSON.stringify(job));
       writeFileSync(join(dir, "inputs.bin"), new Uint8Array(inputs.buffer));
       writeFileSync(join(dir, "targets.bin"), new Uint8Array(targets.buffer));
-      runPython(readFileSync(REFERENCE, "utf8").replace("os.path.dirname(os.path.abspath(__file__))", JSON.stringify(join(import.meta.dirname, "reference"))), [dir]);
+      runPython(withReferenceDir(REFERENCE), [dir]);
 
       manualSeed(seed);
       const net = TinyNetwork.create(16, 5, arch, 10);
@@ -105,4 +108,48 @@ describe("TinyNetwork parity with PyTorch", () => {
       }
     });
   }
+});
+
+describe("bit parity with PyTorch across sampled archs", () => {
+  it("trains 120 sampled archs (C 8, N 1, three SGD steps, one thread) to the same losses, bit for bit", () => {
+    setNumThreads(1);
+    const dir = tempDir("aa-parity-many-");
+    const rng = new PyRandom(4242);
+    // sampled archs, plus ones that exercise each cell path: a node fed by one skip edge alone, all-conv nodes
+    // sharing a relu, a cell whose output is a skip of its input, an all-`none` node
+    const archs = [...Array.from({ length: 112 }, () => sampleArch(rng)), archAt(12121), archAt(1462), archAt(11472), archAt(0)];
+    archs.push("|skip_connect~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|skip_connect~2|");
+    archs.push("|nor_conv_1x1~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|none~1|none~2|");
+    archs.push("|none~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|avg_pool_3x3~1|nor_conv_1x1~2|");
+    archs.push("|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|none~2|");
+    writeFileSync(join(dir, "archs.json"), JSON.stringify(archs));
+    runPython(withReferenceDir(REFERENCE_MANY), [dir], 300_000);
+    const pyLosses = JSON.parse(readFileSync(join(dir, "losses.json"), "utf8")) as number[][];
+    const xb = readFileSync(join(dir, "inputs.bin"));
+    const yb = readFileSync(join(dir, "targets.bin"));
+    const x = tensor(new Float32Array(xb.buffer.slice(xb.byteOffset, xb.byteOffset + xb.length)), [4, 3, 16, 16]).keep();
+    const y = tensor(new BigInt64Array(yb.buffer.slice(yb.byteOffset, yb.byteOffset + yb.length)), [4]).keep();
+    const differing: string[] = [];
+    archs.forEach((arch, k) => {
+      manualSeed(k);
+      const net = TinyNetwork.create(8, 1, arch, 10);
+      net.train();
+      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
+      const losses = Array.from({ length: 3 }, () =>
+        tidy(() => {
+          opt.zeroGrad();
+          const loss = F.crossEntropy(net.forward(x).logits, y);
+          loss.backward();
+          opt.step();
+          return loss.item();
+        }),
+      );
+      if (losses.some((l, i) => l !== pyLosses[k]![i])) differing.push(arch);
+      opt.dispose();
+      net.dispose();
+    });
+    x.dispose();
+    y.dispose();
+    expect(differing).toEqual([]);
+  });
 });
