@@ -1,10 +1,15 @@
 #include "handles.h"
 
+#include <deque>
+
 namespace aa {
 namespace {
 
+// A deque, not a vector: growing it never moves existing slots, so the at::Tensor& that lookup() and argTensor()
+// hand out stay valid while the same call stores new tensors (an optimizer step that creates its momentum buffers
+// used to read a moved slot once the table reallocated).
 struct Table {
-  std::vector<at::Tensor> slots;
+  std::deque<at::Tensor> slots;
   std::vector<Handle> freeSlots;
   int64_t live = 0;
 };
