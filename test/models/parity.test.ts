@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { noGrad, tensor, SGD, manualSeed, setNumThreads, tidy, F } from "../../src/engine/index.js";
+import { noGrad, tensor, SGD, manualSeed, setNumThreads, tidy, F, type Tensor } from "../../src/engine/index.js";
 import { TinyNetwork } from "../../src/models/tiny-network.js";
 import { PyRandom, archAt, sampleArch } from "../../src/space/index.js";
 import { runPython } from "../data/python.js";
@@ -22,6 +22,25 @@ const withReferenceDir = (script: string): string =>
 function readF32(path: string): Float32Array {
   const b = readFileSync(path);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+}
+
+/** Train mode, then `steps` SGD steps (the reference's settings: nesterov, lr 0.1, momentum 0.9, wd 5e-4); the losses. */
+function trainLosses(net: TinyNetwork, x: Tensor, y: Tensor, steps: number): number[] {
+  net.train();
+  const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
+  try {
+    return Array.from({ length: steps }, () =>
+      tidy(() => {
+        opt.zeroGrad();
+        const loss = F.crossEntropy(net.forward(x).logits, y);
+        loss.backward();
+        opt.step();
+        return loss.item();
+      }),
+    );
+  } finally {
+    opt.dispose();
+  }
 }
 
 const rng = new PyRandom(2024);
@@ -80,27 +99,13 @@ describe("TinyNetwork parity with PyTorch", () => {
         expect([...logits]).toEqual([...readF32(join(dir, "logits.bin"))]);
 
         // 3. five training steps → equal losses
-        net.train();
-        const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
-        const losses: number[] = [];
-        for (let step = 0; step < 5; step++) {
-          losses.push(
-            tidy(() => {
-              opt.zeroGrad();
-              const loss = F.crossEntropy(net.forward(x).logits, y);
-              loss.backward();
-              opt.step();
-              return loss.item();
-            }),
-          );
-        }
+        const losses = trainLosses(net, x, y, 5);
         const pyLosses = (JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as { losses: number[] }).losses;
         expect(losses).toEqual(pyLosses);
         expect(new Set(losses).size).toBe(5); // training really moved
         net.eval();
         const after = noGrad(() => tidy(() => net.forward(x).logits.toFloat32Array()));
         expect([...after]).toEqual([...readF32(join(dir, "logits_after.bin"))]);
-        opt.dispose();
         x.dispose();
         y.dispose();
       } finally {
@@ -125,27 +130,15 @@ describe("bit parity with PyTorch across sampled archs", () => {
     writeFileSync(join(dir, "archs.json"), JSON.stringify(archs));
     runPython(withReferenceDir(REFERENCE_MANY), [dir], 300_000);
     const pyLosses = JSON.parse(readFileSync(join(dir, "losses.json"), "utf8")) as number[][];
-    const xb = readFileSync(join(dir, "inputs.bin"));
     const yb = readFileSync(join(dir, "targets.bin"));
-    const x = tensor(new Float32Array(xb.buffer.slice(xb.byteOffset, xb.byteOffset + xb.length)), [4, 3, 16, 16]).keep();
+    const x = tensor(readF32(join(dir, "inputs.bin")), [4, 3, 16, 16]).keep();
     const y = tensor(new BigInt64Array(yb.buffer.slice(yb.byteOffset, yb.byteOffset + yb.length)), [4]).keep();
     const differing: string[] = [];
     archs.forEach((arch, k) => {
       manualSeed(k);
       const net = TinyNetwork.create(8, 1, arch, 10);
-      net.train();
-      const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
-      const losses = Array.from({ length: 3 }, () =>
-        tidy(() => {
-          opt.zeroGrad();
-          const loss = F.crossEntropy(net.forward(x).logits, y);
-          loss.backward();
-          opt.step();
-          return loss.item();
-        }),
-      );
+      const losses = trainLosses(net, x, y, 3);
       if (losses.some((l, i) => l !== pyLosses[k]![i])) differing.push(arch);
-      opt.dispose();
       net.dispose();
     });
     x.dispose();
