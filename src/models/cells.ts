@@ -22,6 +22,9 @@ export class ResNetBasicblock extends Layer {
   }
 }
 
+/** per node 1..3: its incoming edges in string order (layer index, input node, whether it is a `none` edge) */
+type CellPlan = { layer: number; input: number; zero: boolean }[][];
+
 /**
  * One flat `layers` list in arch-string order; node i = Σ layers[k](nodes[from_k]) over its edges, summed left to right
  * as Python's `sum` does. Its leading `0 +` changes no value, but it makes every node a tensor of its own: a node fed
@@ -34,8 +37,7 @@ export class ResNetBasicblock extends Layer {
  */
 export class InferCell extends Layer {
   readonly layers: ModuleList<Layer>;
-  /** per node 1..3: its incoming edges in string order (layer index, input node, whether it is a `none` edge) */
-  private readonly plan: { layer: number; input: number; zero: boolean }[][];
+  private readonly plan: CellPlan;
   /** per node: whether its ReLU→conv→BN edges take one relu(node), computed once per forward (see sharesRelu) */
   private readonly sharedRelu: boolean[];
   /** per node 1..3: fed by one skip edge alone (so it needs Python's `0 +` to be a tensor of its own) */
@@ -50,7 +52,7 @@ export class InferCell extends Layer {
       const live = edges.filter((e) => !e.zero);
       return live.length === 1 && s.layers[live[0]!.layer]!.kind === "identity";
     });
-    this.sharedRelu = Array.from({ length: s.nodes }, (_, j) => sharesRelu(s, j));
+    this.sharedRelu = Array.from({ length: s.nodes }, (_, j) => sharesRelu(s, this.plan, j));
   }
 
   forward(x: Tensor): Tensor {
@@ -82,14 +84,8 @@ export class InferCell extends Layer {
  * node) would change the order of that sum, so then nothing is shared. Node j is consumed only inside the cell: every
  * node, the output included, is a tensor of its own (see InferCell). test/models/parity.test.ts pins the bits.
  */
-function sharesRelu(s: InferCellSpec, j: number): boolean {
-  const edgesInto = (k: number): number[] => s.layers.flatMap((_, i) => (s.nodeOf[i] === k ? [i] : []));
-  const runs = (i: number): boolean => {
-    if (s.layers[i]!.kind !== "zero") return true;
-    // a `none` edge runs (x·0) only as the first edge of a node whose edges are all `none`
-    const siblings = edgesInto(s.nodeOf[i]!);
-    return siblings[0] === i && siblings.every((e) => s.layers[e]!.kind === "zero");
-  };
-  const consumers = s.layers.filter((_, i) => s.inputs[i] === j && runs(i));
-  return consumers.length >= 2 && consumers.every((spec) => spec.kind === "relu-conv-bn");
+function sharesRelu(s: InferCellSpec, plan: CellPlan, j: number): boolean {
+  // the edges forward() runs: a node's live edges, or only the first of a node whose edges are all `none` (its x·0)
+  const consumers = plan.flatMap((edges) => (edges.every((e) => e.zero) ? edges.slice(0, 1) : edges.filter((e) => !e.zero))).filter((e) => e.input === j);
+  return consumers.length >= 2 && consumers.every((e) => s.layers[e.layer]!.kind === "relu-conv-bn");
 }
