@@ -126,7 +126,7 @@ void channelStatsAll(const float* x, int64_t nb, int64_t channels, int64_t plane
   const int64_t threads = std::min<int64_t>(at::get_num_threads(), std::max<int64_t>(groups, 1));
   // Each thread takes a contiguous run of groups, two at a time: two chains hide most of the add latency, while more
   // streams (four planes per group, often exactly 4 KiB apart) start to evict each other from the L1 cache.
-  at::parallel_for(0, groups, (groups + threads - 1) / std::max<int64_t>(threads, 1), [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, groups, (groups + threads - 1) / threads, [&](int64_t begin, int64_t end) {
     int64_t g = begin;
     for (; g + 2 <= end; g += 2) channelGroupStats<2>(x, nb, channels, plane, g, mean, varSum);
     if (g < end) channelGroupStats<1>(x, nb, channels, plane, g, mean, varSum);
