@@ -40,13 +40,14 @@ describe("sweep on Redis survives a SIGKILLed worker and a Redis restart", () =>
     expect(JSON.parse(replan.stdout)).toEqual({ added: 0, existing: 4 });
 
     const worker = (): CliProcess => startCli(["sweep", "worker", ...q, "--out", shared, "--data-dir", noData, ...WORKER_TIMING]);
-    const victim = worker();
-    // the victim dies after its first job's first epoch is checkpointed, well before the job ends
-    await victim.waitFor(/epoch 1\/3/);
+    const workers = [worker(), worker(), worker()];
+    // Three workers share the four jobs; the first to checkpoint an epoch dies there, well before its job ends.
+    const victimIndex = await Promise.race(workers.map((w, i) => w.waitFor(/epoch 1\/3/).then(() => i, () => -1)));
+    expect(victimIndex).toBeGreaterThanOrEqual(0);
+    const victim = workers[victimIndex]!;
     victim.child.kill("SIGKILL");
     expect(await victim.exited).toBe("SIGKILL");
-    const survivors = [worker(), worker()];
-    await survivors[0]!.waitFor(/started/);
+    const survivors = workers.filter((_, i) => i !== victimIndex);
     await redis.restart();
 
     const codes = await Promise.all(survivors.map((w) => w.exited));
