@@ -21,6 +21,20 @@ function evalColumns(prefix: string): string {
   ${prefix}_time_dense INTEGER`;
 }
 
+/**
+ * A rowid table on purpose: in a WITHOUT ROWID table the 450 KB BLOB would sit in the primary-key b-tree, and SQLite's
+ * index search loads a cell's whole overflowing payload to compare keys, so one lookup read ~5 BLOBs (2.2 MB).
+ * Stores written before this change keep the old layout until `refreshRankings()` recreates the table.
+ */
+export const RANKINGS_SQL = `CREATE TABLE rankings (
+  hp TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  archs INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  UNIQUE (hp, dataset, metric)
+);`;
+
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,
@@ -81,14 +95,7 @@ CREATE TABLE final (
   train_time_total REAL
 );
 CREATE INDEX final_by_query ON final (hp, dataset, arch_index, seed, flops, params, train_acc, xvalid_acc, xtest_acc, oritest_acc);
-CREATE TABLE rankings (
-  hp TEXT NOT NULL,
-  dataset TEXT NOT NULL,
-  metric TEXT NOT NULL,
-  archs INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY (hp, dataset, metric)
-) WITHOUT ROWID;
+${RANKINGS_SQL}
 CREATE TABLE imports (
   source TEXT NOT NULL,
   arch_index INTEGER NOT NULL,

@@ -21,7 +21,7 @@ import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "./record.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
-import { APPLICATION_ID, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
 import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
 
 type Db = Database.Database;
@@ -88,13 +88,24 @@ export interface RankingSummary {
   params: Float64Array;
   value: Float64Array;
   flags: Uint8Array;
+  /**
+   * Positions by value descending, position ascending among ties: the first one within the cost limits is what the
+   * original's strict `<` scan in arch order returns. Null when that shortcut would not be exact (a flagged arch, where
+   * the original raises in arch order, or a NaN value, which its comparison never replaces once it is the best).
+   */
+  order: Int32Array | null;
+}
+
+function rankOrder(value: Float64Array, flags: Uint8Array): Int32Array | null {
+  if (flags.some((f) => f !== 0) || value.some((v) => Number.isNaN(v))) return null;
+  return Int32Array.from(value.keys()).sort((a, b) => value[b]! - value[a]! || a - b);
 }
 
 function encodeRanking(r: RankingSummary): Buffer {
   const n = r.index.length;
   const head = 4 + 5 * n;
   const pad = (8 - (head % 8)) % 8;
-  const buf = Buffer.alloc(head + pad + 24 * n);
+  const buf = Buffer.alloc(head + pad + 24 * n + (r.order === null ? 0 : 4 * n));
   buf.writeUInt32LE(n, 0);
   Buffer.from(r.index.buffer, r.index.byteOffset, 4 * n).copy(buf, 4);
   Buffer.from(r.flags.buffer, r.flags.byteOffset, n).copy(buf, 4 + 4 * n);
@@ -103,6 +114,7 @@ function encodeRanking(r: RankingSummary): Buffer {
     Buffer.from(a.buffer, a.byteOffset, 8 * n).copy(buf, o);
     o += 8 * n;
   }
+  if (r.order !== null) Buffer.from(r.order.buffer, r.order.byteOffset, 4 * n).copy(buf, o);
   return buf;
 }
 
@@ -111,7 +123,9 @@ function decodeRanking(b: Uint8Array): RankingSummary | null {
   const n = new DataView(b.buffer, b.byteOffset, b.length).getUint32(0, true);
   const head = 4 + 5 * n;
   const pad = (8 - (head % 8)) % 8;
-  if (b.length !== head + pad + 24 * n) return null;
+  const base = head + pad + 24 * n;
+  // summaries written before the order was added end at `base`; they still decode (findBest then scans every arch)
+  if (b.length !== base && b.length !== base + 4 * n) return null;
   // better-sqlite3 hands back a fresh Buffer per read, so typed-array views on it are safe to keep; the layout puts the
   // Float64 columns at a multiple of 8, which lines them up whenever the Buffer itself starts 8-aligned (it does for
   // blobs this size, which Node does not pool). Otherwise copy.
@@ -132,6 +146,7 @@ function decodeRanking(b: Uint8Array): RankingSummary | null {
     flops: view(Float64Array, f),
     params: view(Float64Array, f + 8 * n),
     value: view(Float64Array, f + 16 * n),
+    order: b.length === base ? null : view(Int32Array, base),
   };
 }
 
@@ -442,7 +457,7 @@ export class BenchStore {
     const rows = this.rankingRows(hp, dataset, metric);
     let n = 0;
     for (let i = 0; i < rows.length; i++) if (i === 0 || rows[i]![0] !== rows[i - 1]![0]) n++;
-    const out: RankingSummary = { index: new Int32Array(n), flops: new Float64Array(n), params: new Float64Array(n), value: new Float64Array(n), flags: new Uint8Array(n) };
+    const out: RankingSummary = { index: new Int32Array(n), flops: new Float64Array(n), params: new Float64Array(n), value: new Float64Array(n), flags: new Uint8Array(n), order: null };
     let g = 0;
     for (let start = 0; start < rows.length; g++) {
       let end = start + 1;
@@ -459,6 +474,7 @@ export class BenchStore {
       else out.value[g] = pyMean(trials.map((t) => t.value!));
       start = end;
     }
+    out.order = rankOrder(out.value, out.flags);
     return out;
   }
 
@@ -466,9 +482,16 @@ export class BenchStore {
   refreshRankings(): number {
     const groups = this.guard(() => this.stmt("SELECT DISTINCT hp, dataset FROM final").all()) as Array<{ hp: string; dataset: string }>;
     this.transaction(() => {
+      // rankings is a derived cache, so an older layout is dropped and recreated rather than migrated
+      if (this.rankingsWithoutRowid()) this.guard(() => this.db.exec(`DROP TABLE rankings; ${RANKINGS_SQL}`));
       for (const { hp, dataset } of groups) for (const m of RANKING_METRICS) this.storeRanking(hp, dataset, m, this.computeRanking(hp, dataset, m));
     });
     return groups.length * RANKING_METRICS.length;
+  }
+
+  private rankingsWithoutRowid(): boolean {
+    const ddl = this.guard(() => this.db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'rankings'").pluck().get()) as string | undefined;
+    return ddl !== undefined && /WITHOUT\s+ROWID/i.test(ddl);
   }
 
   *iterateFinal(): IterableIterator<FinalRow> {
