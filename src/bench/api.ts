@@ -30,7 +30,8 @@ import { indexOf as spaceIndexOf, NUM_ARCHS, PyRandom, type RandomSource, resolv
 import { BenchQueryError, MetricUnavailableError, unknownChoice } from "./errors.js";
 import { RECORD_DATASET_KEYS, type EvalSet, type RecordDatasetKey } from "./record.js";
 import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
-import { BenchStore, RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingSummary } from "./store.js";
+import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingSummary, type RankingTop } from "./ranking.js";
+import { BenchStore } from "./store.js";
 
 export type Trial = "mean" | "random" | number;
 export type MetricSet = "train" | EvalSet | "valid";
@@ -126,6 +127,7 @@ export class NasBench {
   private readonly runCache = new Map<string, DecodedRun[]>();
   private readonly infoCache = new Map<string, MoreInfo>();
   private readonly bestCache = new Map<string, RankingSummary>();
+  private readonly topCache = new Map<string, RankingTop | null>();
   private readonly cacheSize: number;
   private rng: RandomSource;
   private used = 0;
@@ -164,6 +166,7 @@ export class NasBench {
     this.runCache.clear();
     this.infoCache.clear();
     this.bestCache.clear();
+    this.topCache.clear();
     this.hpList = null;
   }
 
@@ -444,18 +447,18 @@ export class NasBench {
     if (!(["train", "x-valid", "x-test", "ori-test"] as const).includes(s as EvalSet)) {
       throw unknownChoice("set", set, ["train", "valid", "test", "x-valid", "x-test", "ori-test"]);
     }
-    const sum = this.bestSummary(hp, ds, s as "train" | EvalSet);
     const { flopMax, paramMax } = opts;
-    if (sum.order !== null) {
-      // best first, so the answer is usually the first entry: fast even before the JIT has seen this code
-      for (let k = 0; k < sum.order.length; k++) {
-        const i = sum.order[k]!;
-        if (flopMax !== undefined && sum.flops[i]! > flopMax) continue;
-        if (paramMax !== undefined && sum.params[i]! > paramMax) continue;
-        return { index: sum.index[i]!, accuracy: sum.value[i]! };
+    const top = this.bestTop(hp, ds, s as "train" | EvalSet);
+    if (top !== null) {
+      // best first: the answer is usually the first entry, read from a few pages of the store
+      for (let k = 0; k < top.index.length; k++) {
+        if (flopMax !== undefined && top.flops[k]! > flopMax) continue;
+        if (paramMax !== undefined && top.params[k]! > paramMax) continue;
+        return { index: top.index[k]!, accuracy: top.value[k]! };
       }
-      return { index: -1, accuracy: null };
+      if (top.index.length === top.total) return { index: -1, accuracy: null };
     }
+    const sum = this.bestSummary(hp, ds, s as "train" | EvalSet);
     let best = -1;
     let bestAcc: number | null = null;
     for (let i = 0; i < sum.index.length; i++) {
@@ -474,6 +477,17 @@ export class NasBench {
       }
     }
     return { index: best, accuracy: bestAcc };
+  }
+
+  /** The best archs for (hp, dataset, set), best first, or null where only the full scan is exact; cached. */
+  private bestTop(hp: string, ds: string, set: "train" | EvalSet): RankingTop | null {
+    const key = `${hp}|${ds}|${set}`;
+    let hit = this.topCache.get(key);
+    if (hit === undefined) {
+      hit = this.store.rankingTop(hp, ds, RANKING_METRIC[set]);
+      this.topCache.set(key, hit);
+    }
+    return hit;
   }
 
   /** Per-arch mean last-epoch accuracy and costs for (hp, dataset, set): the store's ranking summary, cached. */

@@ -24,13 +24,15 @@ function evalColumns(prefix: string): string {
 /**
  * A rowid table on purpose: in a WITHOUT ROWID table the 450 KB BLOB would sit in the primary-key b-tree, and SQLite's
  * index search loads a cell's whole overflowing payload to compare keys, so one lookup read ~5 BLOBs (2.2 MB).
- * Stores written before this change keep the old layout until `refreshRankings()` recreates the table.
+ * `top` precedes `data` so that reading it stops before data's overflow pages. Stores written before this layout have
+ * no `top` and a WITHOUT ROWID table; `refreshRankings()` recreates it.
  */
 export const RANKINGS_SQL = `CREATE TABLE rankings (
   hp TEXT NOT NULL,
   dataset TEXT NOT NULL,
   metric TEXT NOT NULL,
   archs INTEGER NOT NULL,
+  top BLOB,
   data BLOB NOT NULL,
   UNIQUE (hp, dataset, metric)
 );`;

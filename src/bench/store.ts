@@ -22,6 +22,19 @@ import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "./record.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
 import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import {
+  decodeRanking,
+  decodeTop,
+  encodeRanking,
+  encodeTop,
+  RANKING_COSTS_UNDEFINED,
+  RANKING_METRICS,
+  RANKING_VALUE_MISSING,
+  rankingTop,
+  type RankingMetric,
+  type RankingSummary,
+  type RankingTop,
+} from "./ranking.js";
 import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
 
 type Db = Database.Database;
@@ -71,85 +84,6 @@ export interface FinalRow {
   train_time_total: number | null;
 }
 
-export type RankingMetric = "train_acc" | "xvalid_acc" | "xtest_acc" | "oritest_acc";
-export const RANKING_METRICS: readonly RankingMetric[] = ["train_acc", "xvalid_acc", "xtest_acc", "oritest_acc"];
-/** flags bit: some trial lacks the metric at its last epoch (the original raises when it ranks this arch) */
-export const RANKING_VALUE_MISSING = 1;
-/** flags bit: per-seed FLOPs/params disagree without a seed-888 trial (the original raises in get_compute_costs) */
-export const RANKING_COSTS_UNDEFINED = 2;
-
-/**
- * Per-arch ranking inputs of one (hp, dataset, metric), archs ascending: mean FLOPs / params as get_compute_costs
- * computes them and the mean last-epoch metric over trials in seed order (Python sum/len), bit-exact.
- */
-export interface RankingSummary {
-  index: Int32Array;
-  flops: Float64Array;
-  params: Float64Array;
-  value: Float64Array;
-  flags: Uint8Array;
-  /**
-   * Positions by value descending, position ascending among ties: the first one within the cost limits is what the
-   * original's strict `<` scan in arch order returns. Null when that shortcut would not be exact (a flagged arch, where
-   * the original raises in arch order, or a NaN value, which its comparison never replaces once it is the best).
-   */
-  order: Int32Array | null;
-}
-
-function rankOrder(value: Float64Array, flags: Uint8Array): Int32Array | null {
-  if (flags.some((f) => f !== 0) || value.some((v) => Number.isNaN(v))) return null;
-  return Int32Array.from(value.keys()).sort((a, b) => value[b]! - value[a]! || a - b);
-}
-
-function encodeRanking(r: RankingSummary): Buffer {
-  const n = r.index.length;
-  const head = 4 + 5 * n;
-  const pad = (8 - (head % 8)) % 8;
-  const buf = Buffer.alloc(head + pad + 24 * n + (r.order === null ? 0 : 4 * n));
-  buf.writeUInt32LE(n, 0);
-  Buffer.from(r.index.buffer, r.index.byteOffset, 4 * n).copy(buf, 4);
-  Buffer.from(r.flags.buffer, r.flags.byteOffset, n).copy(buf, 4 + 4 * n);
-  let o = head + pad;
-  for (const a of [r.flops, r.params, r.value]) {
-    Buffer.from(a.buffer, a.byteOffset, 8 * n).copy(buf, o);
-    o += 8 * n;
-  }
-  if (r.order !== null) Buffer.from(r.order.buffer, r.order.byteOffset, 4 * n).copy(buf, o);
-  return buf;
-}
-
-function decodeRanking(b: Uint8Array): RankingSummary | null {
-  if (b.length < 4) return null;
-  const n = new DataView(b.buffer, b.byteOffset, b.length).getUint32(0, true);
-  const head = 4 + 5 * n;
-  const pad = (8 - (head % 8)) % 8;
-  const base = head + pad + 24 * n;
-  // summaries written before the order was added end at `base`; they still decode (findBest then scans every arch)
-  if (b.length !== base && b.length !== base + 4 * n) return null;
-  // better-sqlite3 hands back a fresh Buffer per read, so typed-array views on it are safe to keep; the layout puts the
-  // Float64 columns at a multiple of 8, which lines them up whenever the Buffer itself starts 8-aligned (it does for
-  // blobs this size, which Node does not pool). Otherwise copy.
-  const view = <T extends Int32Array | Float64Array | Uint8Array>(
-    make: { new (n: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
-    at: number,
-  ): T => {
-    const offset = b.byteOffset + at;
-    if (offset % make.BYTES_PER_ELEMENT === 0) return new make(b.buffer, offset, n);
-    const out = new make(n);
-    new Uint8Array(out.buffer).set(b.subarray(at, at + n * make.BYTES_PER_ELEMENT));
-    return out;
-  };
-  const f = head + pad;
-  return {
-    index: view(Int32Array, 4),
-    flags: view(Uint8Array, 4 + 4 * n),
-    flops: view(Float64Array, f),
-    params: view(Float64Array, f + 8 * n),
-    value: view(Float64Array, f + 16 * n),
-    order: b.length === base ? null : view(Int32Array, base),
-  };
-}
-
 const CORRUPT_CODES = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_VTAB", "SQLITE_CORRUPT_SEQUENCE"]);
 
 function sqliteCode(e: unknown): string | null {
@@ -158,6 +92,7 @@ function sqliteCode(e: unknown): string | null {
 
 export class BenchStore {
   private readonly stmts = new Map<string, Stmt>();
+  private legacyRankingsLayout: boolean | undefined;
   private closed = false;
 
   private constructor(
@@ -444,20 +379,54 @@ export class BenchStore {
       if (r === null) throw new StoreError(`${this.path}: ranking summary (${hp}, ${dataset}, ${metric}) is corrupt; run refreshRankings or re-import`);
       return r;
     }
+    return this.computeAndStoreRanking(hp, dataset, metric);
+  }
+
+  /**
+   * The best archs of (hp, dataset, metric), best first (see RankingTop), or null where only a full scan answers like
+   * the original. Reads a few pages instead of the whole summary.
+   */
+  rankingTop(hp: string, dataset: string, metric: RankingMetric): RankingTop | null {
+    if (this.legacyRankings()) {
+      if (this.db.readonly) return null;
+      this.upgradeRankings();
+    }
+    const row = this.guard(() => this.stmt("SELECT top FROM rankings WHERE hp = ? AND dataset = ? AND metric = ?").raw().get(hp, dataset, metric)) as
+      | [Uint8Array | null]
+      | undefined;
+    if (row === undefined) return rankingTop(this.computeAndStoreRanking(hp, dataset, metric));
+    if (row[0] === null) return null;
+    const t = decodeTop(row[0]);
+    if (t === null) throw new StoreError(`${this.path}: ranking summary (${hp}, ${dataset}, ${metric}) is corrupt; run refreshRankings or re-import`);
+    return t;
+  }
+
+  private computeAndStoreRanking(hp: string, dataset: string, metric: RankingMetric): RankingSummary {
     const r = this.computeRanking(hp, dataset, metric);
     if (!this.db.readonly) this.storeRanking(hp, dataset, metric, r);
     return r;
   }
 
   private storeRanking(hp: string, dataset: string, metric: RankingMetric, r: RankingSummary): void {
-    this.guard(() => this.stmt("INSERT OR REPLACE INTO rankings (hp, dataset, metric, archs, data) VALUES (?, ?, ?, ?, ?)").run(hp, dataset, metric, r.index.length, encodeRanking(r)));
+    this.upgradeRankings();
+    const top = rankingTop(r);
+    this.guard(() =>
+      this.stmt("INSERT OR REPLACE INTO rankings (hp, dataset, metric, archs, top, data) VALUES (?, ?, ?, ?, ?, ?)").run(
+        hp,
+        dataset,
+        metric,
+        r.index.length,
+        top === null ? null : encodeTop(top),
+        encodeRanking(r),
+      ),
+    );
   }
 
   private computeRanking(hp: string, dataset: string, metric: RankingMetric): RankingSummary {
     const rows = this.rankingRows(hp, dataset, metric);
     let n = 0;
     for (let i = 0; i < rows.length; i++) if (i === 0 || rows[i]![0] !== rows[i - 1]![0]) n++;
-    const out: RankingSummary = { index: new Int32Array(n), flops: new Float64Array(n), params: new Float64Array(n), value: new Float64Array(n), flags: new Uint8Array(n), order: null };
+    const out: RankingSummary = { index: new Int32Array(n), flops: new Float64Array(n), params: new Float64Array(n), value: new Float64Array(n), flags: new Uint8Array(n) };
     let g = 0;
     for (let start = 0; start < rows.length; g++) {
       let end = start + 1;
@@ -474,7 +443,6 @@ export class BenchStore {
       else out.value[g] = pyMean(trials.map((t) => t.value!));
       start = end;
     }
-    out.order = rankOrder(out.value, out.flags);
     return out;
   }
 
@@ -482,16 +450,26 @@ export class BenchStore {
   refreshRankings(): number {
     const groups = this.guard(() => this.stmt("SELECT DISTINCT hp, dataset FROM final").all()) as Array<{ hp: string; dataset: string }>;
     this.transaction(() => {
-      // rankings is a derived cache, so an older layout is dropped and recreated rather than migrated
-      if (this.rankingsWithoutRowid()) this.guard(() => this.db.exec(`DROP TABLE rankings; ${RANKINGS_SQL}`));
+      this.upgradeRankings();
       for (const { hp, dataset } of groups) for (const m of RANKING_METRICS) this.storeRanking(hp, dataset, m, this.computeRanking(hp, dataset, m));
     });
     return groups.length * RANKING_METRICS.length;
   }
 
-  private rankingsWithoutRowid(): boolean {
-    const ddl = this.guard(() => this.db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'rankings'").pluck().get()) as string | undefined;
-    return ddl !== undefined && /WITHOUT\s+ROWID/i.test(ddl);
+  /** Written by a version before `top` (a WITHOUT ROWID table): readable, but without the top and slow to look up. */
+  private legacyRankings(): boolean {
+    if (this.legacyRankingsLayout === undefined) {
+      const columns = this.guard(() => this.db.pragma("table_info(rankings)")) as Array<{ name: string }>;
+      this.legacyRankingsLayout = !columns.some((c) => c.name === "top");
+    }
+    return this.legacyRankingsLayout;
+  }
+
+  /** rankings is a derived cache, so an older layout is dropped and recreated rather than migrated. */
+  private upgradeRankings(): void {
+    if (!this.legacyRankings()) return;
+    this.guard(() => this.db.exec(`DROP TABLE rankings; ${RANKINGS_SQL}`));
+    this.legacyRankingsLayout = false;
   }
 
   *iterateFinal(): IterableIterator<FinalRow> {

@@ -4,17 +4,18 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
 import { NasBench } from "../../src/bench/api.js";
+import { TOP_SIZE } from "../../src/bench/ranking.js";
 import { BenchStore } from "../../src/bench/store.js";
 import { syntheticRun } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-ranking-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// 60 archs, three accuracy levels (many ties), FLOPs and params that do not follow the accuracy.
-const ARCHS = Array.from({ length: 60 }, (_, k) => 11 + 37 * k);
-const acc = (k: number): number => [60, 61, 62.5][(k * 7) % 3]!;
-const flops = (k: number): number => 10 + ((k * 13) % 60);
-const params = (k: number): number => 0.1 + ((k * 29) % 60) / 100;
+// 700 archs, more than the stored top (TOP_SIZE) holds; 50 accuracy levels (ties), FLOPs and params unrelated to it.
+const ARCHS = Array.from({ length: 700 }, (_, k) => 3 + 22 * k);
+const acc = (k: number): number => 60 + ((k * 7919) % 50) / 10;
+const flops = (k: number): number => 10 + ((k * 13) % 700) / 10;
+const params = (k: number): number => 0.1 + ((k * 29) % 700) / 1000;
 
 function makeStore(path: string): void {
   const store = BenchStore.create(path);
@@ -38,7 +39,7 @@ function bruteForce(flopMax?: number, paramMax?: number): { index: number; accur
 }
 
 const LIMITS: Array<[number | undefined, number | undefined]> = [];
-for (const f of [undefined, 5, 10, 20, 33, 50, 69, 70]) for (const p of [undefined, 0.05, 0.1, 0.3, 0.55, 0.69]) LIMITS.push([f, p]);
+for (const f of [undefined, 9, 10, 10.05, 10.2, 20, 33, 50, 79.9]) for (const p of [undefined, 0.05, 0.1, 0.1005, 0.3, 0.55, 0.8]) LIMITS.push([f, p]);
 
 function expectOriginalAnswers(path: string): void {
   const bench = NasBench.open(path);
@@ -48,47 +49,57 @@ function expectOriginalAnswers(path: string): void {
   bench.close();
 }
 
-describe("findBest's ranked order", () => {
-  test("the stored summary carries a best-first order and findBest through it equals the original's scan, ties and limits included", () => {
-    const path = join(dir, "ordered.sqlite");
+describe("findBest's best-first top", () => {
+  test("the store keeps the best TOP_SIZE archs best first, and findBest through it (and beyond it) equals the original's scan", () => {
+    const path = join(dir, "top.sqlite");
     makeStore(path);
     const store = BenchStore.open(path);
-    const summary = store.ranking("12", "cifar10-valid", "oritest_acc");
+    const top = store.rankingTop("12", "cifar10-valid", "oritest_acc");
     store.close();
-    expect(summary.order).not.toBeNull();
-    expect(Array.from(summary.order!.slice(0, 3), (i) => summary.index[i])).toEqual([ARCHS[2], ARCHS[5], ARCHS[8]]);
+    expect(top).not.toBeNull();
+    expect([top!.total, top!.index.length]).toEqual([ARCHS.length, TOP_SIZE]);
+    const byRank = ARCHS.map((a, k) => [a, acc(k)] as const).sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    expect(Array.from(top!.index)).toEqual(byRank.slice(0, TOP_SIZE).map(([a]) => a));
+    // some limits leave no arch of the top, so both paths are exercised
+    expect(LIMITS.some(([f, p]) => bruteForce(f, p).index !== -1 && !top!.index.includes(bruteForce(f, p).index))).toBe(true);
     expectOriginalAnswers(path);
   });
 
-  test("a summary written without the order (older stores) still decodes and gives the same answers", () => {
-    const path = join(dir, "unordered.sqlite");
+  test("a summary stored without a top (flagged archs, NaN) is answered by the full scan, with the same answers", () => {
+    const path = join(dir, "no-top.sqlite");
     makeStore(path);
     const db = new Database(path);
-    const n = ARCHS.length;
-    const rows = db.prepare("SELECT rowid, data FROM rankings").all() as Array<{ rowid: number; data: Buffer }>;
-    for (const r of rows) db.prepare("UPDATE rankings SET data = ? WHERE rowid = ?").run(r.data.subarray(0, r.data.length - 4 * n), r.rowid);
+    db.prepare("UPDATE rankings SET top = NULL").run();
     db.close();
     const store = BenchStore.open(path);
-    expect(store.ranking("12", "cifar10-valid", "oritest_acc").order).toBeNull();
+    expect(store.rankingTop("12", "cifar10-valid", "oritest_acc")).toBeNull();
     store.close();
     expectOriginalAnswers(path);
   });
 
-  test("refreshRankings recreates a WITHOUT ROWID rankings table (the old layout, whose lookups read several BLOBs) as a rowid table", () => {
+  test("stores from before the top (a WITHOUT ROWID rankings table) answer read-only through the full summary; refreshRankings recreates the table", () => {
     const path = join(dir, "old-layout.sqlite");
     makeStore(path);
     const db = new Database(path);
-    db.exec("DROP TABLE rankings; CREATE TABLE rankings (hp TEXT NOT NULL, dataset TEXT NOT NULL, metric TEXT NOT NULL, archs INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (hp, dataset, metric)) WITHOUT ROWID;");
+    db.exec(`CREATE TABLE legacy (hp TEXT NOT NULL, dataset TEXT NOT NULL, metric TEXT NOT NULL, archs INTEGER NOT NULL, data BLOB NOT NULL,
+      PRIMARY KEY (hp, dataset, metric)) WITHOUT ROWID;
+      INSERT INTO legacy SELECT hp, dataset, metric, archs, data FROM rankings;
+      DROP TABLE rankings; ALTER TABLE legacy RENAME TO rankings;`);
     db.close();
+    const readOnly = BenchStore.open(path);
+    expect(readOnly.rankingTop("12", "cifar10-valid", "oritest_acc")).toBeNull();
+    readOnly.close();
+    expectOriginalAnswers(path);
+
     const store = BenchStore.open(path, { write: true });
     expect(store.refreshRankings()).toBe(4);
     store.close();
     const check = new Database(path, { readonly: true });
     const ddl = check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'rankings'").pluck().get() as string;
-    const count = check.prepare("SELECT COUNT(*) FROM rankings").pluck().get();
+    const tops = check.prepare("SELECT COUNT(top) FROM rankings").pluck().get();
     check.close();
     expect(ddl).not.toMatch(/WITHOUT ROWID/i);
-    expect(count).toBe(4);
+    expect(tops).toBe(2); // train and ori-test; these runs have no x-valid / x-test, so those two summaries are flagged
     expectOriginalAnswers(path);
   });
 });
