@@ -30,7 +30,7 @@ import { indexOf as spaceIndexOf, NUM_ARCHS, PyRandom, type RandomSource, resolv
 import { BenchQueryError, MetricUnavailableError, unknownChoice } from "./errors.js";
 import { RECORD_DATASET_KEYS, type EvalSet, type RecordDatasetKey } from "./record.js";
 import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
-import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingSummary, type RankingTop } from "./ranking.js";
+import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingMetric, type RankingSummary, type RankingTop } from "./ranking.js";
 import { BenchStore } from "./store.js";
 
 export type Trial = "mean" | "random" | number;
@@ -481,24 +481,12 @@ export class NasBench {
 
   /** The best archs for (hp, dataset, set), best first, or null where only the full scan is exact; cached. */
   private bestTop(hp: string, ds: string, set: "train" | EvalSet): RankingTop | null {
-    const key = `${hp}|${ds}|${set}`;
-    let hit = this.topCache.get(key);
-    if (hit === undefined) {
-      hit = this.store.rankingTop(hp, ds, RANKING_METRIC[set]);
-      this.topCache.set(key, hit);
-    }
-    return hit;
+    return cachedRanking(this.topCache, hp, ds, set, (metric) => this.store.rankingTop(hp, ds, metric));
   }
 
   /** Per-arch mean last-epoch accuracy and costs for (hp, dataset, set): the store's ranking summary, cached. */
   private bestSummary(hp: string, ds: string, set: "train" | EvalSet): RankingSummary {
-    const key = `${hp}|${ds}|${set}`;
-    let hit = this.bestCache.get(key);
-    if (hit === undefined) {
-      hit = this.store.ranking(hp, ds, RANKING_METRIC[set]);
-      this.bestCache.set(key, hit);
-    }
-    return hit;
+    return cachedRanking(this.bestCache, hp, ds, set, (metric) => this.store.ranking(hp, ds, metric));
   }
 
   /** The original's `query_info_str_by_arch` summary (print_information of NATS). */
@@ -528,6 +516,14 @@ export class NasBench {
     }
     return lines.join("\n");
   }
+}
+
+function cachedRanking<T>(cache: Map<string, T>, hp: string, ds: string, set: "train" | EvalSet, read: (metric: RankingMetric) => T): T {
+  const key = `${hp}|${ds}|${set}`;
+  if (cache.has(key)) return cache.get(key)!;
+  const value = read(RANKING_METRIC[set]);
+  cache.set(key, value);
+  return value;
 }
 
 /** camelCase API keys → the original's keys ('trainLoss' → 'train-loss'), for JSON output. */
