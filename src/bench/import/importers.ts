@@ -144,14 +144,31 @@ export function importNatsDirectory(dir: string, store: BenchStore, opts: Import
   const source = opts.source ?? defaultSource(dir);
   const metaPath = join(dir, "meta.pickle.pbz2");
   checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath), { label: metaPath }), metaPath);
+  const read = (file: string): PyValue => unpickle(bunzip2(readFileSync(file), file), { label: file });
+  const r = importArchFiles(dir, NATS_FILE, store, opts, read, { source, timesEstimated: opts.timesEstimated ?? true }, natsHp);
+  return { kind: "nats-dir", ...r };
+}
+
+/**
+ * One file per arch (`NNNNNN.…`, the number from `pattern`'s first group), in index order; archs this source already
+ * imported are skipped, so an interrupted import resumes where it stopped.
+ */
+function importArchFiles(
+  dir: string,
+  pattern: RegExp,
+  store: BenchStore,
+  opts: ImportOptions,
+  read: (file: string) => PyValue,
+  ctx: Omit<ConvertContext, "label">,
+  hpName: (key: string) => string,
+): Omit<ImportSummary, "kind"> {
   const files = readdirSync(dir)
-    .map((n) => ({ n, m: NATS_FILE.exec(n) }))
+    .map((n) => ({ n, m: pattern.exec(n) }))
     .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
     .map(({ n, m }) => ({ file: join(dir, n), index: Number(m[1]) }))
     .sort((a, b) => a.index - b.index);
-  const done = store.importedArchs(source);
-  const writer = new BatchWriter(store, source, opts);
-  const ctxBase = { source, timesEstimated: opts.timesEstimated ?? true };
+  const done = store.importedArchs(ctx.source);
+  const writer = new BatchWriter(store, ctx.source, opts);
   let skipped = 0;
   let processed = 0;
   for (const { file, index } of files) {
@@ -160,13 +177,12 @@ export function importNatsDirectory(dir: string, store: BenchStore, opts: Import
       skipped++;
       continue;
     }
-    const entry = unpickle(bunzip2(readFileSync(file), file), { label: file });
-    writer.add(index, archEntryToRecords(entry, { ...ctxBase, label: file }, natsHp, index));
+    writer.add(index, archEntryToRecords(read(file), { ...ctx, label: file }, hpName, index));
     opts.onProgress?.({ done: processed, total: files.length, unit: "archs" });
   }
   writer.finish();
   opts.onProgress?.({ done: files.length, total: files.length, unit: "archs" });
-  return { kind: "nats-dir", source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+  return { source: ctx.source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
 }
 
 /** Streams the `arch2infos` dict of a large pickle; entries the streamer could not hand over come from the result. */
@@ -253,28 +269,9 @@ export function importNb201File(path: string, store: BenchStore, opts: ImportOpt
 
 export function importNb201Directory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   const source = opts.source ?? defaultSource(dir).replace(/-archive$/, "");
-  const files = readdirSync(dir)
-    .map((n) => ({ n, m: NB201_ARCHIVE_FILE.exec(n) }))
-    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
-    .map(({ n, m }) => ({ file: join(dir, n), index: Number(m[1]) }))
-    .sort((a, b) => a.index - b.index);
-  const done = store.importedArchs(source);
-  const writer = new BatchWriter(store, source, opts);
   const timesEstimated = opts.timesEstimated ?? /v1[._]1/.test(basename(dir));
-  let skipped = 0;
-  let processed = 0;
-  for (const { file, index } of files) {
-    processed++;
-    if (done.has(index)) {
-      skipped++;
-      continue;
-    }
-    const entry = readTorch(file, { label: file });
-    writer.add(index, archEntryToRecords(entry, { label: file, source, timesEstimated }, nb201Hp, index));
-    opts.onProgress?.({ done: processed, total: files.length, unit: "archs" });
-  }
-  writer.finish();
-  return { kind: "nb201-dir", source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+  const r = importArchFiles(dir, NB201_ARCHIVE_FILE, store, opts, (file) => readTorch(file, { label: file }), { source, timesEstimated }, nb201Hp);
+  return { kind: "nb201-dir", ...r };
 }
 
 /**
