@@ -55,7 +55,7 @@ describe("aa-nas train-net / eval-net / data (built CLI)", () => {
 
   it("rejects unknown dataset keys and bad numbers before loading anything", () => {
     expect(runCli(["train-net", "0", "--datasets", "mnist"]).stderr).toMatch(/unknown dataset 'mnist'; valid datasets: 'cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120' or 'fashion-mnist'/);
-    expect(runCli(["train-net", "0", "--epochs", "0"]).stderr).toMatch(/--epochs must be a positive integer, got '0'/);
+    expect(runCli(["train-net", "0", "--epochs", "0"]).stderr).toMatch(/bad --epochs '0': expected a positive integer/);
   });
 
   it("data download: local archive errors and unknown names are one-line user errors", () => {

@@ -1,7 +1,8 @@
 /** `aa-nas eval-net`: evaluate trained weights (a train-net .safetensors file); the engine is imported inside the action. */
 import type { Command } from "commander";
 import { defaultDataDir, parseTrainDatasetKey } from "../../data/training-data.js";
-import { parseDevice, positiveInt } from "./train-net.js";
+import { parseDevice } from "./train-net.js";
+import { integerOption } from "../options.js";
 
 export function registerEvalNetCommands(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerEvalNetCommands(program: Command): void {
     .option("--data-dir <dir>", "data folder", defaultDataDir())
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
     .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
-    .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", positiveInt("--eval-subset"))
+    .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", integerOption("--eval-subset"))
     .option("--json", "print one JSON object")
     .action(async (checkpoint: string, opts: { dataset?: string; dataDir: string; splitDir?: string; device: string; evalSubset?: number; json?: boolean }) => {
       const device = parseDevice(opts.device);

@@ -9,15 +9,9 @@ import { jobPlan } from "../../space/index.js";
 import { parseRange, parseSeeds } from "../../pipeline/plan.js";
 import { mergeRecords, type MergeReport } from "../../pipeline/merge.js";
 import { progressBar } from "../progress.js";
+import { integerOption } from "../options.js";
 
 const DATASET_CHOICES = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120", "fashion-mnist"];
-
-function positiveInt(name: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UserError(`--${name} must be a positive integer, got '${v}'`);
-    return Number(v);
-  };
-}
 
 export function registerPipelineCommands(program: Command): void {
   program
@@ -31,10 +25,10 @@ export function registerPipelineCommands(program: Command): void {
     .option("--mode <mode>", "new: skip finished (arch, seed) records; cover: train them again", "new")
     .requiredOption("--out <dir>", "results directory")
     .option("--data-dir <dir>", "dataset directory (default $AA_NAS_DATA, $TORCH_HOME/cifar.python or ~/.cache/aa-nas/data)")
-    .option("--channel <C>", "channels of the first stage", positiveInt("channel"), 16)
-    .option("--num-cells <N>", "cells per stage", positiveInt("num-cells"), 5)
-    .option("--train-subset <n>", "train on the first n images only (quick runs)", positiveInt("train-subset"))
-    .option("--eval-subset <n>", "evaluate on the first n images of each eval set", positiveInt("eval-subset"))
+    .option("--channel <C>", "channels of the first stage", integerOption("--channel"), 16)
+    .option("--num-cells <N>", "cells per stage", integerOption("--num-cells"), 5)
+    .option("--train-subset <n>", "train on the first n images only (quick runs)", integerOption("--train-subset"))
+    .option("--eval-subset <n>", "evaluate on the first n images of each eval set", integerOption("--eval-subset"))
     .option("--device <device>", "cpu or cuda", "cpu")
     .option("--save-weights", "save final weights (safetensors) next to the records")
     .option("--json", "print a JSON summary on stdout")
@@ -80,8 +74,8 @@ export function registerPipelineCommands(program: Command): void {
     .option("--out <dir>", "working directory", "aa-nas-demo")
     .option("--archs <indexes...>", "arch indexes to train", ["11472", "1462", "1835", "0", "284"])
     .option("--hp <epochs>", "epochs of the cosine schedule", "4")
-    .option("--train-subset <n>", "training images", positiveInt("train-subset"), 3072)
-    .option("--eval-subset <n>", "test images", positiveInt("eval-subset"), 1000)
+    .option("--train-subset <n>", "training images", integerOption("--train-subset"), 3072)
+    .option("--eval-subset <n>", "test images", integerOption("--eval-subset"), 1000)
     .option("--seed <seed>", "seed", "777")
     .option("--data-dir <dir>", "folder with Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist)")
     .action(async (o: DemoCliOptions) => {

@@ -11,6 +11,7 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { UserError, listChoices } from "../../errors.js";
 import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isWsAlgorithm, parseWsAlgorithm, type WsAlgorithm, type WsSettings } from "../../search/weight-sharing/settings.js";
+import { parseOptionalInteger } from "../options.js";
 
 export { WS_ALGORITHMS };
 
@@ -89,18 +90,6 @@ export function addWeightSharingOptions(cmd: Command): Command {
   return cmd;
 }
 
-const positiveInt = (v: string | undefined, flag: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`bad ${flag} '${v}': expected a positive integer`);
-  return n;
-};
-const nonNegativeInt = (v: string | undefined, flag: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new UserError(`bad ${flag} '${v}': expected a non-negative integer`);
-  return n;
-};
 const positiveNumber = (v: string | undefined, flag: string): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -117,8 +106,8 @@ const unitNumber = (v: string | undefined, flag: string): number | undefined => 
 /** The algorithm's paper settings with the command-line overrides applied. */
 export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): WsSettings {
   const s = defaultSettings(algorithm);
-  const epochs = positiveInt(o.epochs, "--epochs");
-  const batch = positiveInt(o.batchSize, "--batch-size");
+  const epochs = parseOptionalInteger(o.epochs, "--epochs");
+  const batch = parseOptionalInteger(o.batchSize, "--batch-size");
   if (epochs !== undefined) s.weight.epochs = epochs;
   if (batch !== undefined) {
     // where the config has no separate test_batch_size, the valid loader uses the training batch size
@@ -132,15 +121,15 @@ export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): Ws
   s.tauMax = positiveNumber(o.tauMax, "--tau-max") ?? s.tauMax;
   s.tauMin = positiveNumber(o.tauMin, "--tau-min") ?? s.tauMin;
   if (s.tauMin > s.tauMax) throw new UserError(`--tau-min ${s.tauMin} is above --tau-max ${s.tauMax}`);
-  s.selectNum = positiveInt(o.selectNum, "--select-num") ?? s.selectNum;
+  s.selectNum = parseOptionalInteger(o.selectNum, "--select-num") ?? s.selectNum;
   const c = s.controller;
   const ew = o.controllerEntropyWeight === undefined ? undefined : Number(o.controllerEntropyWeight);
   if (ew !== undefined && !(ew >= 0)) throw new UserError(`bad --controller-entropy-weight '${o.controllerEntropyWeight}': expected a number ≥ 0`);
   c.entropyWeight = ew ?? c.entropyWeight;
   c.baselineDecay = unitNumber(o.controllerBlDec, "--controller-bl-dec") ?? c.baselineDecay;
-  c.trainSteps = positiveInt(o.controllerTrainSteps, "--controller-train-steps") ?? c.trainSteps;
-  c.numAggregate = positiveInt(o.controllerNumAggregate, "--controller-num-aggregate") ?? c.numAggregate;
-  c.numSamples = positiveInt(o.controllerNumSamples, "--controller-num-samples") ?? c.numSamples;
+  c.trainSteps = parseOptionalInteger(o.controllerTrainSteps, "--controller-train-steps") ?? c.trainSteps;
+  c.numAggregate = parseOptionalInteger(o.controllerNumAggregate, "--controller-num-aggregate") ?? c.numAggregate;
+  c.numSamples = parseOptionalInteger(o.controllerNumSamples, "--controller-num-samples") ?? c.numSamples;
   return s;
 }
 
@@ -158,12 +147,12 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
   const algorithm = parseWsAlgorithm(algorithmName);
   const settings = settingsFromOptions(algorithm, o);
   const trackRunningStats = parseBn(o.bn);
-  const seed = nonNegativeInt(o.seed ?? "1", "--seed")!;
-  const subset = positiveInt(o.dataSubset, "--data-subset") ?? null;
-  const channel = positiveInt(o.channel, "--channel") ?? 16;
-  const numCells = positiveInt(o.numCells, "--num-cells") ?? 5;
-  const maxSteps = positiveInt(o.maxSteps, "--max-steps") ?? null;
-  const evalBatches = positiveInt(o.evalBatches, "--eval-batches") ?? null;
+  const seed = parseOptionalInteger(o.seed ?? "1", "--seed", 0)!;
+  const subset = parseOptionalInteger(o.dataSubset, "--data-subset") ?? null;
+  const channel = parseOptionalInteger(o.channel, "--channel") ?? 16;
+  const numCells = parseOptionalInteger(o.numCells, "--num-cells") ?? 5;
+  const maxSteps = parseOptionalInteger(o.maxSteps, "--max-steps") ?? null;
+  const evalBatches = parseOptionalInteger(o.evalBatches, "--eval-batches") ?? null;
   if (o.resume && o.saveDir === undefined) throw new UserError("--resume needs --save-dir (the folder holding the checkpoint)");
 
   const ws = await import("../../search/weight-sharing/index.js");

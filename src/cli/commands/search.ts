@@ -25,6 +25,7 @@ import {
 } from "../../search/api/index.js";
 import { openSearchBenchmark } from "../../search/api/store-benchmark.js";
 import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
+import { parseInteger } from "../options.js";
 
 export interface SearchCommandOptions {
   bench?: string;
@@ -100,19 +101,6 @@ function parseAnyAlgorithm(s: string): AlgorithmName {
   }
 }
 
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`bad ${flag} '${value}': expected a positive integer`);
-  return n;
-}
-
-function nonNegativeInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new UserError(`bad ${flag} '${value}': expected a non-negative integer`);
-  return n;
-}
-
 export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
   const settings: AlgorithmSettings = {
     rea: { ...DEFAULT_SETTINGS.rea },
@@ -124,8 +112,8 @@ export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
     if (!(lr > 0) || !Number.isFinite(lr)) throw new UserError(`bad --lr '${opts.lr}': expected a positive number such as 0.01`);
     settings.reinforce.learningRate = lr;
   }
-  if (opts.population !== undefined) settings.rea.populationSize = positiveInteger(opts.population, "--population");
-  if (opts.tournament !== undefined) settings.rea.tournamentSize = positiveInteger(opts.tournament, "--tournament");
+  if (opts.population !== undefined) settings.rea.populationSize = parseInteger(opts.population, "--population");
+  if (opts.tournament !== undefined) settings.rea.tournamentSize = parseInteger(opts.tournament, "--tournament");
   return settings;
 }
 
@@ -136,8 +124,8 @@ export function runSearchCommand(
   opts: SearchCommandOptions,
   benchmark: SearchBenchmark & FinalAccuracyOracle,
 ): Campaign {
-  const runs = positiveInteger(opts.runs, "--runs");
-  const seed = nonNegativeInteger(opts.seed, "--seed");
+  const runs = parseInteger(opts.runs, "--runs");
+  const seed = parseInteger(opts.seed, "--seed", 0);
   const budget = resolveBudget(opts.budget, dataset);
   const settings = settingsFrom(opts);
   const bar =

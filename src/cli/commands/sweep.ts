@@ -14,6 +14,7 @@ import { mergeRecords } from "../../pipeline/merge.js";
 import { parseRange, parseSeeds } from "../../pipeline/plan.js";
 import type { TrainingSettings } from "../../sweep/job.js";
 import type { SweepQueue } from "../../sweep/queue.js";
+import { integerOption } from "../options.js";
 
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
 const DEFAULT_QUEUE = "aa-nas-sweep"; // as DEFAULT_QUEUE in sweep/redis-queue.ts
@@ -81,13 +82,6 @@ interface SlurmCliOptions extends SettingsCliOptions {
   script?: string;
 }
 
-function positiveInt(name: string, min = 1) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new UserError(`--${name} must be an integer >= ${min}, got '${v}'`);
-    return Number(v);
-  };
-}
-
 function queueOptions(c: Command, outHelp: string): Command {
   return c
     .option("--redis [url]", `Redis holding the queue (default ${DEFAULT_REDIS} when given without a URL; without --redis: the local folder queue)`)
@@ -100,10 +94,10 @@ function settingsOptions(c: Command): Command {
     .requiredOption("--seeds <seeds...>", "seeds, e.g. 777 888 999")
     .requiredOption("--datasets <keys...>", "dataset keys: cifar10-valid, cifar10, cifar100, ImageNet16-120, fashion-mnist")
     .requiredOption("--hp <epochs>", "schedule length: 12 or 200 for the benchmark (any positive number of epochs)")
-    .option("--channel <C>", "channels of the first stage", positiveInt("channel"), 16)
-    .option("--num-cells <N>", "cells per stage", positiveInt("num-cells"), 5)
-    .option("--train-subset <n>", "train on the first n images only (quick runs)", positiveInt("train-subset"))
-    .option("--eval-subset <n>", "evaluate on the first n images of each eval set", positiveInt("eval-subset"));
+    .option("--channel <C>", "channels of the first stage", integerOption("--channel"), 16)
+    .option("--num-cells <N>", "cells per stage", integerOption("--num-cells"), 5)
+    .option("--train-subset <n>", "train on the first n images only (quick runs)", integerOption("--train-subset"))
+    .option("--eval-subset <n>", "evaluate on the first n images of each eval set", integerOption("--eval-subset"));
 }
 
 function trainingSettings(o: SettingsCliOptions): TrainingSettings {
@@ -158,8 +152,8 @@ export function registerSweepCommands(program: Command): void {
     .description("enqueue one job per (arch, seed); planning again adds only jobs not yet in the queue")
     .option("--range <A-B>", "arch index range, inclusive")
     .option("--arch-index <i>", "a single arch index")
-    .option("--attempts <n>", "tries per job before it counts as failed", positiveInt("attempts"), 3)
-    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", positiveInt("backoff-ms", 0), 60_000)
+    .option("--attempts <n>", "tries per job before it counts as failed", integerOption("--attempts"), 3)
+    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0), 60_000)
     .option("--json", "print the result as JSON")
     .action(async (o: PlanCliOptions) => {
       const { planSweepJobs } = await import("../../sweep/job.js");
@@ -173,10 +167,10 @@ export function registerSweepCommands(program: Command): void {
     .description("take jobs from the queue and train them (resuming from checkpoints in the shared results directory)")
     .option("--data-dir <dir>", "dataset directory on this machine (default $AA_NAS_DATA, $TORCH_HOME/cifar.python or ~/.cache/aa-nas/data)")
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
-    .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", positiveInt("concurrency"), 1)
-    .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", positiveInt("lock-ms", 1000), 60_000)
-    .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", positiveInt("stalled-ms", 500), 30_000)
-    .option("--max-stalled <n>", "a job whose worker died more often than this fails (Redis)", positiveInt("max-stalled"), 5)
+    .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", integerOption("--concurrency"), 1)
+    .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", integerOption("--lock-ms", 1000), 60_000)
+    .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", integerOption("--stalled-ms", 500), 30_000)
+    .option("--max-stalled <n>", "a job whose worker died more often than this fails (Redis)", integerOption("--max-stalled"), 5)
     .option("--exit-when-done", "exit once no job is waiting, delayed or active (default: wait for more jobs)")
     .option("--json", "print a JSON summary on stdout when done")
     .action(async (o: WorkerCliOptions) => {
@@ -204,7 +198,7 @@ export function registerSweepCommands(program: Command): void {
 
   queueOptions(sweep.command("status"), "results directory (local queue only)")
     .description("counts, throughput, ETA, running jobs' progress and failures with their reasons")
-    .option("--failures <n>", "list at most this many failures", positiveInt("failures"), 20)
+    .option("--failures <n>", "list at most this many failures", integerOption("--failures"), 20)
     .option("--json", "print the status as JSON")
     .action(async (o: StatusCliOptions) => {
       const { formatStatus } = await import("../../sweep/status.js");
@@ -231,7 +225,7 @@ export function registerSweepCommands(program: Command): void {
   settingsOptions(sweep.command("slurm"))
     .description("write an sbatch array script: each task trains its slice of the range with `aa-nas train --mode new` (resubmit to resume)")
     .requiredOption("--range <A-B>", "arch index range, inclusive")
-    .requiredOption("--array-size <n>", "number of array tasks (slices of the range)", positiveInt("array-size"))
+    .requiredOption("--array-size <n>", "number of array tasks (slices of the range)", integerOption("--array-size"))
     .requiredOption("--out <dir>", "shared results directory")
     .option("--data-dir <dir>", "dataset directory on the nodes")
     .option("--device <device>", "cpu or cuda", "cuda")
@@ -240,8 +234,8 @@ export function registerSweepCommands(program: Command): void {
     .option("--time <limit>", "Slurm time limit per task, e.g. 48:00:00")
     .option("--partition <name>", "Slurm partition")
     .option("--gres <spec>", "generic resources, e.g. gpu:1")
-    .option("--cpus-per-task <n>", "CPUs per task", positiveInt("cpus-per-task"))
-    .option("--max-parallel <n>", "at most this many tasks at once", positiveInt("max-parallel"))
+    .option("--cpus-per-task <n>", "CPUs per task", integerOption("--cpus-per-task"))
+    .option("--max-parallel <n>", "at most this many tasks at once", integerOption("--max-parallel"))
     .option("--script <file>", "write the script here (default: stdout)")
     .action(async (o: SlurmCliOptions) => {
       const { slurmScript } = await import("../../sweep/slurm.js");

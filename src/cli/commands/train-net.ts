@@ -8,14 +8,7 @@ import { DATASET_KEYS } from "../../bench/record.js";
 import { defaultDataDir, parseTrainDatasetKey, TRAIN_DATASET_KEYS, type TrainDatasetKey } from "../../data/training-data.js";
 import type { EpochEvent, TrainProgress } from "../../train/train-run.js";
 import { progressBar } from "../progress.js";
-
-export function positiveInt(what: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new UserError(`${what} must be a positive integer, got '${value}'`);
-    return n;
-  };
-}
+import { integerOption } from "../options.js";
 
 function splitList(values: string[] | string): string[] {
   return (Array.isArray(values) ? values : [values]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
@@ -65,18 +58,18 @@ export function registerTrainNetCommands(program: Command): void {
     .command("train-net")
     .description("train one architecture on dataset keys and seeds exactly as the benchmark did (spec §3); writes records and weights per seed")
     .argument("<arch>", "resnet, all_c3x3, all_c1x1, all_idnt, a benchmark index 0..15624, or an arch string")
-    .option("--channel <n>", "channels of the first stage (C)", positiveInt("--channel"), 16)
-    .option("--num-cells <n>", "cells per stage (N)", positiveInt("--num-cells"), 5)
+    .option("--channel <n>", "channels of the first stage (C)", integerOption("--channel"), 16)
+    .option("--num-cells <n>", "cells per stage (N)", integerOption("--num-cells"), 5)
     .option("--datasets <keys...>", `dataset keys: ${TRAIN_DATASET_KEYS.join(", ")}`, [...DATASET_KEYS])
     .option("--seeds <seeds...>", "seeds (each trains every dataset key)", ["777", "888", "999"])
     .option("--hp <name>", "hyper-parameter setting: 12 or 200 epochs (also 01, 90)", "200")
-    .option("--epochs <n>", "shorter cosine schedule of N epochs (the record's hp becomes N)", positiveInt("--epochs"))
+    .option("--epochs <n>", "shorter cosine schedule of N epochs (the record's hp becomes N)", integerOption("--epochs"))
     .option("--data-dir <dir>", "folder with cifar-10-batches-py/, cifar-100-python/, ImageNet16/ and the split files", defaultDataDir())
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
     .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
     .option("--out <dir>", "output folder for arch-XXXXXX-seed-YYYY.{json,safetensors}", "aa-nas-train")
-    .option("--train-subset <n>", "train on the first N images only (quick runs; not comparable to the benchmark)", positiveInt("--train-subset"))
-    .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", positiveInt("--eval-subset"))
+    .option("--train-subset <n>", "train on the first N images only (quick runs; not comparable to the benchmark)", integerOption("--train-subset"))
+    .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", integerOption("--eval-subset"))
     .option("--json", "machine-readable log: one JSON object per line on stdout")
     .action(async (archArg: string, opts: TrainNetCliOptions) => {
       const datasets: TrainDatasetKey[] = splitList(opts.datasets).map(parseTrainDatasetKey);
