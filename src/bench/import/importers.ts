@@ -11,6 +11,7 @@
  *     NAS-Bench-201 archive directory of NNNNNN-FULL.pth files            'nb201-dir'
  *     a .tar of either directory (as distributed), read entry by entry     'tar'
  */
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as tar from "tar";
@@ -24,6 +25,8 @@ import { UserError } from "../../errors.js";
 import { allArchs } from "../../space/index.js";
 import type { RunRecord } from "../record.js";
 import type { BenchStore, PutOptions, PutResult } from "../store.js";
+import { type ArchFileKind, archFileRecords, natsHp, nb201Hp } from "./arch-file.js";
+import { decodeWorkers, recordsInOrder } from "./arch-file-pool.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
 
 export type ImportKind = "nats-dir" | "nats-file" | "nb201-file" | "nb201-dir" | "tar";
@@ -43,6 +46,8 @@ export interface ImportOptions {
   /** override the provenance flag "times are estimates" (default: true for NATS and NAS-Bench-201 v1.1, false for v1.0) */
   timesEstimated?: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /** threads decoding the per-arch files of a directory import (default: one per CPU; 0 = decode on this thread) */
+  workers?: number;
 }
 
 export interface ImportSummary {
@@ -53,12 +58,12 @@ export interface ImportSummary {
   /** archs skipped because an earlier import of this source completed them */
   skippedArchs: number;
   runs: PutResult;
+  /** worker threads that decoded the files (directory imports; 0: decoded on the calling thread) */
+  decodeWorkers?: number;
 }
 
 const NATS_FILE = /^(\d+)\.pickle\.pbz2$/;
 const NB201_ARCHIVE_FILE = /^(\d{6})-FULL\.pth$/;
-const natsHp = (k: string): string => k;
-const nb201Hp = (k: string): string => (k === "full" ? "200" : k === "less" ? "12" : k);
 
 /** Collects runs of several archs and writes them in one transaction. */
 class BatchWriter {
@@ -144,8 +149,7 @@ export function importNatsDirectory(dir: string, store: BenchStore, opts: Import
   const source = opts.source ?? defaultSource(dir);
   const metaPath = join(dir, "meta.pickle.pbz2");
   checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath), { label: metaPath }), metaPath);
-  const read = (file: string): PyValue => unpickle(bunzip2(readFileSync(file), file), { label: file });
-  const r = importArchFiles(dir, NATS_FILE, store, opts, read, { source, timesEstimated: opts.timesEstimated ?? true }, natsHp);
+  const r = importArchFiles(dir, NATS_FILE, "nats", store, opts, { source, timesEstimated: opts.timesEstimated ?? true });
   return { kind: "nats-dir", ...r };
 }
 
@@ -156,11 +160,10 @@ export function importNatsDirectory(dir: string, store: BenchStore, opts: Import
 function importArchFiles(
   dir: string,
   pattern: RegExp,
+  kind: ArchFileKind,
   store: BenchStore,
   opts: ImportOptions,
-  read: (file: string) => PyValue,
   ctx: Omit<ConvertContext, "label">,
-  hpName: (key: string) => string,
 ): Omit<ImportSummary, "kind"> {
   const files = readdirSync(dir)
     .map((n) => ({ n, m: pattern.exec(n) }))
@@ -168,21 +171,19 @@ function importArchFiles(
     .map(({ n, m }) => ({ file: join(dir, n), index: Number(m[1]) }))
     .sort((a, b) => a.index - b.index);
   const done = store.importedArchs(ctx.source);
+  const todo = files.filter((f) => !done.has(f.index));
+  const skipped = files.length - todo.length;
   const writer = new BatchWriter(store, ctx.source, opts);
-  let skipped = 0;
-  let processed = 0;
-  for (const { file, index } of files) {
-    processed++;
-    if (done.has(index)) {
-      skipped++;
-      continue;
-    }
-    writer.add(index, archEntryToRecords(read(file), { ...ctx, label: file }, hpName, index));
-    opts.onProgress?.({ done: processed, total: files.length, unit: "archs" });
+  const workers = opts.workers ?? availableParallelism();
+  let k = 0;
+  for (const records of recordsInOrder(todo, kind, ctx, workers)) {
+    writer.add(todo[k]!.index, records);
+    k++;
+    opts.onProgress?.({ done: skipped + k, total: files.length, unit: "archs" });
   }
   writer.finish();
   opts.onProgress?.({ done: files.length, total: files.length, unit: "archs" });
-  return { source: ctx.source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+  return { source: ctx.source, archs: writer.written, skippedArchs: skipped, runs: writer.result, decodeWorkers: decodeWorkers(workers, todo.length) };
 }
 
 /** Streams the `arch2infos` dict of a large pickle; entries the streamer could not hand over come from the result. */
@@ -270,7 +271,7 @@ export function importNb201File(path: string, store: BenchStore, opts: ImportOpt
 export function importNb201Directory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   const source = opts.source ?? defaultSource(dir).replace(/-archive$/, "");
   const timesEstimated = opts.timesEstimated ?? /v1[._]1/.test(basename(dir));
-  const r = importArchFiles(dir, NB201_ARCHIVE_FILE, store, opts, (file) => readTorch(file, { label: file }), { source, timesEstimated }, nb201Hp);
+  const r = importArchFiles(dir, NB201_ARCHIVE_FILE, "nb201", store, opts, { source, timesEstimated });
   return { kind: "nb201-dir", ...r };
 }
 
@@ -304,8 +305,8 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
     }
     const records =
       nats !== null
-        ? archEntryToRecords(unpickle(bunzip2(bytes, label), { label }), { label, source, timesEstimated: opts.timesEstimated ?? true }, natsHp, index)
-        : archEntryToRecords(readTorch(bytes, { label }), { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) }, nb201Hp, index);
+        ? archFileRecords("nats", bytes, { label, source, timesEstimated: opts.timesEstimated ?? true }, index)
+        : archFileRecords("nb201", bytes, { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) }, index);
     writer.add(index, records);
     opts.onProgress?.({ done: processed, total: Math.max(processed, 15625), unit: "archs" });
   };

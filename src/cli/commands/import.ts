@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { importBenchmark, type ImportOptions, type ImportSummary } from "../../bench/import/importers.js";
 import { BenchStore } from "../../bench/store.js";
+import { integerOption } from "../options.js";
 
 export interface ImportCommandOptions {
   out: string;
@@ -11,6 +12,7 @@ export interface ImportCommandOptions {
   skipConflicts?: boolean;
   progress?: boolean;
   verify?: boolean;
+  workers?: number;
 }
 
 /** Runs an import; the progress bar (stderr, TTY only) is drawn unless disabled. */
@@ -20,6 +22,7 @@ export function runImport(path: string, opts: ImportCommandOptions): ImportSumma
   let started = false;
   const importOpts: ImportOptions = {
     source: opts.source,
+    workers: opts.workers,
     onConflict: opts.replace === true ? "replace" : opts.skipConflicts === true ? "skip" : "error",
     onProgress: (p) => {
       if (bar === null) return;
@@ -51,13 +54,15 @@ export function registerImportCommands(program: Command): void {
     .option("--replace", "replace stored runs that differ from the imported ones")
     .option("--skip-conflicts", "keep stored runs that differ from the imported ones")
     .option("--verify", "run the store integrity check afterwards")
+    .option("--workers <n>", "threads decoding a directory's per-arch files (default: one per CPU; 0 = none)", integerOption("--workers", 0))
     .option("--no-progress", "no progress bar")
     .action((path: string, opts: ImportCommandOptions) => {
       const s = runImport(path, opts);
       const r = s.runs;
       process.stderr.write(
         `imported ${s.archs} archs from ${path} (${s.kind}, source '${s.source}'): ${r.inserted} runs new, ${r.unchanged} unchanged, ` +
-          `${r.replaced} replaced, ${r.skipped} kept; ${s.skippedArchs} archs already done\n`,
+          `${r.replaced} replaced, ${r.skipped} kept; ${s.skippedArchs} archs already done` +
+          (s.decodeWorkers ? `; decoded on ${s.decodeWorkers} worker threads\n` : "\n"),
       );
     });
 }
