@@ -100,14 +100,20 @@ describe("NATS-Bench directory import", () => {
     expect(reference.meta().runs).toBe(3 * (5 + 12));
   });
 
-  test("a .tar of the directory (as distributed) imports entry by entry without unpacking", () => {
-    const tarDir = join(dir, "tar-src", "NATS-tss-v1_0-3ffb9-simple");
+  test("a .tar of the directory (as distributed) imports entry by entry without unpacking, entries across tar's 16 MiB reads included", () => {
+    const name = "NATS-tss-v1_0-3ffb9-simple";
+    const tarDir = join(dir, "tar-src", name);
     spawnSync("mkdir", ["-p", tarDir]);
-    for (const f of ["meta", "000000", "000011", "000284"]) {
-      writeFileSync(join(tarDir, `${f}.pickle.pbz2`), readFileSync(sharedPath(SAMPLE, `${f}.pickle.pbz2`)));
-    }
-    const tarPath = join(dir, "NATS-tss-v1_0-3ffb9-simple.tar");
-    tarCreate({ file: tarPath, cwd: join(dir, "tar-src"), sync: true }, ["NATS-tss-v1_0-3ffb9-simple"]);
+    const files = ["meta", "000000", "000011", "000284"].map((f) => `${f}.pickle.pbz2`);
+    for (const f of files) writeFileSync(join(tarDir, f), readFileSync(sharedPath(SAMPLE, f)));
+    // tar reads files of 16 MiB and more in 16 MiB slices of one reused buffer: a leading entry that ends just before
+    // 16 MiB makes the arch files straddle the first slice, a trailing one makes the second read overwrite all of it,
+    // so entry chunks must be copied before the next read (the real archive is 2 GB)
+    writeFileSync(join(tarDir, "padding-1.bin"), new Uint8Array(16 * 2 ** 20 - 60_000));
+    writeFileSync(join(tarDir, "padding-2.bin"), new Uint8Array(16 * 2 ** 20));
+    const tarPath = join(dir, `${name}.tar`);
+    const entries = ["padding-1.bin", ...files, "padding-2.bin"].map((f) => `${name}/${f}`);
+    tarCreate({ file: tarPath, cwd: join(dir, "tar-src"), sync: true }, entries);
     const store = BenchStore.create(join(dir, "tar.sqlite"));
     const s = importBenchmark(tarPath, store);
     expect([s.kind, s.source, s.archs]).toStrictEqual(["tar", "NATS-tss-v1_0-3ffb9", 3]);

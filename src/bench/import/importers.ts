@@ -321,7 +321,8 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
         return;
       }
       const chunks: Buffer[] = [];
-      entry.on("data", (c: Buffer) => chunks.push(c));
+      // copied: tar hands out views of one read buffer that its next 16 MiB read overwrites
+      entry.on("data", (c: Buffer) => chunks.push(Buffer.from(c)));
       entry.on("end", () => {
         if (failure !== null) return;
         try {
