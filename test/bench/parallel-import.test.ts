@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +44,18 @@ describe("aa-nas import --workers", () => {
     expect(dump(parallel)).toEqual(dump(single));
     const again = importWith(nats, 2, parallel);
     expect(again.stderr).toMatch(new RegExp(`imported 0 archs .*; ${ARCHS} archs already done`));
+  });
+
+  it("a tar of the directory imports the same rows with workers as without", () => {
+    const archive = join(root, "nats.tar");
+    execFileSync("tar", ["-cf", archive, "-C", root, "nats"]);
+    const single = join(root, "tar-single.sqlite");
+    const parallel = join(root, "tar-parallel.sqlite");
+    expect(importWith(archive, 0, single).status).toBe(0);
+    const r = importWith(archive, 2, parallel);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`imported ${ARCHS} archs .*\\(tar, .*; decoded on 2 worker threads`));
+    expect(dump(parallel)).toEqual(dump(single));
   });
 
   it("a corrupt arch file stops the import with the same one-line error with and without workers", () => {

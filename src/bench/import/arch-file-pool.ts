@@ -1,30 +1,25 @@
 /**
  * Decodes arch files (bzip2 + unpickle, or torch.save) on worker threads while the importer writes, and hands the
- * results back in file order through a synchronous iterator, so importing stays a synchronous, resumable loop with
- * deterministic row order. Decoding is ~90 % of an import's CPU time (pure-JS bzip2 and pickle); the SQLite writes stay
- * on the calling thread.
+ * records back in submission order, synchronously, so importing stays a synchronous, resumable loop that writes the
+ * same rows in the same order as without workers. Decoding is ~85 % of an import's time (pure-JS bzip2 and pickle);
+ * the SQLite writes stay on the calling thread.
  *
- *   recordsInOrder(files, kind, ctx, workers) → Iterable<RunRecord[]>   one entry per file, in the given order
- *   decodeWorkers(workers, fileCount) → number                          threads that call will start (0: none)
+ *   const d = new ArchFileDecoder(workers, (index, records) => write(index, records));
+ *   d.submit({ index, kind, ctx, file })   or  { …, bytes }   may block while 2 × workers files are in flight
+ *   d.finish()                             delivers the rest; d.close() drops it (after an error)
  *
- * At most 2 × workers files are in flight (bounded memory). A file a worker fails on is read again on the calling
- * thread, which throws the same error the single-threaded import would. The worker script is the compiled
- * `arch-file-worker.js` beside this module; where it is absent (running the TypeScript sources, e.g. under vitest),
- * files are read on the calling thread.
+ * A file a worker fails on is decoded again on the calling thread, which throws the same error the single-threaded
+ * import would. The worker script is the compiled `arch-file-worker.js` beside this module; where it is absent
+ * (running the TypeScript sources, e.g. under vitest) everything is decoded on the calling thread.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { RunRecord } from "../record.js";
-import { archFileRecords, type ArchFileKind } from "./arch-file.js";
-import type { ConvertContext } from "./arch-results.js";
+import { type ArchFileSource, decodeArchFile } from "./arch-file.js";
 
-export interface ArchFileTask {
+export interface ArchFileTask extends ArchFileSource {
   id: number;
-  kind: ArchFileKind;
-  file: string;
-  index: number;
-  ctx: Omit<ConvertContext, "label">;
 }
 
 export interface ArchFileResult {
@@ -33,55 +28,60 @@ export interface ArchFileResult {
   records: RunRecord[] | null;
 }
 
-export interface ArchFile {
-  file: string;
-  index: number;
-}
-
 const WORKER_URL = new URL("./arch-file-worker.js", import.meta.url);
-/** one file takes tens of milliseconds; a result this late means its worker is gone, and the file is read here */
+/** one file takes tens of milliseconds; a result this late means its worker is gone, and the file is decoded here */
 const RESULT_TIMEOUT_MS = 60_000;
 
-function workerScriptAvailable(): boolean {
-  return existsSync(fileURLToPath(WORKER_URL));
-}
+export class ArchFileDecoder {
+  /** worker threads in use (0: decoding on the calling thread) */
+  readonly threads: number;
+  private readonly pool: Pool | null;
+  private readonly pending: ArchFileTask[] = [];
+  private nextId = 0;
 
-function readHere(kind: ArchFileKind, f: ArchFile, ctx: Omit<ConvertContext, "label">): RunRecord[] {
-  return archFileRecords(kind, readFileSync(f.file), { ...ctx, label: f.file }, f.index);
-}
-
-/** How many worker threads recordsInOrder starts for `files` files when asked for `requested` (0: none). */
-export function decodeWorkers(requested: number, files: number): number {
-  return requested < 1 || files < 2 || !workerScriptAvailable() ? 0 : Math.min(requested, files);
-}
-
-export function* recordsInOrder(files: readonly ArchFile[], kind: ArchFileKind, ctx: Omit<ConvertContext, "label">, workers: number): Generator<RunRecord[]> {
-  const threads = decodeWorkers(workers, files.length);
-  if (threads === 0) {
-    for (const f of files) yield readHere(kind, f, ctx);
-    return;
+  /** `files`: how many sources will be submitted, when known (no threads are started for fewer than two). */
+  constructor(
+    workers: number,
+    private readonly deliver: (index: number, records: RunRecord[]) => void,
+    files = Infinity,
+  ) {
+    this.threads = workers < 1 || files < 2 || !existsSync(fileURLToPath(WORKER_URL)) ? 0 : Math.min(workers, files);
+    this.pool = this.threads === 0 ? null : new Pool(this.threads);
   }
-  const pool = new Pool(threads);
-  try {
-    const window = 2 * pool.size;
-    let sent = 0;
-    for (let next = 0; next < files.length; next++) {
-      while (sent < files.length && sent < next + window) {
-        const f = files[sent]!;
-        pool.send({ id: sent, kind, file: f.file, index: f.index, ctx });
-        sent++;
-      }
-      const records = pool.take(next);
-      yield records ?? readHere(kind, files[next]!, ctx);
+
+  submit(src: ArchFileSource): void {
+    if (this.pool === null) {
+      this.deliver(src.index, decodeArchFile(src));
+      return;
     }
-  } finally {
-    pool.close();
+    const task: ArchFileTask = { ...src, id: this.nextId++ };
+    this.pool.send(task);
+    this.pending.push(task);
+    while (this.pending.length >= 2 * this.threads) this.deliverOldest();
+  }
+
+  finish(): void {
+    try {
+      while (this.pending.length > 0) this.deliverOldest();
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.pool?.close();
+    this.pending.length = 0;
+  }
+
+  private deliverOldest(): void {
+    const task = this.pending.shift()!;
+    this.deliver(task.index, this.pool!.take(task.id) ?? decodeArchFile(task));
   }
 }
 
 class Pool {
-  private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
+  private readonly workers: Worker[] = [];
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly done = new Map<number, RunRecord[] | null>();
   private turn = 0;

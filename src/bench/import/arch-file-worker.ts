@@ -1,11 +1,10 @@
 /**
- * Worker thread of ArchFilePool: reads, decompresses, unpickles and converts the arch files it is sent, and posts the
+ * Worker thread of ArchFileDecoder: reads, decompresses, unpickles and converts the arch files it is sent, and posts the
  * RunRecords back. Any failure is reported as `failed` only: the importer then reads that file itself, so the error a
  * user sees is exactly the one of the single-threaded path.
  */
-import { readFileSync } from "node:fs";
 import { workerData, type MessagePort } from "node:worker_threads";
-import { archFileRecords } from "./arch-file.js";
+import { decodeArchFile } from "./arch-file.js";
 import type { ArchFileResult, ArchFileTask } from "./arch-file-pool.js";
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
@@ -19,7 +18,7 @@ function reply(message: ArchFileResult): void {
 
 port.on("message", (task: ArchFileTask) => {
   try {
-    reply({ id: task.id, records: archFileRecords(task.kind, readFileSync(task.file), { ...task.ctx, label: task.file }, task.index) });
+    reply({ id: task.id, records: decodeArchFile(task) });
   } catch {
     reply({ id: task.id, records: null });
   }

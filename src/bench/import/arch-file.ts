@@ -2,6 +2,7 @@
  * One arch's results file — a NATS-Bench `NNNNNN.pickle.pbz2` or a NAS-Bench-201 `NNNNNN-FULL.pth` — to RunRecords.
  * Shared by the importers and the worker threads that decode files in parallel (arch-file-worker.ts).
  */
+import { readFileSync } from "node:fs";
 import { bunzip2 } from "../../formats/bzip2.js";
 import { unpickle } from "../../formats/pickle.js";
 import { readTorch } from "../../formats/torch.js";
@@ -19,4 +20,17 @@ export function archFileRecords(kind: ArchFileKind, bytes: Uint8Array, ctx: Conv
   return kind === "nats"
     ? archEntryToRecords(unpickle(bunzip2(bytes, label), { label }), ctx, natsHp, index)
     : archEntryToRecords(readTorch(bytes, { label }), ctx, nb201Hp, index);
+}
+
+/** One arch's file, named by path or given as its bytes (a tar entry). */
+export interface ArchFileSource {
+  index: number;
+  kind: ArchFileKind;
+  ctx: ConvertContext;
+  file?: string;
+  bytes?: Uint8Array;
+}
+
+export function decodeArchFile(src: ArchFileSource): RunRecord[] {
+  return archFileRecords(src.kind, src.bytes ?? readFileSync(src.file!), src.ctx, src.index);
 }

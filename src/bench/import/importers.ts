@@ -25,8 +25,8 @@ import { UserError } from "../../errors.js";
 import { allArchs } from "../../space/index.js";
 import type { RunRecord } from "../record.js";
 import type { BenchStore, PutOptions, PutResult } from "../store.js";
-import { type ArchFileKind, archFileRecords, natsHp, nb201Hp } from "./arch-file.js";
-import { decodeWorkers, recordsInOrder } from "./arch-file-pool.js";
+import { type ArchFileKind, natsHp, nb201Hp } from "./arch-file.js";
+import { ArchFileDecoder } from "./arch-file-pool.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
 
 export type ImportKind = "nats-dir" | "nats-file" | "nb201-file" | "nb201-dir" | "tar";
@@ -46,7 +46,7 @@ export interface ImportOptions {
   /** override the provenance flag "times are estimates" (default: true for NATS and NAS-Bench-201 v1.1, false for v1.0) */
   timesEstimated?: boolean;
   onProgress?: (p: ImportProgress) => void;
-  /** threads decoding the per-arch files of a directory import (default: one per CPU, at most 8; 0 = decode on this thread) */
+  /** threads decoding the per-arch files of a directory or tar import (default: one per CPU, at most 8; 0 = this thread) */
   workers?: number;
 }
 
@@ -176,16 +176,28 @@ function importArchFiles(
   const todo = files.filter((f) => !done.has(f.index));
   const skipped = files.length - todo.length;
   const writer = new BatchWriter(store, ctx.source, opts);
-  const workers = opts.workers ?? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS);
   let k = 0;
-  for (const records of recordsInOrder(todo, kind, ctx, workers)) {
-    writer.add(todo[k]!.index, records);
-    k++;
-    opts.onProgress?.({ done: skipped + k, total: files.length, unit: "archs" });
+  const decoder = new ArchFileDecoder(
+    importWorkers(opts),
+    (index, records) => {
+      writer.add(index, records);
+      opts.onProgress?.({ done: skipped + ++k, total: files.length, unit: "archs" });
+    },
+    todo.length,
+  );
+  try {
+    for (const f of todo) decoder.submit({ ...f, kind, ctx: { ...ctx, label: f.file } });
+    decoder.finish();
+  } finally {
+    decoder.close();
   }
   writer.finish();
   opts.onProgress?.({ done: files.length, total: files.length, unit: "archs" });
-  return { source: ctx.source, archs: writer.written, skippedArchs: skipped, runs: writer.result, decodeWorkers: decodeWorkers(workers, todo.length) };
+  return { source: ctx.source, archs: writer.written, skippedArchs: skipped, runs: writer.result, decodeWorkers: decoder.threads };
+}
+
+function importWorkers(opts: ImportOptions): number {
+  return opts.workers ?? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS);
 }
 
 /** Streams the `arch2infos` dict of a large pickle; entries the streamer could not hand over come from the result. */
@@ -288,6 +300,11 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
   let skipped = 0;
   let processed = 0;
   let failure: unknown = null;
+  let delivered = 0;
+  const decoder = new ArchFileDecoder(importWorkers(opts), (index, records) => {
+    writer.add(index, records);
+    opts.onProgress?.({ done: skipped + ++delivered, total: Math.max(processed, 15625), unit: "archs" });
+  });
   const handle = (name: string, bytes: Uint8Array): void => {
     const label = `${path}:${name}`;
     const base = basename(name);
@@ -305,12 +322,11 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
       skipped++;
       return;
     }
-    const records =
+    decoder.submit(
       nats !== null
-        ? archFileRecords("nats", bytes, { label, source, timesEstimated: opts.timesEstimated ?? true }, index)
-        : archFileRecords("nb201", bytes, { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) }, index);
-    writer.add(index, records);
-    opts.onProgress?.({ done: processed, total: Math.max(processed, 15625), unit: "archs" });
+        ? { index, bytes, kind: "nats", ctx: { label, source, timesEstimated: opts.timesEstimated ?? true } }
+        : { index, bytes, kind: "nb201", ctx: { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) } },
+    );
   };
   tar.t({
     file: path,
@@ -333,8 +349,13 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
       });
     },
   });
-  if (failure !== null) throw failure;
+  try {
+    if (failure !== null) throw failure;
+    decoder.finish();
+  } finally {
+    decoder.close();
+  }
   writer.finish();
   if (processed === 0) throw new UserError(`${path} holds no NNNNNN.pickle.pbz2 or NNNNNN-FULL.pth entries`);
-  return { kind: "tar", source, archs: writer.written, skippedArchs: skipped, runs: writer.result };
+  return { kind: "tar", source, archs: writer.written, skippedArchs: skipped, runs: writer.result, decodeWorkers: decoder.threads };
 }

@@ -54,7 +54,7 @@ export function registerImportCommands(program: Command): void {
     .option("--replace", "replace stored runs that differ from the imported ones")
     .option("--skip-conflicts", "keep stored runs that differ from the imported ones")
     .option("--verify", "run the store integrity check afterwards")
-    .option("--workers <n>", "threads decoding a directory's per-arch files (default: one per CPU, at most 8; 0 = none)", integerOption("--workers", 0))
+    .option("--workers <n>", "threads decoding the per-arch files of a directory or .tar (default: one per CPU, at most 8; 0 = none)", integerOption("--workers", 0))
     .option("--no-progress", "no progress bar")
     .action((path: string, opts: ImportCommandOptions) => {
       const s = runImport(path, opts);
