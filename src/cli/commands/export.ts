@@ -1,4 +1,5 @@
 /** `aa-nas export`: the store's final-epoch table (one row per run) as CSV or JSON lines. */
+import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Command } from "commander";
 import { BenchStore, type FinalRow } from "../../bench/store.js";
@@ -32,23 +33,20 @@ function csvField(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Writes the table line by line (streaming: the store is not loaded at once). */
-export function runExport(opts: { bench: string; format: string }, write: (line: string) => void): number {
+/** The table as lines, one run at a time (streaming: the store is not loaded at once). */
+export function* exportLines(opts: { bench: string; format: string }): Generator<string> {
   if (opts.format !== "csv" && opts.format !== "jsonl") throw new UserError(`invalid --format '${opts.format}': use 'csv' or 'jsonl'`);
   const store = BenchStore.open(opts.bench);
-  let n = 0;
   try {
-    if (opts.format === "csv") write(`${EXPORT_COLUMNS.join(",")}\n`);
+    if (opts.format === "csv") yield `${EXPORT_COLUMNS.join(",")}\n`;
     for (const row of store.iterateFinal()) {
       const full: Record<string, unknown> = { ...(row as FinalRow), arch: archAt(row.arch_index) };
-      if (opts.format === "csv") write(`${EXPORT_COLUMNS.map((c) => csvField(full[c])).join(",")}\n`);
-      else write(`${JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, full[c] ?? null])))}\n`);
-      n++;
+      if (opts.format === "csv") yield `${EXPORT_COLUMNS.map((c) => csvField(full[c])).join(",")}\n`;
+      else yield `${JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, full[c] ?? null])))}\n`;
     }
   } finally {
     store.close();
   }
-  return n;
 }
 
 export function registerExportCommands(program: Command): void {
@@ -60,16 +58,15 @@ export function registerExportCommands(program: Command): void {
     .option("--out <file>", "write to a file instead of stdout")
     .action(async (opts: { bench: string; format: string; out?: string }) => {
       const out: WriteStream | NodeJS.WriteStream = opts.out !== undefined ? createWriteStream(opts.out) : process.stdout;
+      // 64 KB writes that wait for the reader, so a slow pipe does not make the whole table pile up in memory
       let pending = "";
-      const flush = (): void => {
-        out.write(pending);
-        pending = "";
-      };
-      runExport(opts, (line) => {
+      for (const line of exportLines(opts)) {
         pending += line;
-        if (pending.length > 1 << 16) flush();
-      });
-      flush();
+        if (pending.length < 1 << 16) continue;
+        if (!out.write(pending)) await once(out, "drain");
+        pending = "";
+      }
+      out.write(pending);
       if (opts.out !== undefined) await new Promise<void>((resolve, reject) => (out as WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())));
     });
 }
