@@ -4,7 +4,7 @@
  * store keys runs by (arch, hp, dataset, seed) and a record already merged with the same content is left as is.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { BenchStore, type PutOptions, type PutResult } from "../bench/store.js";
 import type { RunRecord } from "../bench/record.js";
 import { UserError } from "../errors.js";
@@ -12,6 +12,7 @@ import { CorruptRecordError, readRecordFile } from "./record-file.js";
 import { correctTimes } from "./time-correction.js";
 
 const RECORD_NAME = /^arch-\d{6}-seed-\d{4,}\.json$/;
+const ARCH_OF_NAME = /^arch-(\d{6})-seed-/;
 
 export interface MergeOptions {
   inputs: readonly string[];
@@ -21,6 +22,8 @@ export interface MergeOptions {
   timeCorrection?: boolean;
   /** what should be there, for the report of what is missing */
   expect?: { archIndexes: readonly number[]; seeds: readonly number[]; datasets: readonly string[]; hp: string };
+  /** runs handed to the store at a time (default 2048) */
+  batchRuns?: number;
 }
 
 export interface MergeReport extends PutResult {
@@ -41,23 +44,44 @@ export function findRecordFiles(inputs: readonly string[]): string[] {
   return files;
 }
 
+/** Runs handed to the store at a time: bounds memory (a full benchmark is 375,000 runs of 200-epoch curves). */
+const BATCH_RUNS = 2048;
+
 export function mergeRecords(o: MergeOptions): MergeReport {
   const files = findRecordFiles(o.inputs);
   const corrupt: MergeReport["corrupt"] = [];
-  let runs: RunRecord[] = [];
-  for (const file of files) {
-    try {
-      runs.push(...readRecordFile(file).runs);
-    } catch (err) {
-      if (!(err instanceof CorruptRecordError)) throw err;
-      corrupt.push({ file, error: err.message });
-    }
-  }
-  let uncorrected: number[] = [];
-  if (o.timeCorrection) ({ runs, uncorrected } = correctTimes(runs));
+  const uncorrected: number[] = [];
+  const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
   const store = BenchStore.openOrCreate(o.out);
   try {
-    const put = store.putRuns(runs, { onConflict: o.onConflict ?? "error" });
+    // one transaction, so a conflict still leaves the store as it was, while runs go in batch by batch
+    store.transaction(() => {
+      let batch: RunRecord[] = [];
+      const flush = (): void => {
+        const r = store.putRuns(batch, { onConflict: o.onConflict ?? "error" });
+        for (const k of ["inserted", "unchanged", "replaced", "skipped"] as const) put[k] += r[k];
+        batch = [];
+      };
+      for (const group of groupByArch(files)) {
+        let runs: RunRecord[] = [];
+        for (const file of group) {
+          try {
+            runs.push(...readRecordFile(file).runs);
+          } catch (err) {
+            if (!(err instanceof CorruptRecordError)) throw err;
+            corrupt.push({ file, error: err.message });
+          }
+        }
+        if (o.timeCorrection) {
+          const c = correctTimes(runs);
+          runs = c.runs;
+          uncorrected.push(...c.uncorrected);
+        }
+        batch.push(...runs);
+        if (batch.length >= (o.batchRuns ?? BATCH_RUNS)) flush();
+      }
+      flush();
+    });
     // findBest reads the rankings summary; rebuild it so merged runs are ranked
     if (put.inserted + put.replaced > 0) store.refreshRankings();
     const missing: MergeReport["missing"] = [];
@@ -75,4 +99,18 @@ export function mergeRecords(o: MergeOptions): MergeReport {
   } finally {
     store.close();
   }
+}
+
+/**
+ * Files of one arch together, archs ascending (the time correction needs all runs of an arch at once; nothing else
+ * needs more than one file in memory). Files not named `arch-NNNNNN-seed-…` (given by path) form one last group.
+ */
+function groupByArch(files: readonly string[]): string[][] {
+  const groups = new Map<number, string[]>();
+  for (const file of files) {
+    const m = ARCH_OF_NAME.exec(basename(file));
+    const key = m === null ? Infinity : Number(m[1]);
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
 }

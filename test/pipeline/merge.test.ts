@@ -32,7 +32,7 @@ function run(archIndex: number, seed: number, dataset: "cifar10" | "cifar10-vali
   };
 }
 
-function writePair(dir: string, archIndex: number, seed: number): string {
+function writePair(dir: string, archIndex: number, seed: number, edit: (r: RunRecord) => RunRecord = (r) => r): string {
   const path = recordFilePath(dir, archIndex, seed);
   writeRecordFile(path, {
     format: RECORD_FORMAT,
@@ -40,7 +40,7 @@ function writePair(dir: string, archIndex: number, seed: number): string {
     arch: archAt(archIndex),
     seed,
     hp: "12",
-    runs: [run(archIndex, seed, "cifar10-valid"), run(archIndex, seed, "cifar10")],
+    runs: [run(archIndex, seed, "cifar10-valid"), run(archIndex, seed, "cifar10")].map(edit),
     weights: null,
     machine: "test",
   });
@@ -69,6 +69,35 @@ describe("merge", () => {
     ]);
     const again = mergeRecords({ inputs: [dir], out: db });
     expect([again.inserted, again.unchanged]).toEqual([0, 4]);
+  });
+
+  it("a conflicting run leaves the store as it was, runs of other archs in the same merge included", () => {
+    const first = mkdtempSync(join(tmpdir(), "aa-nas-merge-a-"));
+    const second = mkdtempSync(join(tmpdir(), "aa-nas-merge-b-"));
+    writePair(first, 40, 777);
+    const db = join(first, "bench.sqlite");
+    expect(mergeRecords({ inputs: [first], out: db }).inserted).toBe(2);
+    writePair(second, 39, 777);
+    writePair(second, 40, 777, (r) => ({ ...r, latency: [0.5] }));
+    // arch 39 goes to the store in an earlier batch than the conflicting arch 40
+    expect(() => mergeRecords({ inputs: [second], out: db, batchRuns: 2 })).toThrow(/a different run for \(arch 40/);
+    const store = BenchStore.open(db);
+    expect(store.evaluatedIndexes()).toEqual([40]);
+    store.close();
+  });
+
+  it("corrects the times of an arch whose seeds lie in different input folders", () => {
+    const a = mkdtempSync(join(tmpdir(), "aa-nas-merge-tc-a-"));
+    const b = mkdtempSync(join(tmpdir(), "aa-nas-merge-tc-b-"));
+    writePair(b, 21, 777);
+    writePair(a, 21, 888);
+    const db = join(a, "bench.sqlite");
+    expect(mergeRecords({ inputs: [a, b], out: db, timeCorrection: true }).uncorrected).toEqual([]);
+    const store = BenchStore.open(db);
+    const t888 = store.getRecord(21, "12", "cifar10", 888)!.train.time!;
+    const t777 = store.getRecord(21, "12", "cifar10", 777)!.train.time!;
+    store.close();
+    expect(t888).toEqual(t777);
   });
 
   it("applies the v1.1 time correction from the 12-epoch cifar10-valid seed-777 run", () => {
