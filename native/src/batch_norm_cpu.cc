@@ -53,67 +53,61 @@ void channelStats(const float* x, int64_t nb, int64_t channels, int64_t plane, i
   varSum[c] = static_cast<float>(var);
 }
 
-// Channel groups g0..g0+G-1 (four channels each) at once. Lane k of accumulator g is channel 4(g0+g)+k's chain; a 4x4
+// What one pass adds per element, four channels at a time: the element itself (the sum), or its squared deviation
+// from the channel's float mean (the variance sum), each in libtorch's float arithmetic before the widening to double.
+struct Element {
+  __attribute__((target("avx2"), always_inline)) __m128 operator()(int, __m128 r) const { return r; }
+};
+struct SquaredDeviation {
+  const __m128* mean;
+  __attribute__((target("avx2"), always_inline)) __m128 operator()(int g, __m128 r) const {
+    const __m128 d = _mm_sub_ps(r, mean[g]);
+    return _mm_mul_ps(d, d);
+  }
+};
+
+// One pass over channel groups g0..g0+G-1 (four channels each). Lane k of acc[g] is channel 4(g0+g)+k's chain; a 4x4
 // transpose turns four pixels of four channel planes into four vectors "pixel i of each channel", added in pixel
 // order. One group alone waits on the add latency (one dependent add per pixel); a second group in flight hides it.
+template <int G, typename Term>
+__attribute__((target("avx2"), always_inline)) inline void accumulateGroups(const float* x, int64_t nb, int64_t channels,
+                                                                            int64_t plane, int64_t g0, Term term,
+                                                                            __m256d* acc) {
+  for (int g = 0; g < G; g++) acc[g] = _mm256_setzero_pd();
+  for (int64_t n = 0; n < nb; n++) {
+    const float* img = x + (n * channels + g0 * kLanes) * plane;
+    int64_t i = 0;
+    for (; i + 4 <= plane; i += 4) {
+      for (int g = 0; g < G; g++) {
+        const float* p = img + g * kLanes * plane;
+        __m128 r0 = _mm_loadu_ps(p + i), r1 = _mm_loadu_ps(p + plane + i);
+        __m128 r2 = _mm_loadu_ps(p + 2 * plane + i), r3 = _mm_loadu_ps(p + 3 * plane + i);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        acc[g] = _mm256_add_pd(acc[g], _mm256_cvtps_pd(term(g, r0)));
+        acc[g] = _mm256_add_pd(acc[g], _mm256_cvtps_pd(term(g, r1)));
+        acc[g] = _mm256_add_pd(acc[g], _mm256_cvtps_pd(term(g, r2)));
+        acc[g] = _mm256_add_pd(acc[g], _mm256_cvtps_pd(term(g, r3)));
+      }
+    }
+    for (; i < plane; i++) {
+      for (int g = 0; g < G; g++) {
+        const float* p = img + g * kLanes * plane;
+        acc[g] = _mm256_add_pd(acc[g], _mm256_cvtps_pd(term(g, _mm_setr_ps(p[i], p[plane + i], p[2 * plane + i], p[3 * plane + i]))));
+      }
+    }
+  }
+}
+
+// Mean and variance sum of channel groups g0..g0+G-1: the sum pass, mean = float(sum / N), then the variance pass.
 template <int G>
 __attribute__((target("avx2"))) void channelGroupStats(const float* x, int64_t nb, int64_t channels, int64_t plane,
                                                        int64_t g0, float* mean, float* varSum) {
   __m256d sum[G];
-  for (int g = 0; g < G; g++) sum[g] = _mm256_setzero_pd();
-  for (int64_t n = 0; n < nb; n++) {
-    const float* img = x + (n * channels + g0 * kLanes) * plane;
-    int64_t i = 0;
-    for (; i + 4 <= plane; i += 4) {
-      for (int g = 0; g < G; g++) {
-        const float* p = img + g * kLanes * plane;
-        __m128 r0 = _mm_loadu_ps(p + i), r1 = _mm_loadu_ps(p + plane + i);
-        __m128 r2 = _mm_loadu_ps(p + 2 * plane + i), r3 = _mm_loadu_ps(p + 3 * plane + i);
-        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-        sum[g] = _mm256_add_pd(sum[g], _mm256_cvtps_pd(r0));
-        sum[g] = _mm256_add_pd(sum[g], _mm256_cvtps_pd(r1));
-        sum[g] = _mm256_add_pd(sum[g], _mm256_cvtps_pd(r2));
-        sum[g] = _mm256_add_pd(sum[g], _mm256_cvtps_pd(r3));
-      }
-    }
-    for (; i < plane; i++) {
-      for (int g = 0; g < G; g++) {
-        const float* p = img + g * kLanes * plane;
-        sum[g] = _mm256_add_pd(sum[g], _mm256_cvtps_pd(_mm_setr_ps(p[i], p[plane + i], p[2 * plane + i], p[3 * plane + i])));
-      }
-    }
-  }
+  accumulateGroups<G>(x, nb, channels, plane, g0, Element{}, sum);
   __m128 m[G];
   for (int g = 0; g < G; g++) m[g] = _mm256_cvtpd_ps(_mm256_div_pd(sum[g], _mm256_set1_pd(static_cast<double>(nb * plane))));
   __m256d var[G];
-  for (int g = 0; g < G; g++) var[g] = _mm256_setzero_pd();
-  for (int64_t n = 0; n < nb; n++) {
-    const float* img = x + (n * channels + g0 * kLanes) * plane;
-    int64_t i = 0;
-    for (; i + 4 <= plane; i += 4) {
-      for (int g = 0; g < G; g++) {
-        const float* p = img + g * kLanes * plane;
-        __m128 r0 = _mm_loadu_ps(p + i), r1 = _mm_loadu_ps(p + plane + i);
-        __m128 r2 = _mm_loadu_ps(p + 2 * plane + i), r3 = _mm_loadu_ps(p + 3 * plane + i);
-        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-        __m128 d = _mm_sub_ps(r0, m[g]);
-        var[g] = _mm256_add_pd(var[g], _mm256_cvtps_pd(_mm_mul_ps(d, d)));
-        d = _mm_sub_ps(r1, m[g]);
-        var[g] = _mm256_add_pd(var[g], _mm256_cvtps_pd(_mm_mul_ps(d, d)));
-        d = _mm_sub_ps(r2, m[g]);
-        var[g] = _mm256_add_pd(var[g], _mm256_cvtps_pd(_mm_mul_ps(d, d)));
-        d = _mm_sub_ps(r3, m[g]);
-        var[g] = _mm256_add_pd(var[g], _mm256_cvtps_pd(_mm_mul_ps(d, d)));
-      }
-    }
-    for (; i < plane; i++) {
-      for (int g = 0; g < G; g++) {
-        const float* p = img + g * kLanes * plane;
-        const __m128 d = _mm_sub_ps(_mm_setr_ps(p[i], p[plane + i], p[2 * plane + i], p[3 * plane + i]), m[g]);
-        var[g] = _mm256_add_pd(var[g], _mm256_cvtps_pd(_mm_mul_ps(d, d)));
-      }
-    }
-  }
+  accumulateGroups<G>(x, nb, channels, plane, g0, SquaredDeviation{m}, var);
   for (int g = 0; g < G; g++) {
     _mm_storeu_ps(mean + (g0 + g) * kLanes, m[g]);
     _mm_storeu_ps(varSum + (g0 + g) * kLanes, _mm256_cvtpd_ps(var[g]));
