@@ -450,7 +450,6 @@ export class BenchStore {
   refreshRankings(): number {
     const groups = this.guard(() => this.stmt("SELECT DISTINCT hp, dataset FROM final").all()) as Array<{ hp: string; dataset: string }>;
     this.transaction(() => {
-      this.upgradeRankings();
       for (const { hp, dataset } of groups) for (const m of RANKING_METRICS) this.storeRanking(hp, dataset, m, this.computeRanking(hp, dataset, m));
     });
     return groups.length * RANKING_METRICS.length;

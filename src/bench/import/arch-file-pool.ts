@@ -6,7 +6,8 @@
  *
  *   const d = new ArchFileDecoder(workers, (index, records) => write(index, records));
  *   d.submit({ index, kind, ctx, file })   or  { …, bytes }   may block while 2 × workers files are in flight
- *   d.finish()                             delivers the rest; d.close() drops it (after an error)
+ *   d.finish()                             delivers the rest
+ *   d.close()                              stops the workers (always, in a finally; drops what is in flight)
  *
  * A file a worker fails on is decoded again on the calling thread, which throws the same error the single-threaded
  * import would. The worker script is the compiled `arch-file-worker.js` beside this module; where it is absent
@@ -60,12 +61,9 @@ export class ArchFileDecoder {
     while (this.pending.length >= 2 * this.threads) this.deliverOldest();
   }
 
+  /** Delivers everything still in flight; call close() afterwards (in a finally, so workers go on errors too). */
   finish(): void {
-    try {
-      while (this.pending.length > 0) this.deliverOldest();
-    } finally {
-      this.close();
-    }
+    while (this.pending.length > 0) this.deliverOldest();
   }
 
   close(): void {
