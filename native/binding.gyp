@@ -13,7 +13,9 @@
         "src/shape_ops.cc",
         "src/autograd_ops.cc",
         "src/optim_ops.cc",
-        "src/runtime_ops.cc"
+        "src/runtime_ops.cc",
+        "src/replica_group.cc",
+        "src/sync_batch_norm.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],

@@ -5,13 +5,31 @@
 // AA_NAS_PYTHON=python3 selects another reference PyTorch (default Debian's /usr/bin/python3).
 // Prints a markdown table (docs/performance/train.md).
 import { spawnSync } from "node:child_process";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { BatchAssembler } from "../../src/data/batch.js";
 import { batchBounds, planEpoch } from "../../src/data/epoch-plan.js";
 import { CIFAR10_NORM } from "../../src/data/normalization.js";
-import { F, SGD, getNumThreads, libtorchVersion, manualSeed, randint, randn, tensor, tidy, type Device } from "../../src/engine/index.js";
+import {
+  F,
+  SGD,
+  allReduce,
+  replicaWaitSeconds,
+  createReplicaGroup,
+  getNumThreads,
+  joinReplicaGroup,
+  libtorchVersion,
+  manualSeed,
+  randint,
+  randn,
+  setNumThreads,
+  tensor,
+  tidy,
+  type Device,
+  type Replica,
+} from "../../src/engine/index.js";
 import { TinyNetwork } from "../../src/models/tiny-network.js";
 import { archAt } from "../../src/space/index.js";
 
@@ -24,6 +42,8 @@ const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] :
 /** reference Python with PyTorch (Debian's by default; another one with AA_NAS_PYTHON) */
 const PYTHON = process.env.AA_NAS_PYTHON ?? "/usr/bin/python3";
 const THREADS = opt("--threads", 2);
+/** aa-nas's replicas on the CPU (its default: one per thread) */
+const REPLICAS = opt("--replicas", THREADS);
 const ROUNDS = opt("--rounds", quick ? 1 : 2);
 const STEPS = opt("--steps", quick ? 2 : 8);
 const WARMUP = quick ? 1 : 2;
@@ -49,15 +69,36 @@ interface ChildResult {
   max_rss_kb: number;
 }
 
-/** Child mode: one configuration, our engine. */
-function child(index: number, batch: number, warmup: number, steps: number): void {
+/** Child mode: one configuration, our engine; with `replicas` > 1, that many threads each train on a slice of the batch. */
+async function child(index: number, batch: number, warmup: number, steps: number, replicas: number, replica?: Replica): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  let helpers: Worker[] = [];
+  if (replica === undefined && replicas > 1) {
+    const group = createReplicaGroup(replicas);
+    setNumThreads(1);
+    const offset = process.env.AA_ALL_WORKERS ? 0 : 1;
+    helpers = Array.from({ length: replicas - offset }, (_, k) => new Worker(self, { workerData: { index, batch, warmup, steps, replicas, replica: { group, rank: k + offset, world: replicas } }, env: { ...process.env, AA_NAS_THREADS: "1" } }));
+    await Promise.all(helpers.map((w) => new Promise((ok) => w.once("message", ok))));
+    replica = { group, rank: 0, world: replicas };
+    if (offset === 0) {
+      await Promise.all(helpers.map((w) => new Promise((ok) => w.once("exit", ok))));
+      return;
+    }
+  }
+  if (replica !== undefined) joinReplicaGroup(replica);
+  const rank = replica?.rank ?? 0;
+  const world = replica?.world ?? 1;
   manualSeed(0);
   const net = TinyNetwork.create(16, 5, archAt(index), 10);
   if (device !== "cpu") net.to(device);
   net.train();
   const sgd = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
-  const x = randn([batch, 3, 32, 32], { device }).keep();
-  const y = randint(0, 10, [batch], { dtype: "int64", device }).keep();
+  const xAll = randn([batch, 3, 32, 32], { device });
+  const yAll = randint(0, 10, [batch], { dtype: "int64", device });
+  const start = Math.floor((batch * rank) / world), end = Math.floor((batch * (rank + 1)) / world);
+  const x = xAll.narrow(0, start, end - start).contiguous().keep();
+  const y = yAll.narrow(0, start, end - start).contiguous().keep();
+  const params = net.parameters();
   const times: number[] = [];
   // phases of each step (forward incl. loss, backward, optimizer), to see where time goes
   const phases: [number, number, number][] = [];
@@ -67,10 +108,12 @@ function child(index: number, batch: number, warmup: number, steps: number): voi
     let t2 = 0;
     tidy(() => {
       sgd.zeroGrad();
-      const loss = F.crossEntropy(net.forward(x).logits, y);
+      const logits = net.forward(x).logits;
+      const loss = world > 1 ? F.crossEntropy(logits, y, { reduction: "sum" }).mul(1 / batch) : F.crossEntropy(logits, y);
       loss.item();
       t1 = performance.now();
       loss.backward();
+      allReduce(params.map((p) => p.grad!));
       t2 = performance.now();
       sgd.step();
       return loss.item();
@@ -81,8 +124,11 @@ function child(index: number, batch: number, warmup: number, steps: number): voi
       phases.push([(t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000]);
     }
   }
+  process.stderr.write(`rank ${rank}: waited ${replicaWaitSeconds().toFixed(3)} s in ${warmup + steps} steps; median step ${median(times).toFixed(3)} s\n`);
+  if (rank > 0 && !process.env.AA_ALL_WORKERS) return;
+  await Promise.all(helpers.map((w) => new Promise((ok) => w.once("exit", ok))));
   const best = phases[times.indexOf(Math.min(...times))];
-  process.stdout.write(`${JSON.stringify({ median_s: median(times), times, best_phases_s: best, max_rss_kb: process.resourceUsage().maxRSS, threads: getNumThreads() })}\n`);
+  process.stdout.write(`${JSON.stringify({ median_s: median(times), times, best_phases_s: best, max_rss_kb: process.resourceUsage().maxRSS, threads: getNumThreads(), replicas })}\n`);
 }
 
 function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv): ChildResult {
@@ -116,9 +162,16 @@ function dataPipeline(): { assemble: number; withTensor: number } {
   return { assemble, withTensor: images / ((performance.now() - t1) / 1000) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  if (!isMainThread) {
+    const d = workerData as { index: number; batch: number; warmup: number; steps: number; replicas: number; replica: Replica };
+    getNumThreads(); // loads the addon (which sets this thread's count) before the first replica starts computing
+    parentPort!.postMessage("ready");
+    await child(d.index, d.batch, d.warmup, d.steps, d.replicas, d.replica);
+    return;
+  }
   if (args[0] === "--child") {
-    child(Number(args[1]), Number(args[2]), Number(args[3]), Number(args[4]));
+    await child(Number(args[1]), Number(args[2]), Number(args[3]), Number(args[4]), REPLICAS);
     return;
   }
   if (args.includes("--data-only")) {
@@ -130,43 +183,53 @@ function main(): void {
   const py = join(repo, "bench", "train", "train_bench.py");
   const env = { AA_NAS_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
   const rows: string[] = [];
-  const ours: Record<string, number[]> = {};
-  const theirs: Record<string, number[]> = {};
-  const rss: Record<string, [number, number]> = {};
+  // aa-nas twice: as it trains by default (REPLICAS replicas of one thread each on the CPU) and with one replica using
+  // THREADS intra-op threads, the way PyTorch uses the cores
+  const sides = device === "cpu" && REPLICAS > 1 ? [`${REPLICAS} replicas`, "1 replica"] : ["1 replica"];
+  const imgs: Record<string, number[]> = {};
+  const rss: Record<string, number> = {};
   const only = args.includes("--only") ? args[args.indexOf("--only") + 1]! : "";
   const configs = CONFIGS.filter(([name, , batch]) => `${name} b${batch}`.includes(only));
+  const ms = (p: [number, number, number]) => p.map((v) => (v * 1000).toFixed(1)).join("/");
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, index, batch] of configs) {
       const key = `${name} b${batch}`;
-      const a = runChild(process.execPath, [self, "--child", String(index), String(batch), String(WARMUP), String(STEPS), "--device", device], env);
-      const b = runChild(PYTHON, [py, archAt(index), String(batch), String(WARMUP), String(STEPS), String(THREADS), device], env);
-      (ours[key] ??= []).push(...a.times.map((t) => batch / t));
-      (theirs[key] ??= []).push(...b.times.map((t) => batch / t));
-      rss[key] = [Math.max(rss[key]?.[0] ?? 0, a.max_rss_kb), Math.max(rss[key]?.[1] ?? 0, b.max_rss_kb)];
-      const ms = (p: [number, number, number]) => p.map((v) => (v * 1000).toFixed(1)).join("/");
+      const runs: [string, ChildResult][] = sides.map((side) => [
+        side,
+        runChild(process.execPath, [self, "--child", String(index), String(batch), String(WARMUP), String(STEPS), "--device", device, "--replicas", side === "1 replica" ? "1" : String(REPLICAS)], env),
+      ]);
+      runs.push(["PyTorch", runChild(PYTHON, [py, archAt(index), String(batch), String(WARMUP), String(STEPS), String(THREADS), device], env)]);
+      for (const [side, r] of runs) {
+        (imgs[`${key} ${side}`] ??= []).push(...r.times.map((t) => batch / t));
+        rss[`${key} ${side}`] = Math.max(rss[`${key} ${side}`] ?? 0, r.max_rss_kb);
+      }
       process.stderr.write(
-        `round ${round + 1}: ${key}: aa-nas ${(batch / a.median_s).toFixed(1)} img/s, PyTorch ${(batch / b.median_s).toFixed(1)} img/s (medians); ` +
-          `fastest step forward/backward/optimizer ms: aa-nas ${ms(a.best_phases_s)}, PyTorch ${ms(b.best_phases_s)}\n`,
+        `round ${round + 1}: ${key}: ${runs.map(([side, r]) => `${side === "PyTorch" ? "" : "aa-nas "}${side} ${(batch / r.median_s).toFixed(1)} img/s`).join(", ")} (medians); ` +
+          `fastest step forward/backward/optimizer ms: ${runs.map(([side, r]) => `${side} ${ms(r.best_phases_s)}`).join(", ")}\n`,
       );
     }
   }
   // On a shared machine, other processes slow some steps down; the best step is the least disturbed one.
-  rows.push("| network | batch | aa-nas img/s best (median) | PyTorch img/s best (median) | ratio best (median) | peak RSS aa-nas | peak RSS PyTorch |");
-  rows.push("|---|---|---|---|---|---|---|");
+  const heads = [...sides.map((side) => `aa-nas ${side} img/s best (median)`), "PyTorch img/s best (median)", ...sides.map((side) => `ratio ${side} best (median)`), ...sides.map((side) => `peak RSS aa-nas ${side}`), "peak RSS PyTorch"];
+  rows.push(`| network | batch | ${heads.join(" | ")} |`);
+  rows.push(`|---|---|${heads.map(() => "---").join("|")}|`);
   for (const [name, , batch] of configs) {
     const key = `${name} b${batch}`;
-    const [ob, om] = [Math.max(...ours[key]!), median(ours[key]!)];
-    const [tb, tm] = [Math.max(...theirs[key]!), median(theirs[key]!)];
-    const [ro, rt] = rss[key]!;
-    rows.push(
-      `| ${name} | ${batch} | ${ob.toFixed(1)} (${om.toFixed(1)}) | ${tb.toFixed(1)} (${tm.toFixed(1)}) | ${(ob / tb).toFixed(2)}× (${(om / tm).toFixed(2)}×) | ${(ro / 1024).toFixed(0)} MB | ${(rt / 1024).toFixed(0)} MB |`,
-    );
+    const stat = (side: string): [number, number] => [Math.max(...imgs[`${key} ${side}`]!), median(imgs[`${key} ${side}`]!)];
+    const [tb, tm] = stat("PyTorch");
+    const cells = [
+      ...sides.map((side) => `${stat(side)[0].toFixed(1)} (${stat(side)[1].toFixed(1)})`),
+      `${tb.toFixed(1)} (${tm.toFixed(1)})`,
+      ...sides.map((side) => `${(stat(side)[0] / tb).toFixed(2)}× (${(stat(side)[1] / tm).toFixed(2)}×)`),
+      ...[...sides, "PyTorch"].map((side) => `${(rss[`${key} ${side}`]! / 1024).toFixed(0)} MB`),
+    ];
+    rows.push(`| ${name} | ${batch} | ${cells.join(" | ")} |`);
   }
   const data = device === "cpu" ? dataPipeline() : { assemble: NaN, withTensor: NaN };
   rows.push("");
   rows.push(`data pipeline (one JS thread, CIFAR 32×32, flip + pad-4 crop + normalize, batch 256): ${data.assemble.toFixed(0)} img/s assembling, ${data.withTensor.toFixed(0)} img/s including the copy into libtorch tensors`);
-  rows.push(`(${THREADS} threads each; ${STEPS} timed steps after ${WARMUP} warm-up per process, ${ROUNDS} round(s) alternating aa-nas / PyTorch; img/s of the best step and the median step; libtorch ${libtorchVersion()}, device ${device}, reference ${PYTHON})`);
+  rows.push(`(${THREADS} threads each; ${STEPS} timed steps after ${WARMUP} warm-up per process, ${ROUNDS} round(s) alternating aa-nas / PyTorch; "N replicas": aa-nas splits each batch over N one-thread replicas (its CPU default), "1 replica": one replica on ${THREADS} intra-op threads, as PyTorch; img/s of the best step and the median step; libtorch ${libtorchVersion()}, device ${device}, reference ${PYTHON})`);
   process.stdout.write(`${rows.join("\n")}\n`);
 }
 
-main();
+await main();

@@ -23,6 +23,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   aa::registerAutogradOps(env, exports);
   aa::registerOptimOps(env, exports);
   aa::registerRuntimeOps(env, exports);
+  aa::registerReplicaOps(env, exports);
+  aa::registerSyncBatchNorm(env, exports);
   return exports;
 }
 

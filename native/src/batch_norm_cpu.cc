@@ -19,19 +19,8 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-
 namespace aa {
 namespace {
-
-constexpr int64_t kLanes = 4;          // channels per AVX2 double register
-constexpr int64_t kMinPlane = 4;       // below this the statistics are cheap anyway; leave them to libtorch
-
-bool cpuHasAvx2Fma() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-}
 
 // One channel, libtorch's order: sum in double over (n, i); mean = float(sum / N); then sum of float (x - mean)^2.
 void channelStats(const float* x, int64_t nb, int64_t channels, int64_t plane, int64_t c, float* mean, float* varSum) {
@@ -51,6 +40,23 @@ void channelStats(const float* x, int64_t nb, int64_t channels, int64_t plane, i
   }
   mean[c] = m;
   varSum[c] = static_cast<float>(var);
+}
+
+}  // namespace
+}  // namespace aa
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+namespace aa {
+namespace {
+
+constexpr int64_t kLanes = 4;          // channels per AVX2 double register
+constexpr int64_t kMinPlane = 4;       // below this the statistics are cheap anyway; leave them to libtorch
+
+bool cpuHasAvx2Fma() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
 }
 
 // What one pass adds per element, four channels at a time: the element itself (the sum), or its squared deviation
@@ -114,7 +120,9 @@ __attribute__((target("avx2"))) void channelGroupStats(const float* x, int64_t n
   }
 }
 
-void channelStatsAll(const float* x, int64_t nb, int64_t channels, int64_t plane, float* mean, float* varSum) {
+}  // namespace
+
+void channelStatistics(const float* x, int64_t nb, int64_t channels, int64_t plane, float* mean, float* varSum) {
   const bool simd = cpuHasAvx2Fma();
   const int64_t groups = simd ? channels / kLanes : 0;  // whole four-channel groups; the rest one channel at a time
   const int64_t threads = std::min<int64_t>(at::get_num_threads(), std::max<int64_t>(groups, 1));
@@ -129,6 +137,8 @@ void channelStatsAll(const float* x, int64_t nb, int64_t channels, int64_t plane
     for (int64_t c = begin; c < end; c++) channelStats(x, nb, channels, plane, c, mean, varSum);
   });
 }
+
+namespace {
 
 // How libtorch's compiled kernel rounds y = x * alpha + beta (and beta = bias - mean * alpha).
 enum class Rounding { Fused, Separate };
@@ -157,7 +167,7 @@ Forward trainForward(const at::Tensor& x, const at::Tensor& weight, const at::Te
   std::vector<float> varSum(channels);
   float* mean = saveMean.data_ptr<float>();
   float* invstd = saveInvstd.data_ptr<float>();
-  channelStatsAll(x.data_ptr<float>(), nb, channels, plane, mean, varSum.data());
+  channelStatistics(x.data_ptr<float>(), nb, channels, plane, mean, varSum.data());
 
   float* rm = runningMean.defined() ? runningMean.data_ptr<float>() : nullptr;
   float* rv = runningVar.defined() ? runningVar.data_ptr<float>() : nullptr;
@@ -357,6 +367,10 @@ std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor&, const at::Tensor
   return std::nullopt;
 }
 std::string batchNormKernelStatus() { return "libtorch: our kernel is x86-64 only"; }
+
+void channelStatistics(const float* x, int64_t nb, int64_t channels, int64_t plane, float* mean, float* varSum) {
+  for (int64_t c = 0; c < channels; c++) channelStats(x, nb, channels, plane, c, mean, varSum);
+}
 }  // namespace aa
 
 #endif

@@ -14,6 +14,11 @@ std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor& x, const at::Tens
                                              const at::Tensor& runningMean, const at::Tensor& runningVar, double momentum,
                                              double eps);
 
+// Per-channel statistics of a contiguous NCHW float block (nb images, `plane` pixels per channel) in libtorch's
+// order: mean[c] = float(Σx / count) with the sum in double, varSum[c] = float(Σ (x − mean[c])²). Shared with the
+// synchronized batch norm of replica groups (sync_batch_norm.cc).
+void channelStatistics(const float* x, int64_t nb, int64_t channels, int64_t plane, float* mean, float* varSum);
+
 // "aa-nas" when the kernel above is in use, otherwise "libtorch: <why>". Runs the start-up check if not yet run.
 std::string batchNormKernelStatus();
 

@@ -27,6 +27,17 @@ size_t bucketSize(size_t n) {
   return (n + step - 1) / step * step;
 }
 
+// One pool of idle blocks per thread. The replicas of a group (replica_group.h) run on several threads at once: with a
+// shared pool a block one core just freed is handed to the other, whose writes then pull its cache lines across, and
+// both wait on one lock for every tensor. A block goes back to the pool of the thread that frees it.
+struct Pool {
+  std::mutex mu;  // taken by its thread on every call, and by emptyCache()/stats() from others: uncontended
+  std::unordered_map<size_t, std::vector<void*>> free;
+  int64_t live = 0;  // may go negative in one pool (a block freed by another thread); the sum is right
+  uint64_t cached = 0, hits = 0, misses = 0;
+  bool owned = true;
+};
+
 class CachingCpuAllocator final : public c10::Allocator {
  public:
   explicit CachingCpuAllocator(uint64_t maxCached) : maxCached_(maxCached) {}
@@ -40,23 +51,24 @@ class CachingCpuAllocator final : public c10::Allocator {
     if (n == 0) return {nullptr, nullptr, &release, c10::Device(c10::DeviceType::CPU)};
     size_t size = bucketSize(n);
     void* base = nullptr;
+    Pool& p = pool();
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = free_.find(size);
-      if (it != free_.end() && !it->second.empty()) {
+      std::lock_guard<std::mutex> lock(p.mu);
+      auto it = p.free.find(size);
+      if (it != p.free.end() && !it->second.empty()) {
         base = it->second.back();
         it->second.pop_back();
-        cached_ -= size;
-        ++hits_;
+        p.cached -= size;
+        ++p.hits;
       } else {
-        ++misses_;
+        ++p.misses;
       }
-      live_ += size;
+      p.live += size;
     }
     if (base == nullptr) {
       if (posix_memalign(&base, kAlignment, size + kHeader) != 0) {
-        std::lock_guard<std::mutex> lock(mu_);
-        live_ -= size;
+        std::lock_guard<std::mutex> lock(p.mu);
+        p.live -= size;
         throw std::bad_alloc();
       }
       *static_cast<size_t*>(base) = size;
@@ -77,34 +89,63 @@ class CachingCpuAllocator final : public c10::Allocator {
 
   void giveBack(void* base) const {
     size_t size = *static_cast<size_t*>(base);
+    Pool& p = pool();
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      live_ -= size;
-      if (cached_ + size <= maxCached_) {
-        free_[size].push_back(base);
-        cached_ += size;
+      std::lock_guard<std::mutex> lock(p.mu);
+      p.live -= size;
+      if (p.cached + size <= maxCached_) {
+        p.free[size].push_back(base);
+        p.cached += size;
         return;
       }
     }
     std::free(base);
   }
 
-  void emptyCache() const {
-    std::vector<void*> blocks;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& kv : free_) {
-        blocks.insert(blocks.end(), kv.second.begin(), kv.second.end());
-      }
-      free_.clear();
-      cached_ = 0;
+  // Frees the idle blocks of every pool (all threads), or of this thread's pool only.
+  void emptyCache(bool thisThreadOnly) const {
+    std::vector<Pool*> pools;
+    if (thisThreadOnly) {
+      pools.push_back(&pool());
+    } else {
+      std::lock_guard<std::mutex> lock(registryMu_);
+      pools = pools_;
     }
-    for (void* b : blocks) std::free(b);
+    for (Pool* p : pools) {
+      std::vector<void*> blocks;
+      {
+        std::lock_guard<std::mutex> lock(p->mu);
+        for (auto& kv : p->free) blocks.insert(blocks.end(), kv.second.begin(), kv.second.end());
+        p->free.clear();
+        p->cached = 0;
+      }
+      for (void* b : blocks) std::free(b);
+    }
+  }
+
+  // A thread that is about to end frees its idle blocks and leaves its pool (with its counters) to the next new thread.
+  void retireThreadPool() const {
+    Pool*& mine = threadPool();
+    if (mine == nullptr) return;
+    emptyCache(true);
+    std::lock_guard<std::mutex> lock(registryMu_);
+    mine->owned = false;
+    mine = nullptr;
   }
 
   AllocatorStats stats() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return {live_, cached_, hits_, misses_};
+    std::lock_guard<std::mutex> lock(registryMu_);
+    int64_t live = 0;
+    AllocatorStats s{0, 0, 0, 0};
+    for (Pool* p : pools_) {
+      std::lock_guard<std::mutex> l(p->mu);
+      live += p->live;
+      s.cachedBytes += p->cached;
+      s.hits += p->hits;
+      s.misses += p->misses;
+    }
+    s.liveBytes = static_cast<uint64_t>(live);
+    return s;
   }
 
   static CachingCpuAllocator*& instance() {
@@ -113,10 +154,28 @@ class CachingCpuAllocator final : public c10::Allocator {
   }
 
  private:
-  uint64_t maxCached_;
-  mutable std::mutex mu_;
-  mutable std::unordered_map<size_t, std::vector<void*>> free_;
-  mutable uint64_t live_ = 0, cached_ = 0, hits_ = 0, misses_ = 0;
+  // Plain pointers, never destroyed: tensors freed during static destruction at exit still find their pool.
+  static Pool*& threadPool() {
+    static thread_local Pool* mine = nullptr;
+    return mine;
+  }
+  Pool& pool() const {
+    Pool*& mine = threadPool();
+    if (mine != nullptr) return *mine;
+    std::lock_guard<std::mutex> lock(registryMu_);
+    for (Pool* p : pools_) {
+      if (!p->owned) {
+        p->owned = true;
+        return *(mine = p);
+      }
+    }
+    pools_.push_back(mine = new Pool());
+    return *mine;
+  }
+
+  uint64_t maxCached_;  // per pool
+  mutable std::mutex registryMu_;
+  mutable std::vector<Pool*> pools_;
 };
 
 }  // namespace
@@ -135,7 +194,11 @@ AllocatorStats cachingAllocatorStats() {
 }
 
 void emptyCache() {
-  if (auto* a = CachingCpuAllocator::instance()) a->emptyCache();
+  if (auto* a = CachingCpuAllocator::instance()) a->emptyCache(false);
+}
+
+void retireThreadCache() {
+  if (auto* a = CachingCpuAllocator::instance()) a->retireThreadPool();
 }
 
 }  // namespace aa

@@ -14,9 +14,11 @@ struct Table {
   int64_t live = 0;
 };
 
-// Leaked on purpose: destroying tensors during static teardown would race libtorch's own teardown.
+// One table per thread: the replicas of a group (replica_group.h) run in worker threads, each with its own JavaScript
+// heap and handles. Leaked on purpose: destroying tensors during static teardown would race libtorch's own teardown
+// (a replica's worker disposes its tensors before it ends, so only the empty table is left behind).
 Table& table() {
-  static Table* t = new Table();
+  static thread_local Table* t = new Table();
   return *t;
 }
 

@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>  // at::NoGradGuard (not pulled in by ATen.h in libtorch 2.x)
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,11 @@ Napi::Value retIntList(Napi::Env env, at::IntArrayRef xs);
 int dtypeCode(c10::ScalarType t);
 c10::ScalarType dtypeFromCode(int code);
 
+// An error whose message is complete for the user as it is (not libtorch's), e.g. a failed replica's.
+struct PlainError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Converts libtorch exceptions into JS errors carrying libtorch's message (without the C++ backtrace).
 template <Napi::Value (*F)(const Napi::CallbackInfo&)>
 Napi::Value guarded(const Napi::CallbackInfo& info) {
@@ -72,6 +78,8 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
     return F(info);
   } catch (const Napi::Error&) {
     throw;
+  } catch (const PlainError& e) {
+    throw Napi::Error::New(info.Env(), e.what());
   } catch (const c10::Error& e) {
     throw Napi::Error::New(info.Env(), std::string("libtorch: ") + e.what_without_backtrace());
   } catch (const std::exception& e) {
@@ -89,5 +97,7 @@ void registerShapeOps(Napi::Env env, Napi::Object exports);
 void registerAutogradOps(Napi::Env env, Napi::Object exports);
 void registerOptimOps(Napi::Env env, Napi::Object exports);
 void registerRuntimeOps(Napi::Env env, Napi::Object exports);
+void registerReplicaOps(Napi::Env env, Napi::Object exports);
+void registerSyncBatchNorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace aa

@@ -47,6 +47,11 @@ Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
   emptyCache();
   return info.Env().Undefined();
 }
+// retireThreadCache(): a replica worker's last call (caching_allocator.h)
+Napi::Value RetireThreadCache(const Napi::CallbackInfo& info) {
+  retireThreadCache();
+  return info.Env().Undefined();
+}
 Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 // A no-op round trip, to measure the bare N-API call cost next to real ops.
 Napi::Value Noop(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), argInt(info, 0)); }
@@ -62,6 +67,7 @@ void registerRuntimeOps(Napi::Env, Napi::Object e) {
   AA_EXPORT(e, "getNumThreads", GetNumThreads);
   AA_EXPORT(e, "allocatorStats", AllocatorStatsFn);
   AA_EXPORT(e, "emptyCache", EmptyCache);
+  AA_EXPORT(e, "retireThreadCache", RetireThreadCache);
   AA_EXPORT(e, "libtorchVersion", Version);
   AA_EXPORT(e, "noop", Noop);
 }

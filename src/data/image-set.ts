@@ -52,3 +52,23 @@ export function filterImageSet(set: ImageSet, keep: (label: number) => boolean, 
   });
   return { pixels, labels, count: chosen.length, channels: set.channels, height: set.height, width: set.width };
 }
+
+const shared = new WeakMap<ImageSet, ImageSet>();
+
+/**
+ * The set with its pixels and labels in SharedArrayBuffers, so that worker threads (the replicas of a training run)
+ * read the same memory instead of receiving copies. Copies once per set; a set already shared is returned as is.
+ */
+export function sharedImageSet(set: ImageSet): ImageSet {
+  if (set.pixels.buffer instanceof SharedArrayBuffer && set.labels.buffer instanceof SharedArrayBuffer) return set;
+  let copy = shared.get(set);
+  if (copy === undefined) {
+    const pixels = new Uint8Array(new SharedArrayBuffer(set.count * imageBytes(set)));
+    pixels.set(set.pixels.subarray(0, pixels.length));
+    const labels = new Int32Array(new SharedArrayBuffer(set.count * Int32Array.BYTES_PER_ELEMENT));
+    labels.set(set.labels.subarray(0, set.count));
+    copy = { ...set, pixels, labels };
+    shared.set(set, copy);
+  }
+  return copy;
+}

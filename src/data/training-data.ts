@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { CLASS_NUM, type DatasetKey, type EvalSet } from "../bench/record.js";
 import { UserError, listChoices } from "../errors.js";
 import { loadFashionMnist } from "./fashion-mnist.js";
-import type { ImageSet } from "./image-set.js";
+import { sharedImageSet, type ImageSet } from "./image-set.js";
 import { CIFAR100_NORM, CIFAR10_NORM, FASHION_MNIST_NORM, IMAGENET16_NORM, type Normalization } from "./normalization.js";
 import { loadCifar10, loadCifar100, loadImageNet16, type DataChecks, type TrainTest } from "./sources.js";
 import { loadSplit, type SplitIndices } from "./splits.js";
@@ -186,4 +186,13 @@ export function loadTrainingData(key: TrainDatasetKey, where: DataLocation): Tra
 export function limitIndices<T extends IndexedImages>(data: T, n: number | null): T {
   if (n === null || n >= data.indices.length) return data;
   return { ...data, indices: data.indices.subarray(0, n) };
+}
+
+/** The same data with every image set in shared memory (`sharedImageSet`), for the replicas of a training run. */
+export function sharedTrainingData(data: TrainingData): TrainingData {
+  return {
+    ...data,
+    train: { ...data.train, set: sharedImageSet(data.train.set) },
+    evals: data.evals.map((e) => ({ ...e, set: sharedImageSet(e.set) })),
+  };
 }

@@ -3,6 +3,7 @@ import { N, NONE } from "./native.js";
 import { REDUCTION, type Reduction } from "./opcodes.js";
 import { wrap, type Tensor } from "./tensor.js";
 import { emptyLike } from "./creation.js";
+import { currentReplica } from "./replicas.js";
 
 type Pair = number | readonly [number, number];
 function pair(v: Pair): [number, number] {
@@ -32,8 +33,17 @@ export interface BatchNormOptions {
   momentum?: number;
   eps?: number;
 }
-/** F.batch_norm: batch statistics when training (or when no running stats are given), else running stats. */
+/**
+ * F.batch_norm: batch statistics when training (or when no running stats are given), else running stats. Inside a
+ * replica group (replicas.ts) the batch statistics are those of the whole batch, gathered from every replica.
+ */
 export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
+  const replica = currentReplica();
+  if (replica !== null && o.training) {
+    return wrap(
+      N().syncBatchNorm(replica.group, replica.rank, x.handle, opt(o.weight), opt(o.bias), opt(o.runningMean), opt(o.runningVar), o.momentum ?? 0.1, o.eps ?? 1e-5),
+    );
+  }
   return wrap(
     N().batchNorm(x.handle, opt(o.weight), opt(o.bias), opt(o.runningMean), opt(o.runningVar), o.training, o.momentum ?? 0.1, o.eps ?? 1e-5),
   );

@@ -23,7 +23,19 @@ export {
 export * as F from "./functional.js";
 export { cat, stack, where, multinomial, oneHot, gumbelLike } from "./functional.js";
 export { noGrad, enableGrad, isGradEnabled, grad, zeroGrad, clipGradNorm, type GradOptions } from "./autograd.js";
-export { manualSeed, setNumThreads, getNumThreads, allocatorStats, emptyCache, libtorchVersion, batchNormKernel } from "./runtime.js";
+export { manualSeed, setNumThreads, getNumThreads, allocatorStats, emptyCache, retireThreadCache, libtorchVersion, batchNormKernel } from "./runtime.js";
+export {
+  createReplicaGroup,
+  releaseReplicaGroup,
+  abortReplicaGroup,
+  abortAllReplicaGroups,
+  joinReplicaGroup,
+  leaveReplicaGroup,
+  currentReplica,
+  allReduce,
+  replicaWaitSeconds,
+  type Replica,
+} from "./replicas.js";
 export { cudaAvailable, cudaDeviceCount, cudaSynchronize, checkDevice, type Device } from "./device.js";
 export { DTYPES, type DType } from "./dtype.js";
 export { engineAvailable, addonPath, EngineUnavailableError, type TypedData } from "./native.js";

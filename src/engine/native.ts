@@ -147,9 +147,18 @@ export interface NativeEngine {
   getNumThreads(): number;
   allocatorStats(): { liveBytes: number; cachedBytes: number; hits: number; misses: number };
   emptyCache(): void;
+  retireThreadCache(): void;
   libtorchVersion(): string;
   batchNormKernel(): string;
   noop(x: number): number;
+  // replica groups (native/src/replica_group.h)
+  replicaGroupCreate(world: number): number;
+  replicaGroupRelease(id: number): void;
+  replicaGroupAbort(id: number, reason: string): void;
+  replicaGroupAbortAll(reason: string): void;
+  replicaAllReduce(id: number, rank: number, hs: readonly Handle[], max: boolean): void;
+  replicaWaitSeconds(): number;
+  syncBatchNorm(id: number, rank: number, x: Handle, w: OptHandle, b: OptHandle, rm: OptHandle, rv: OptHandle, momentum: number, eps: number): Handle;
 }
 
 const ADDON_RELATIVE = join("native", "build", "Release", "aa_nas_native.node");

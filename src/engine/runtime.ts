@@ -26,6 +26,10 @@ export function allocatorStats(): { liveBytes: number; cachedBytes: number; hits
 export function emptyCache(): void {
   N().emptyCache();
 }
+/** For a thread about to end (a replica's worker): frees its idle blocks and hands its allocator pool on. */
+export function retireThreadCache(): void {
+  N().retireThreadCache();
+}
 export function libtorchVersion(): string {
   return N().libtorchVersion();
 }

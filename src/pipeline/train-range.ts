@@ -107,7 +107,6 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
         channel: o.channel,
         numCells: o.numCells,
         device: o.device,
-        deviceLabel: deviceLabel(o.device ?? "cpu"),
         stopEpoch,
         ...(resume === null ? {} : { resumeFrom: ckpt }),
         onEpoch: (e) => {
@@ -218,6 +217,3 @@ function writeAtomically(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-function deviceLabel(device: Device): string {
-  return device === "cpu" ? `cpu (${cpus()[0]?.model ?? "unknown"})` : String(device);
-}

@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { abortAllReplicaGroups } from "../engine/index.js";
 import { UserError } from "../errors.js";
 import { CorruptRecordError, readRecordFile, recordFilePath } from "../pipeline/record-file.js";
 import type { SweepJob } from "./job.js";
@@ -48,6 +49,8 @@ export async function runSweepJob(job: SweepJob, site: WorkerSite, events: JobEv
 
 /** Stops every training thread of this process (shutdown); their jobs resume elsewhere from the last checkpoint. */
 export async function terminateTrainingThreads(): Promise<void> {
+  // A training thread waiting for one of its replicas inside native code would not see the termination request.
+  if (liveThreads.size > 0) abortAllReplicaGroups("the sweep worker is shutting down");
   await Promise.all([...liveThreads].map((t) => t.terminate()));
 }
 

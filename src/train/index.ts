@@ -3,6 +3,7 @@ export { trainRun, type TrainRunOptions, type TrainRunResult, type EpochEvent, t
 export { evaluatePass, type EvalPassOptions, type EvalResult, type PassResult } from "./evaluate.js";
 export { hpConfig, BENCHMARK_CONFIG, HP_NAMES, type TrainConfig, type HpName } from "./hyper.js";
 export { toRunRecord, TRAIN_SOURCE, type TrainRecord } from "./train-record.js";
-export { trainNet, deviceLabel, type TrainNetOptions, type SeedFile } from "./train-net.js";
+export { trainNet, type TrainNetOptions, type SeedFile } from "./train-net.js";
+export { deviceLabel } from "./device-label.js";
 export { evalNet, type EvalNetOptions, type EvalNetResult } from "./eval-net.js";
 export { saveNetworks, loadNetwork, networkKeys, type NetworkEntry } from "./weights-file.js";

@@ -5,9 +5,8 @@
  * both rewritten after each key so a crash loses at most the key in progress.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
-import { type Device, getNumThreads } from "../engine/index.js";
+import type { Device } from "../engine/index.js";
 import { limitIndices, loadTrainingData, type DataLocation, type TrainDatasetKey, type TrainingData } from "../data/training-data.js";
 import { resolveCell } from "../models/cell-archs.js";
 import type { TinyNetwork } from "../models/tiny-network.js";
@@ -26,6 +25,8 @@ export interface TrainNetOptions extends DataLocation {
   channel?: number;
   numCells?: number;
   device?: Device;
+  /** CPU replicas per training run (TrainRunOptions.replicas) */
+  replicas?: number;
   out: string;
   /** use only the first N training images / eval images of each set (quick runs; not benchmark-comparable) */
   trainSubset?: number | null;
@@ -42,11 +43,6 @@ export interface SeedFile {
   hp: string;
   datasetKeys: TrainDatasetKey[];
   records: Partial<Record<TrainDatasetKey, TrainRecord>>;
-}
-
-export function deviceLabel(device: Device): string {
-  if (device === "cpu") return `cpu:${cpus()[0]?.model.trim() ?? "unknown"} (${getNumThreads()} threads)`;
-  return device;
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
@@ -88,7 +84,7 @@ export async function trainNet(o: TrainNetOptions): Promise<{ files: string[]; s
           channel,
           numCells,
           device,
-          deviceLabel: deviceLabel(device),
+          ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
           onProgress: (p) => o.onProgress?.({ ...p, seed, dataset }),
           onEpoch: (e) => o.onEpoch?.({ ...e, seed, dataset }),
         });

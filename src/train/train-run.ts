@@ -9,19 +9,35 @@
  * epoch e−1 (`resumeFrom`) continues exactly as the uninterrupted run.
  */
 import { performance } from "node:perf_hooks";
-import { type Device, loadCheckpoint, saveCheckpoint, CosineSchedule, SGD, manualSeed, tidy, F } from "../engine/index.js";
+import {
+  type Device,
+  type Replica,
+  type Tensor,
+  allReduce,
+  getNumThreads,
+  loadCheckpoint,
+  saveCheckpoint,
+  CosineSchedule,
+  SGD,
+  manualSeed,
+  tensor,
+  tidy,
+  F,
+} from "../engine/index.js";
 import { UserError } from "../errors.js";
 import { BatchAssembler } from "../data/batch.js";
 import { batchBounds, planEpoch } from "../data/epoch-plan.js";
-import type { TrainingData } from "../data/training-data.js";
+import { sharedTrainingData, type TrainingData } from "../data/training-data.js";
 import { networkCosts } from "../models/costs.js";
 import { tinyNetwork } from "../models/structure.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { resolveArch } from "../space/index.js";
 import { toDevice } from "./device-batch.js";
-import { evaluatePass, type PassResult } from "./evaluate.js";
+import { deviceLabel } from "./device-label.js";
+import { evaluatePass, replicaSlice, type PassResult } from "./evaluate.js";
 import { hpConfig, type TrainConfig } from "./hyper.js";
 import { AverageMeter, batchPercent, topkHits } from "./meters.js";
+import { ReplicaTeam, replicaWorkersAvailable } from "./replica-team.js";
 import { TRAIN_SOURCE, copyRecord, emptyCurves, type TrainRecord } from "./train-record.js";
 
 export interface TrainProgress {
@@ -59,7 +75,13 @@ export interface TrainRunOptions {
   channel?: number;
   numCells?: number;
   device?: Device;
-  /** device description stored in the record's provenance (default: the device name) */
+  /**
+   * CPU only: split every batch over this many replicas, one thread each (src/engine/replicas.ts). Default: one per
+   * intra-op thread (AA_NAS_THREADS, else the CPU count) when running from the built package; 1 on other devices.
+   * Capped at the smallest batch of the run. Results agree with one replica up to float rounding.
+   */
+  replicas?: number;
+  /** device description stored in the record's provenance (default: `deviceLabel(device, replicas)`) */
   deviceLabel?: string;
   /** run only up to (excluding) this epoch; the schedule still spans config.epochs */
   stopEpoch?: number;
@@ -86,6 +108,67 @@ interface TrainMeta {
 const TRAIN_META_KEY = "aa_nas.train";
 
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
+  const device = o.device ?? "cpu";
+  const config = o.config ?? hpConfig(o.hp);
+  const world = replicaCount(o, device, config.batchSize);
+  if (world === 1) return runReplica(o, null);
+  const { arch } = resolveArch(o.arch);
+  const data = sharedTrainingData(o.data);
+  const channel = o.channel ?? 16;
+  const numCells = o.numCells ?? 5;
+  const team = await ReplicaTeam.start(world, {
+    arch,
+    data,
+    seed: o.seed,
+    hp: o.hp,
+    config,
+    channel,
+    numCells,
+    ...(o.stopEpoch === undefined ? {} : { stopEpoch: o.stopEpoch }),
+    ...(o.resumeFrom === undefined ? {} : { resumeFrom: o.resumeFrom }),
+  });
+  let result: TrainRunResult;
+  try {
+    result = await runReplica({ ...o, data, config, channel, numCells }, team.replica);
+  } catch (err) {
+    throw await team.fail(err);
+  }
+  try {
+    await team.finish();
+  } catch (err) {
+    result.net.dispose();
+    throw err;
+  }
+  return result;
+}
+
+/** How many replicas a run uses: the request (or default), at most the smallest batch of any pass. */
+function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): number {
+  if (o.replicas !== undefined && (!Number.isInteger(o.replicas) || o.replicas < 1)) {
+    throw new UserError(`replicas must be a positive integer (got ${o.replicas})`);
+  }
+  if (device !== "cpu") {
+    if ((o.replicas ?? 1) > 1) throw new UserError(`replicas split a batch over CPU threads; on ${device} use one (got ${o.replicas})`);
+    return 1;
+  }
+  const requested = o.replicas ?? (replicaWorkersAvailable() ? getNumThreads() : 1);
+  if (requested > 1 && !replicaWorkersAvailable()) {
+    throw new UserError("replicas > 1 need the built package (dist/): run `npm run build` and use dist/src or the aa-nas command");
+  }
+  const smallest = Math.min(
+    ...[o.data.train, ...o.data.evals].map(({ indices }) => {
+      const n = indices.length;
+      return n === 0 ? Infinity : n % batchSize || Math.min(n, batchSize);
+    }),
+  );
+  return Math.max(1, Math.min(requested, smallest));
+}
+
+/**
+ * One replica's training: all of it with `replica` null, else this thread's slice of every batch in step with the
+ * other replicas (exported for replica-worker.ts).
+ */
+export async function runReplica(o: TrainRunOptions, replica: Replica | null): Promise<TrainRunResult> {
   const { index: archIndex, arch } = resolveArch(o.arch);
   const data = o.data;
   const config = o.config ?? hpConfig(o.hp);
@@ -93,6 +176,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const channel = o.channel ?? 16;
   const numCells = o.numCells ?? 5;
   const stopEpoch = Math.min(o.stopEpoch ?? config.epochs, config.epochs);
+  const world = replica?.world ?? 1;
 
   // prepare_seed(seed) happens right before the network is built, for each dataset (spec §3.7)
   manualSeed(o.seed);
@@ -120,7 +204,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     latency: null,
     config: { channel, numCells, classNum: data.classNum },
     ...emptyCurves(data.evals.map((e) => e.name)),
-    provenance: { seedImputed: false, timesEstimated: false, device: o.deviceLabel ?? device, source: TRAIN_SOURCE },
+    provenance: { seedImputed: false, timesEstimated: false, device: o.deviceLabel ?? deviceLabel(device, world), source: TRAIN_SOURCE },
   };
   let startEpoch = 0;
   if (o.resumeFrom !== undefined) {
@@ -159,6 +243,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
           classNum: data.classNum,
           batchSize: config.batchSize,
           device,
+          replica,
           onBatch: (b, n) => o.onProgress?.({ phase: "eval", set: set.name, epoch, epochs: config.epochs, batch: b, batches: n }),
         });
         const curve = record.evals[set.name]!;
@@ -194,24 +279,33 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     const top1 = new AverageMeter();
     const top5 = new AverageMeter();
     const start = performance.now();
-    if (bounds.length > 0) assembler.augmented(plan, bounds[0]![0], bounds[0]![1], buffers[0]);
+    const params = net.parameters();
+    const mine = (i: number): [number, number] => replicaSlice(bounds[i]!, replica);
+    if (bounds.length > 0) assembler.augmented(plan, ...mine(0), buffers[0]);
     bounds.forEach(([s, e], i) => {
       const n = e - s;
       const current = buffers[i % 2]!;
-      const { loss, logits } = tidy(() => {
+      const { loss, hits } = tidy(() => {
         optimizer.lr = schedule.lrAt(epoch, i / bounds.length);
         const batch = toDevice(current, data.shape, device);
         optimizer.zeroGrad();
         const out = net.forward(batch.inputs).logits;
-        const lossT = F.crossEntropy(out, batch.targets);
+        // A replica's loss is its share of the batch mean, so that the summed gradients are those of the whole batch.
+        const lossT = world === 1 ? F.crossEntropy(out, batch.targets) : F.crossEntropy(out, batch.targets, { reduction: "sum" }).mul(1 / n);
         lossT.backward();
+        let totals: Tensor | null = null;
+        if (world > 1) {
+          const own = topkHits(out.toFloat32Array(), current.targets.subarray(0, current.size), data.classNum);
+          totals = tensor(Float64Array.of(lossT.item(), own.top1, own.top5), [3], { dtype: "float64" });
+          allReduce([...params.map((p) => p.grad).filter((g): g is Tensor => g !== null), totals]);
+        }
         optimizer.step();
         // Device ops are asynchronous on CUDA: assemble the next batch before the values below force a sync.
-        const next = bounds[i + 1];
-        if (next !== undefined) assembler.augmented(plan, next[0], next[1], buffers[(i + 1) % 2]!);
-        return { loss: lossT.item(), logits: out.toFloat32Array() };
+        if (i + 1 < bounds.length) assembler.augmented(plan, ...mine(i + 1), buffers[(i + 1) % 2]!);
+        if (totals === null) return { loss: lossT.item(), hits: topkHits(out.toFloat32Array(), current.targets.subarray(0, n), data.classNum) };
+        const [l, h1, h5] = totals.toNumbers();
+        return { loss: l!, hits: { top1: h1!, top5: h5! } };
       });
-      const hits = topkHits(logits, current.targets.subarray(0, n), data.classNum);
       losses.update(loss, n);
       top1.update(batchPercent(hits.top1, n), n);
       top5.update(batchPercent(hits.top5, n), n);

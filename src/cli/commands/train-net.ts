@@ -36,6 +36,7 @@ interface TrainNetCliOptions {
   dataDir: string;
   splitDir?: string;
   device: string;
+  replicas?: number;
   out: string;
   trainSubset?: number;
   evalSubset?: number;
@@ -67,6 +68,11 @@ export function registerTrainNetCommands(program: Command): void {
     .option("--data-dir <dir>", "folder with cifar-10-batches-py/, cifar-100-python/, ImageNet16/ and the split files", defaultDataDir())
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
     .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
+    .option(
+      "--replicas <n>",
+      "CPU: split each batch over N one-thread replicas (default: one per thread, AA_NAS_THREADS or the CPU count); 1 = one replica on all threads",
+      integerOption("--replicas"),
+    )
     .option("--out <dir>", "output folder for arch-XXXXXX-seed-YYYY.{json,safetensors}", "aa-nas-train")
     .option("--train-subset <n>", "train on the first N images only (quick runs; not comparable to the benchmark)", integerOption("--train-subset"))
     .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", integerOption("--eval-subset"))
@@ -93,6 +99,7 @@ export function registerTrainNetCommands(program: Command): void {
           channel: opts.channel,
           numCells: opts.numCells,
           device,
+          ...(opts.replicas === undefined ? {} : { replicas: opts.replicas }),
           dataDir: opts.dataDir,
           splitDir: opts.splitDir,
           out: opts.out,
