@@ -16,6 +16,7 @@ import {
   F,
   SGD,
   allReduce,
+  broadcast,
   replicaWaitSeconds,
   createReplicaGroup,
   getNumThreads,
@@ -27,6 +28,7 @@ import {
   setNumThreads,
   tensor,
   tidy,
+  zeros,
   type Device,
   type Replica,
 } from "../../src/engine/index.js";
@@ -70,7 +72,7 @@ interface ChildResult {
 }
 
 /** Child mode: one configuration, our engine; with `replicas` > 1, that many threads each train on a slice of the batch. */
-async function child(index: number, batch: number, warmup: number, steps: number, replicas: number, replica?: Replica): Promise<void> {
+async function child(index: number, batch: number, warmup: number, steps: number, replicas: number, replica?: Replica, helperNet?: TinyNetwork): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   let helpers: Worker[] = [];
   if (replica === undefined && replicas > 1) {
@@ -88,13 +90,14 @@ async function child(index: number, batch: number, warmup: number, steps: number
   if (replica !== undefined) joinReplicaGroup(replica);
   const rank = replica?.rank ?? 0;
   const world = replica?.world ?? 1;
-  manualSeed(0);
-  const net = TinyNetwork.create(16, 5, archAt(index), 10);
+  // libtorch's generator is shared by the threads: replica 0 draws weights and data, the others take copies
+  const net = rank === 0 ? (manualSeed(0), TinyNetwork.create(16, 5, archAt(index), 10)) : helperNet!;
   if (device !== "cpu") net.to(device);
   net.train();
   const sgd = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
-  const xAll = randn([batch, 3, 32, 32], { device });
-  const yAll = randint(0, 10, [batch], { dtype: "int64", device });
+  const xAll = rank === 0 ? randn([batch, 3, 32, 32], { device }) : zeros([batch, 3, 32, 32]);
+  const yAll = rank === 0 ? randint(0, 10, [batch], { dtype: "int64", device }) : zeros([batch], { dtype: "int64" });
+  broadcast([...net.parameters(), ...net.buffers(), xAll, yAll]);
   const start = Math.floor((batch * rank) / world), end = Math.floor((batch * (rank + 1)) / world);
   const x = xAll.narrow(0, start, end - start).contiguous().keep();
   const y = yAll.narrow(0, start, end - start).contiguous().keep();
@@ -166,8 +169,9 @@ async function main(): Promise<void> {
   if (!isMainThread) {
     const d = workerData as { index: number; batch: number; warmup: number; steps: number; replicas: number; replica: Replica };
     getNumThreads(); // loads the addon (which sets this thread's count) before the first replica starts computing
+    const net = TinyNetwork.create(16, 5, archAt(d.index), 10); // before replica 0 seeds the shared generator
     parentPort!.postMessage("ready");
-    await child(d.index, d.batch, d.warmup, d.steps, d.replicas, d.replica);
+    await child(d.index, d.batch, d.warmup, d.steps, d.replicas, d.replica, net);
     return;
   }
   if (args[0] === "--child") {

@@ -112,45 +112,54 @@ void reduceRange(const std::vector<std::vector<at::Tensor>>& all, size_t k, int6
   }
 }
 
+bool reducible(const at::Tensor& t) {
+  return t.device().is_cpu() && t.is_contiguous() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble);
+}
+
 }  // namespace
 
 // Rank r combines the r-th share of every tensor's elements for all ranks, so the work is spread while each element
-// is still added in rank order (the same bits whichever rank computes it). Barriers: all tensors posted; all written.
-void ReplicaGroup::reduce(int rank, const std::vector<at::Tensor>& tensors, bool max) {
+// is still added in rank order (the same bits whichever rank computes it); a broadcast is each rank copying rank 0's
+// values into its own tensors. Barriers: all tensors posted; all written.
+void ReplicaGroup::reduce(int rank, const std::vector<at::Tensor>& tensors, Op op) {
   for (const at::Tensor& t : tensors) {
-    if (!t.device().is_cpu() || !t.is_contiguous() || (t.scalar_type() != at::kFloat && t.scalar_type() != at::kDouble)) {
-      throw std::runtime_error("replica all-reduce takes contiguous CPU float32 or float64 tensors");
+    if (!t.device().is_cpu() || !t.is_contiguous() || (op != Op::Broadcast && !reducible(t))) {
+      throw std::runtime_error(op == Op::Broadcast ? "replica broadcast takes contiguous CPU tensors"
+                                                   : "replica all-reduce takes contiguous CPU float32 or float64 tensors");
     }
   }
   tensors_[rank] = tensors;
   barrier();
   for (int r = 0; r < world_; r++) {
-    if (tensors_[r].size() != tensors.size()) {
-      abort("replicas passed different tensor lists to an all-reduce");
-      throw std::runtime_error("replicas passed different tensor lists to an all-reduce");
+    bool same = tensors_[r].size() == tensors.size();
+    for (size_t k = 0; same && k < tensors.size(); k++) {
+      same = tensors_[r][k].sizes() == tensors[k].sizes() && tensors_[r][k].scalar_type() == tensors[k].scalar_type();
+    }
+    if (!same) {
+      abort("replicas passed different tensor lists to a collective operation");
+      throw PlainError("replicas passed different tensor lists to a collective operation");
     }
   }
   for (size_t k = 0; k < tensors.size(); k++) {
-    const int64_t n = tensors[k].numel();
-    for (int r = 0; r < world_; r++) {
-      if (tensors_[r][k].numel() != n || tensors_[r][k].scalar_type() != tensors[k].scalar_type()) {
-        abort("replicas passed tensors of different shapes to an all-reduce");
-        throw std::runtime_error("replicas passed tensors of different shapes to an all-reduce");
-      }
+    if (op == Op::Broadcast) {
+      if (rank != 0) tensors[k].copy_(tensors_[0][k]);
+      continue;
     }
+    const int64_t n = tensors[k].numel();
     const int64_t begin = n * rank / world_, end = n * (rank + 1) / world_;
     if (tensors[k].scalar_type() == at::kFloat) {
-      reduceRange<float>(tensors_, k, begin, end, max);
+      reduceRange<float>(tensors_, k, begin, end, op == Op::Max);
     } else {
-      reduceRange<double>(tensors_, k, begin, end, max);
+      reduceRange<double>(tensors_, k, begin, end, op == Op::Max);
     }
   }
   barrier();
   tensors_[rank].clear();
 }
 
-void ReplicaGroup::allReduceSum(int rank, const std::vector<at::Tensor>& tensors) { reduce(rank, tensors, false); }
-void ReplicaGroup::allReduceMax(int rank, const std::vector<at::Tensor>& tensors) { reduce(rank, tensors, true); }
+void ReplicaGroup::allReduceSum(int rank, const std::vector<at::Tensor>& tensors) { reduce(rank, tensors, Op::Sum); }
+void ReplicaGroup::allReduceMax(int rank, const std::vector<at::Tensor>& tensors) { reduce(rank, tensors, Op::Max); }
+void ReplicaGroup::broadcast(int rank, const std::vector<at::Tensor>& tensors) { reduce(rank, tensors, Op::Broadcast); }
 
 namespace {
 
@@ -212,16 +221,17 @@ Napi::Value AbortAll(const Napi::CallbackInfo& info) {
   for (auto& g : groups) g->abort(reason);
   return info.Env().Undefined();
 }
-// replicaAllReduce(id, rank, handles[], max: boolean)
-Napi::Value AllReduce(const Napi::CallbackInfo& info) {
+// replicaCollective(id, rank, handles[], op: 0 sum, 1 max, 2 broadcast from rank 0)
+Napi::Value Collective(const Napi::CallbackInfo& info) {
   auto g = find(argInt(info, 0));
   const int rank = argRank(info, 1, *g);
   const auto tensors = argTensorList(info, 2);
   at::NoGradGuard noGrad;
-  if (argBool(info, 3)) {
-    g->allReduceMax(rank, tensors);
-  } else {
-    g->allReduceSum(rank, tensors);
+  switch (argInt(info, 3)) {
+    case 0: g->allReduceSum(rank, tensors); break;
+    case 1: g->allReduceMax(rank, tensors); break;
+    case 2: g->broadcast(rank, tensors); break;
+    default: throw std::runtime_error("unknown replica collective operation");
   }
   return info.Env().Undefined();
 }
@@ -239,7 +249,7 @@ void registerReplicaOps(Napi::Env, Napi::Object e) {
   AA_EXPORT(e, "replicaGroupRelease", Release);
   AA_EXPORT(e, "replicaGroupAbort", Abort);
   AA_EXPORT(e, "replicaGroupAbortAll", AbortAll);
-  AA_EXPORT(e, "replicaAllReduce", AllReduce);
+  AA_EXPORT(e, "replicaCollective", Collective);
   AA_EXPORT(e, "replicaWaitSeconds", WaitSeconds);
 }
 

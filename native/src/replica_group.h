@@ -35,13 +35,16 @@ class ReplicaGroup {
   void allReduceSum(int rank, const std::vector<at::Tensor>& tensors);
   // In-place elementwise maximum over the ranks.
   void allReduceMax(int rank, const std::vector<at::Tensor>& tensors);
+  // Every rank's tensors become copies of rank 0's.
+  void broadcast(int rank, const std::vector<at::Tensor>& tensors);
 
   // Makes every waiting and future barrier of this group throw `reason` (a replica failed).
   void abort(const std::string& reason);
 
  private:
   void barrier();
-  void reduce(int rank, const std::vector<at::Tensor>& tensors, bool max);
+  enum class Op { Sum, Max, Broadcast };
+  void reduce(int rank, const std::vector<at::Tensor>& tensors, Op op);
 
   const int world_;
   struct State;

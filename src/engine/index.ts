@@ -33,6 +33,7 @@ export {
   leaveReplicaGroup,
   currentReplica,
   allReduce,
+  broadcast,
   replicaWaitSeconds,
   type Replica,
 } from "./replicas.js";

@@ -156,7 +156,7 @@ export interface NativeEngine {
   replicaGroupRelease(id: number): void;
   replicaGroupAbort(id: number, reason: string): void;
   replicaGroupAbortAll(reason: string): void;
-  replicaAllReduce(id: number, rank: number, hs: readonly Handle[], max: boolean): void;
+  replicaCollective(id: number, rank: number, hs: readonly Handle[], op: number): void;
   replicaWaitSeconds(): number;
   syncBatchNorm(id: number, rank: number, x: Handle, w: OptHandle, b: OptHandle, rm: OptHandle, rv: OptHandle, momentum: number, eps: number): Handle;
 }

@@ -3,6 +3,9 @@
  * own copy of the network) each take a slice of every batch; training-mode batch norm combines the statistics of the
  * whole batch across them, and `allReduce` sums the gradients, so every replica makes the same update.
  *
+ * libtorch's random generator is one per process: replicas must not draw from it at the same time. A replica builds
+ * its network before replica 0 seeds the generator and then takes replica 0's weights (`broadcast`).
+ *
  * Why inside one process rather than more intra-op threads: the convolutions of a C16 TinyNetwork are small, and two
  * cores running one replica each finish a step ~1.2–1.3× sooner than two cores splitting every op (measured in
  * docs/performance/train.md). The combinations run in rank order, so a run is reproducible for a given replica count;
@@ -62,7 +65,13 @@ export function currentReplica(): Replica | null {
  */
 export function allReduce(tensors: readonly Tensor[], op: "sum" | "max" = "sum"): void {
   if (current === null) return;
-  N().replicaAllReduce(current.group, current.rank, tensors.map((t) => t.handle), op === "max");
+  N().replicaCollective(current.group, current.rank, tensors.map((t) => t.handle), op === "max" ? 1 : 0);
+}
+
+/** Every replica's tensors become copies of replica 0's (same shapes and dtypes on every replica, CPU, contiguous). */
+export function broadcast(tensors: readonly Tensor[]): void {
+  if (current === null) return;
+  N().replicaCollective(current.group, current.rank, tensors.map((t) => t.handle), 2);
 }
 
 /** Seconds this thread has spent waiting for the other replicas (inside batch norm and all-reduce), for profiling. */

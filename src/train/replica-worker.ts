@@ -7,16 +7,18 @@ import { parentPort, workerData } from "node:worker_threads";
 import { abortReplicaGroup, getNumThreads, joinReplicaGroup, leaveReplicaGroup, retireThreadCache } from "../engine/index.js";
 import { UserError } from "../errors.js";
 import type { ReplicaWorkerInput, ReplicaWorkerMessage } from "./replica-team.js";
-import { runReplica } from "./train-run.js";
+import { runNetwork, runReplica } from "./train-run.js";
 
 const { replica, job } = workerData as ReplicaWorkerInput;
 const post = (m: ReplicaWorkerMessage): void => parentPort!.postMessage(m);
 
 getNumThreads(); // loads the engine, which sets this thread's intra-op count from AA_NAS_THREADS=1
+// Built before "ready": libtorch's generator is shared by the process, and replica 0 seeds and draws from it next.
+const built = runNetwork(job);
 post({ kind: "ready" });
 joinReplicaGroup(replica);
 try {
-  const { net } = await runReplica({ ...job, device: "cpu" }, replica);
+  const { net } = await runReplica({ ...job, device: "cpu" }, replica, built);
   net.dispose();
   post({ kind: "done" });
 } catch (err) {

@@ -14,6 +14,7 @@ import {
   type Replica,
   type Tensor,
   allReduce,
+  broadcast,
   getNumThreads,
   loadCheckpoint,
   saveCheckpoint,
@@ -164,11 +165,17 @@ function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): nu
   return Math.max(1, Math.min(requested, smallest));
 }
 
+/** The network a run trains (untrained weights from the current state of libtorch's generator). */
+export function runNetwork(o: Pick<TrainRunOptions, "arch" | "data" | "channel" | "numCells">): TinyNetwork {
+  return new TinyNetwork(tinyNetwork(o.channel ?? 16, o.numCells ?? 5, resolveArch(o.arch).arch, o.data.classNum, o.data.shape[0]));
+}
+
 /**
  * One replica's training: all of it with `replica` null, else this thread's slice of every batch in step with the
- * other replicas (exported for replica-worker.ts).
+ * other replicas. Replicas other than 0 pass the network they built before replica 0 started (`helperNet`; its weights
+ * are replaced by replica 0's). Exported for replica-worker.ts.
  */
-export async function runReplica(o: TrainRunOptions, replica: Replica | null): Promise<TrainRunResult> {
+export async function runReplica(o: TrainRunOptions, replica: Replica | null, helperNet?: TinyNetwork): Promise<TrainRunResult> {
   const { index: archIndex, arch } = resolveArch(o.arch);
   const data = o.data;
   const config = o.config ?? hpConfig(o.hp);
@@ -178,11 +185,18 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null): P
   const stopEpoch = Math.min(o.stopEpoch ?? config.epochs, config.epochs);
   const world = replica?.world ?? 1;
 
-  // prepare_seed(seed) happens right before the network is built, for each dataset (spec §3.7)
-  manualSeed(o.seed);
   const spec = tinyNetwork(channel, numCells, arch, data.classNum, data.shape[0]);
-  const net = new TinyNetwork(spec);
+  let net: TinyNetwork;
+  if (helperNet === undefined) {
+    // prepare_seed(seed) happens right before the network is built, for each dataset (spec §3.7)
+    manualSeed(o.seed);
+    net = new TinyNetwork(spec);
+  } else {
+    net = helperNet;
+  }
   if (device !== "cpu") net.to(device);
+  // the other replicas built theirs before this one seeded the generator; they take these weights
+  if (replica !== null) broadcast([...net.parameters(), ...net.buffers()]);
   const optimizer = new SGD(net.parameters(), {
     lr: config.lr,
     momentum: config.momentum,

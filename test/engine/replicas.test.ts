@@ -46,8 +46,8 @@ const closeTo = (got: number[], want: number[], tol: number): void => {
 describe("replica groups", () => {
   setNumThreads(1);
 
-  it("allReduce sums float32 and float64 tensors in rank order, and takes maxima, giving every replica the same values", async () => {
-    const results = await onReplicas<{ f: number[]; d: number[]; m: number[] }>(3, { name: "allReduce" });
+  it("allReduce sums float32 and float64 tensors in rank order and takes maxima, giving every replica the same values; broadcast copies replica 0's", async () => {
+    const results = await onReplicas<{ f: number[]; d: number[]; m: number[]; b: number[] }>(3, { name: "allReduce" });
     const f = (r: number, i: number) => Math.fround(0.1 * (i + 1) * (r + 1) + 1e-3 * r);
     const wantF = Array.from({ length: 7 }, (_, i) => Math.fround(Math.fround(f(0, i) + f(1, i)) + f(2, i)));
     const wantD = Array.from({ length: 5 }, (_, i) => (i - 2) * 0.5 + (i - 2) * 1.5 + (i - 2) * 2.5);
@@ -55,6 +55,7 @@ describe("replica groups", () => {
       expect(r.f).toEqual(wantF);
       expect(r.d).toEqual(wantD);
       expect(r.m).toEqual([10, 10, 10, -3]);
+      expect(r.b).toEqual([0, 1, 2]);
     }
   });
 

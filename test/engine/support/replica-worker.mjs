@@ -4,6 +4,7 @@ import {
   BatchNorm2d,
   abortReplicaGroup,
   allReduce,
+  broadcast,
   joinReplicaGroup,
   manualSeed,
   noGrad,
@@ -25,15 +26,17 @@ function slice(t) {
 }
 
 const scenarios = {
-  // float32 and float64 tensors whose values depend on the rank: sum and max over the replicas
+  // float32 and float64 tensors whose values depend on the rank: sum and max over the replicas; replica 0's int64 values to all
   allReduce() {
     return tidy(() => {
       const f = tensor(Float32Array.from({ length: 7 }, (_, i) => Math.fround(0.1 * (i + 1) * (replica.rank + 1) + 1e-3 * replica.rank)), [7]);
       const d = tensor(Float64Array.from({ length: 5 }, (_, i) => (i - 2) * (replica.rank + 0.5)), [5], { dtype: "float64" });
       const m = tensor(Float32Array.from({ length: 4 }, (_, i) => (i === replica.rank ? 10 : -i - replica.rank)), [4]);
+      const b = tensor(BigInt64Array.from({ length: 3 }, (_, i) => BigInt(10 * replica.rank + i)), [3], { dtype: "int64" });
       allReduce([f, d]);
       allReduce([m], "max");
-      return { f: Array.from(f.toArray()), d: Array.from(d.toArray()), m: Array.from(m.toArray()) };
+      broadcast([b]);
+      return { f: Array.from(f.toArray()), d: Array.from(d.toArray()), m: Array.from(m.toArray()), b: Array.from(b.toArray(), Number) };
     });
   },
   // training-mode batch norm on this replica's slice; gradients of Σ y·g; parameter gradients summed over replicas
