@@ -99,7 +99,7 @@ async function child(index: number, batch: number, warmup: number, steps: number
   const yAll = rank === 0 ? randint(0, 10, [batch], { dtype: "int64", device }) : zeros([batch], { dtype: "int64" });
   broadcast([...net.parameters(), ...net.buffers(), xAll, yAll]);
   const start = Math.floor((batch * rank) / world), end = Math.floor((batch * (rank + 1)) / world);
-  const x = xAll.narrow(0, start, end - start).contiguous().keep();
+  const x = xAll.narrow(0, start, end - start).contiguous(world > 1 && !process.env.NO_CL ? "channelsLast" : "rowMajor").keep();
   const y = yAll.narrow(0, start, end - start).contiguous().keep();
   const params = net.parameters();
   const times: number[] = [];

@@ -12,6 +12,7 @@
 
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -102,11 +103,94 @@ void gradInput(const float* dy, const float* x, float* dx, int64_t n, float k1, 
   for (int64_t i = 0; i < n; i++) dx[i] = std::fma(dy[i], k1, std::fma(x[i], k2, k3));
 }
 
+// Channels-last (NHWC) blocks: `rows` pixels of C channels each. Per-channel work is an elementwise loop over the
+// channels of a row, which the compiler vectorises; sums gather in float over chunks of rows, then in double.
+#if defined(__x86_64__)
+#define AA_ROWS_KERNEL __attribute__((target("avx2,fma"), optimize("O3")))
+#else
+#define AA_ROWS_KERNEL
+#endif
+constexpr int64_t kChunkRows = 64;
+
+AA_ROWS_KERNEL void rowsSums(const float* x, int64_t rows, int64_t C, const float* center, double* out) {
+  std::vector<float> acc(C);
+  for (int64_t r0 = 0; r0 < rows; r0 += kChunkRows) {
+    std::fill(acc.begin(), acc.end(), 0.f);
+    float* a = acc.data();
+    for (int64_t r = r0; r < std::min(rows, r0 + kChunkRows); r++) {
+      const float* row = x + r * C;
+      if (center == nullptr) {
+        for (int64_t c = 0; c < C; c++) a[c] += row[c];
+      } else {
+        for (int64_t c = 0; c < C; c++) {
+          const float d = row[c] - center[c];
+          a[c] += d * d;
+        }
+      }
+    }
+    for (int64_t c = 0; c < C; c++) out[c] += a[c];
+  }
+}
+AA_ROWS_KERNEL void rowsAffine(const float* x, float* y, int64_t rows, int64_t C, const float* a, const float* b) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* in = x + r * C;
+    float* o = y + r * C;
+    for (int64_t c = 0; c < C; c++) o[c] = in[c] * a[c] + b[c];
+  }
+}
+AA_ROWS_KERNEL void rowsGradSums(const float* dy, const float* x, int64_t rows, int64_t C, const float* mean, double* sumDy,
+                                 double* sumDyXmu) {
+  std::vector<float> a1(C), a2(C);
+  for (int64_t r0 = 0; r0 < rows; r0 += kChunkRows) {
+    std::fill(a1.begin(), a1.end(), 0.f);
+    std::fill(a2.begin(), a2.end(), 0.f);
+    float* p1 = a1.data();
+    float* p2 = a2.data();
+    for (int64_t r = r0; r < std::min(rows, r0 + kChunkRows); r++) {
+      const float* g = dy + r * C;
+      const float* in = x + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        p1[c] += g[c];
+        p2[c] += g[c] * (in[c] - mean[c]);
+      }
+    }
+    for (int64_t c = 0; c < C; c++) {
+      sumDy[c] += p1[c];
+      sumDyXmu[c] += p2[c];
+    }
+  }
+}
+AA_ROWS_KERNEL void rowsGradInput(const float* dy, const float* x, float* dx, int64_t rows, int64_t C, const float* k1,
+                                  const float* k2, const float* k3) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* g = dy + r * C;
+    const float* in = x + r * C;
+    float* d = dx + r * C;
+    for (int64_t c = 0; c < C; c++) d[c] = g[c] * k1[c] + (in[c] * k2[c] + k3[c]);
+  }
+}
+
+// How a replica's slice is laid out: NCHW-contiguous (per (image, channel) planes) or channels-last (per pixel rows).
 struct Shape {
   int64_t nb, channels, plane;
+  bool rows;  // channels-last
 };
 Shape shapeOf(const at::Tensor& x) {
-  return {x.size(0), x.size(1), x.size(0) == 0 ? 0 : x.numel() / x.size(0) / x.size(1)};
+  const bool rows = !x.is_contiguous() && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+  return {x.size(0), x.size(1), x.size(0) == 0 ? 0 : x.numel() / x.size(0) / x.size(1), rows};
+}
+
+// Per-channel local mean (float(Σx / n), as libtorch) and squared-deviation sum around it.
+void localStats(const at::Tensor& x, const Shape& s, float* mean, float* varSum) {
+  const int64_t C = s.channels;
+  if (s.nb == 0) return;
+  if (!s.rows) return channelStatistics(x.data_ptr<float>(), s.nb, C, s.plane, mean, varSum);
+  const int64_t rows = s.nb * s.plane;
+  std::vector<double> sum(C, 0.0), dev(C, 0.0);
+  rowsSums(x.data_ptr<float>(), rows, C, nullptr, sum.data());
+  for (int64_t c = 0; c < C; c++) mean[c] = static_cast<float>(sum[c] / double(rows));
+  rowsSums(x.data_ptr<float>(), rows, C, mean, dev.data());
+  for (int64_t c = 0; c < C; c++) varSum[c] = static_cast<float>(dev[c]);
 }
 
 struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
@@ -117,7 +201,7 @@ struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
     const Shape s = shapeOf(x);
     const int64_t C = s.channels;
     std::vector<float> localMean(C, 0.f), localVarSum(C, 0.f);
-    if (s.nb > 0) channelStatistics(x.data_ptr<float>(), s.nb, C, s.plane, localMean.data(), localVarSum.data());
+    localStats(x, s, localMean.data(), localVarSum.data());
     // posted: count, then C means, then C squared-deviation sums
     std::vector<double> local(1 + 2 * C);
     local[0] = double(s.nb * s.plane);
@@ -151,15 +235,20 @@ struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
       if (rv) rv[c] = static_cast<float>(mom * (m2 / (count - 1)) + (1 - mom) * rv[c]);
     }
 
-    at::Tensor out = at::empty_like(x, at::MemoryFormat::Contiguous);
+    at::Tensor out = at::empty_like(x, s.rows ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
     const float* w = weight.data_ptr<float>();
     const float* b = bias.data_ptr<float>();
+    std::vector<float> alpha(C), beta(C);
+    for (int64_t c = 0; c < C; c++) {
+      alpha[c] = is[c] * w[c];
+      beta[c] = b[c] - m[c] * alpha[c];
+    }
     const float* in = x.data_ptr<float>();
     float* o = out.data_ptr<float>();
-    for (int64_t p = 0; p < s.nb * C; p++) {
-      const int64_t c = p % C;
-      const float alpha = is[c] * w[c];
-      affine(in + p * s.plane, o + p * s.plane, s.plane, alpha, b[c] - m[c] * alpha);
+    if (s.rows) {
+      rowsAffine(in, o, s.nb * s.plane, C, alpha.data(), beta.data());
+    } else {
+      for (int64_t p = 0; p < s.nb * C; p++) affine(in + p * s.plane, o + p * s.plane, s.plane, alpha[p % C], beta[p % C]);
     }
     ctx->save_for_backward({x, mean, invstd, weight});
     ctx->saved_data["count"] = count;
@@ -178,20 +267,25 @@ struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
     const double count = ctx->saved_data["count"].toDouble();
     const auto group = replicaGroup(ctx->saved_data["group"].toInt());
     // Every replica must take part in the exchange, even one whose slice got no gradient.
-    const at::Tensor dy = grads[0].defined() ? grads[0].contiguous() : at::zeros_like(x, at::MemoryFormat::Contiguous);
     const Shape s = shapeOf(x);
+    const auto format = s.rows ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+    const at::Tensor dy = grads[0].defined() ? grads[0].contiguous(format) : at::zeros_like(x, format);
     const int64_t C = s.channels;
     std::vector<double> local(2 * C, 0.0);
     const float* g = dy.data_ptr<float>();
     const float* in = x.data_ptr<float>();
-    for (int64_t p = 0; p < s.nb * C; p++) {
-      const int64_t c = p % C;
-      gradSums(g + p * s.plane, in + p * s.plane, s.plane, m[c], &local[c], &local[C + c]);
+    if (s.rows) {
+      rowsGradSums(g, in, s.nb * s.plane, C, m, local.data(), local.data() + C);
+    } else {
+      for (int64_t p = 0; p < s.nb * C; p++) {
+        const int64_t c = p % C;
+        gradSums(g + p * s.plane, in + p * s.plane, s.plane, m[c], &local[c], &local[C + c]);
+      }
     }
     const auto& all = group->exchange(static_cast<int>(ctx->saved_data["rank"].toInt()), local);
 
     if (ctx->needs_input_grad(0)) {
-      at::Tensor dx = at::empty_like(x, at::MemoryFormat::Contiguous);
+      at::Tensor dx = at::empty_like(x, format);
       float* d = dx.data_ptr<float>();
       std::vector<float> k1(C), k2(C), k3(C);
       for (int64_t c = 0; c < C; c++) {
@@ -206,9 +300,13 @@ struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
         k2[c] = static_cast<float>(b);
         k3[c] = static_cast<float>(-a * sumDy / count - double(m[c]) * b);
       }
-      for (int64_t p = 0; p < s.nb * C; p++) {
-        const int64_t c = p % C;
-        gradInput(g + p * s.plane, in + p * s.plane, d + p * s.plane, s.plane, k1[c], k2[c], k3[c]);
+      if (s.rows) {
+        rowsGradInput(g, in, d, s.nb * s.plane, C, k1.data(), k2.data(), k3.data());
+      } else {
+        for (int64_t p = 0; p < s.nb * C; p++) {
+          const int64_t c = p % C;
+          gradInput(g + p * s.plane, in + p * s.plane, d + p * s.plane, s.plane, k1[c], k2[c], k3[c]);
+        }
       }
       result[0] = dx;
     }
@@ -233,8 +331,8 @@ Napi::Value SyncBatchNormOp(const Napi::CallbackInfo& info) {
   const int64_t groupId = argInt(info, 0), rank = argInt(info, 1);
   const at::Tensor& x = argTensor(info, 2);
   const OptTensor w = argOptTensor(info, 3), b = argOptTensor(info, 4), rm = argOptTensor(info, 5), rv = argOptTensor(info, 6);
-  if (!isCpuFloat(x) || x.dim() < 2 || !x.is_contiguous()) {
-    throw std::runtime_error("replica batch norm takes a contiguous CPU float32 input of at least 2 dimensions");
+  if (!isCpuFloat(x) || x.dim() < 2 || !(x.is_contiguous() || (x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast)))) {
+    throw std::runtime_error("replica batch norm takes a CPU float32 input of at least 2 dimensions, row-major or channels-last");
   }
   const int64_t C = x.size(1);
   for (const OptTensor* t : {&w, &b, &rm, &rv}) {

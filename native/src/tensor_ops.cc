@@ -214,7 +214,11 @@ Napi::Value ResetLinearLike(const Napi::CallbackInfo& info) {
 
 Napi::Value Detach(const Napi::CallbackInfo& info) { return ret(info.Env(), argTensor(info, 0).detach()); }
 Napi::Value Clone(const Napi::CallbackInfo& info) { return ret(info.Env(), argTensor(info, 0).clone()); }
-Napi::Value Contiguous(const Napi::CallbackInfo& info) { return ret(info.Env(), argTensor(info, 0).contiguous()); }
+// contiguous(h, channelsLast?: boolean): row-major, or NHWC order for a 4-d tensor
+Napi::Value Contiguous(const Napi::CallbackInfo& info) {
+  const bool channelsLast = info.Length() > 1 && info[1].IsBoolean() && argBool(info, 1);
+  return ret(info.Env(), argTensor(info, 0).contiguous(channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous));
+}
 
 }  // namespace
 

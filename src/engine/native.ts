@@ -45,7 +45,7 @@ export interface NativeEngine {
   resetLinearLike_(weight: Handle, bias: OptHandle): void;
   detach(h: Handle): Handle;
   clone(h: Handle): Handle;
-  contiguous(h: Handle): Handle;
+  contiguous(h: Handle, channelsLast?: boolean): Handle;
   // math
   unary(code: number, h: Handle): Handle;
   binary(code: number, a: Handle, b: Handle): Handle;

@@ -101,8 +101,9 @@ export class Tensor extends HandleOwner {
   clone(): Tensor {
     return wrap(N().clone(this.handle));
   }
-  contiguous(): Tensor {
-    return wrap(N().contiguous(this.handle));
+  /** Row-major copy (or this data if already so); `"channelsLast"`: NHWC order for a 4-d tensor, torch.channels_last. */
+  contiguous(format: "rowMajor" | "channelsLast" = "rowMajor"): Tensor {
+    return wrap(N().contiguous(this.handle, format === "channelsLast"));
   }
 
   // ---------- elementwise ----------

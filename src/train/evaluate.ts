@@ -68,7 +68,7 @@ export function evaluatePass(net: TinyNetwork, o: EvalPassOptions): EvalResult {
     bounds.forEach((_, b) => {
       const current = buffers[b % 2]!;
       tidy(() => {
-        const { inputs, targets } = toDevice(current, o.shape, o.device);
+        const { inputs, targets } = toDevice(current, o.shape, o.device, replicated);
         const dataReady = performance.now();
         const logits = net.forward(inputs).logits;
         const loss = F.crossEntropy(logits, targets, { reduction: replicated ? "sum" : "mean" });

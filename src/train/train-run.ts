@@ -301,7 +301,7 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
       const current = buffers[i % 2]!;
       const { loss, hits } = tidy(() => {
         optimizer.lr = schedule.lrAt(epoch, i / bounds.length);
-        const batch = toDevice(current, data.shape, device);
+        const batch = toDevice(current, data.shape, device, world > 1);
         optimizer.zeroGrad();
         const out = net.forward(batch.inputs).logits;
         // A replica's loss is its share of the batch mean, so that the summed gradients are those of the whole batch.

@@ -17,7 +17,7 @@ import {
 
 const WORKER = join(import.meta.dirname, "support", "replica-worker.mjs");
 
-type Scenario = { name: "allReduce" } | { name: "batchNorm"; affine: boolean } | { name: "failure" };
+type Scenario = { name: "allReduce" } | { name: "batchNorm"; affine: boolean; channelsLast: boolean } | { name: "failure" };
 
 /** Runs `scenario` on `world` replicas, each in its own worker thread; resolves with each replica's result by rank. */
 async function onReplicas<T>(world: number, scenario: Scenario): Promise<T[]> {
@@ -59,8 +59,8 @@ describe("replica groups", () => {
     }
   });
 
-  for (const affine of [true, false]) {
-    it(`batch norm over a batch split across replicas equals batch norm over the whole batch (affine: ${affine}): output, input and parameter gradients, running statistics`, async () => {
+  for (const [affine, channelsLast] of [[true, false], [false, false], [true, true], [false, true]] as const) {
+    it(`batch norm over a batch split across replicas equals batch norm over the whole batch (affine: ${affine}, ${channelsLast ? "channels-last" : "row-major"} slices): output, input and parameter gradients, running statistics`, async () => {
       // the whole batch on this thread, through libtorch's own kernel path
       manualSeed(5);
       const x = randn([9, 6, 5, 5]).mul(2).add(0.5).keep();
@@ -86,7 +86,7 @@ describe("replica groups", () => {
       g.dispose();
 
       // 9 images over 2 replicas: 4 and 5
-      const parts = await onReplicas<typeof want>(2, { name: "batchNorm", affine });
+      const parts = await onReplicas<typeof want>(2, { name: "batchNorm", affine, channelsLast });
       closeTo([...parts[0]!.y, ...parts[1]!.y], want.y, 1e-5);
       closeTo([...parts[0]!.dx, ...parts[1]!.dx], want.dx, 1e-5);
       for (const p of parts) {

@@ -40,17 +40,17 @@ const scenarios = {
     });
   },
   // training-mode batch norm on this replica's slice; gradients of Σ y·g; parameter gradients summed over replicas
-  batchNorm({ affine }) {
+  batchNorm({ affine, channelsLast }) {
     manualSeed(5);
     const x = randn([9, 6, 5, 5]).mul(2).add(0.5).keep();
     const g = randn([9, 6, 5, 5]).keep();
     const bn = new BatchNorm2d(6, { affine });
     bn.train();
     if (affine) tidy(() => noGrad(() => { bn.weight.copy_(randn([6]).abs().add(0.5)); bn.bias.copy_(randn([6])); }));
-    const xs = slice(x).keep().requiresGrad_();
+    const xs = slice(x).contiguous(channelsLast ? "channelsLast" : "rowMajor").keep().requiresGrad_();
     const out = tidy(() => {
       const y = bn.forward(xs);
-      y.mul(slice(g)).sum().backward();
+      y.mul(slice(g).contiguous(channelsLast ? "channelsLast" : "rowMajor")).sum().backward();
       const grads = affine ? [bn.weight.grad, bn.bias.grad] : [];
       allReduce(grads);
       return {
