@@ -46,6 +46,8 @@ const PYTHON = process.env.AA_NAS_PYTHON ?? "/usr/bin/python3";
 const THREADS = opt("--threads", 2);
 /** aa-nas's replicas on the CPU (its default: one per thread) */
 const REPLICAS = opt("--replicas", THREADS);
+/** PyTorch as the parity tests build it (NCHW, its default), and the same network with torch.channels_last */
+const REFERENCES = device === "cpu" ? ["PyTorch", "PyTorch channels-last"] : ["PyTorch"];
 const ROUNDS = opt("--rounds", quick ? 1 : 2);
 const STEPS = opt("--steps", quick ? 2 : 8);
 const WARMUP = quick ? 1 : 2;
@@ -202,37 +204,45 @@ async function main(): Promise<void> {
         side,
         runChild(process.execPath, [self, "--child", String(index), String(batch), String(WARMUP), String(STEPS), "--device", device, "--replicas", side === "1 replica" ? "1" : String(REPLICAS)], env),
       ]);
-      runs.push(["PyTorch", runChild(PYTHON, [py, archAt(index), String(batch), String(WARMUP), String(STEPS), String(THREADS), device], env)]);
+      for (const ref of REFERENCES) {
+        runs.push([ref, runChild(PYTHON, [py, archAt(index), String(batch), String(WARMUP), String(STEPS), String(THREADS), device, ref === "PyTorch" ? "contiguous" : "channels_last"], env)]);
+      }
       for (const [side, r] of runs) {
         (imgs[`${key} ${side}`] ??= []).push(...r.times.map((t) => batch / t));
         rss[`${key} ${side}`] = Math.max(rss[`${key} ${side}`] ?? 0, r.max_rss_kb);
       }
       process.stderr.write(
-        `round ${round + 1}: ${key}: ${runs.map(([side, r]) => `${side === "PyTorch" ? "" : "aa-nas "}${side} ${(batch / r.median_s).toFixed(1)} img/s`).join(", ")} (medians); ` +
+        `round ${round + 1}: ${key}: ${runs.map(([side, r]) => `${REFERENCES.includes(side) ? "" : "aa-nas "}${side} ${(batch / r.median_s).toFixed(1)} img/s`).join(", ")} (medians); ` +
           `fastest step forward/backward/optimizer ms: ${runs.map(([side, r]) => `${side} ${ms(r.best_phases_s)}`).join(", ")}\n`,
       );
     }
   }
   // On a shared machine, other processes slow some steps down; the best step is the least disturbed one.
-  const heads = [...sides.map((side) => `aa-nas ${side} img/s best (median)`), "PyTorch img/s best (median)", ...sides.map((side) => `ratio ${side} best (median)`), ...sides.map((side) => `peak RSS aa-nas ${side}`), "peak RSS PyTorch"];
+  const heads = [
+    ...sides.map((side) => `aa-nas ${side} img/s best (median)`),
+    ...REFERENCES.map((ref) => `${ref} img/s best (median)`),
+    ...sides.flatMap((side) => REFERENCES.map((ref) => `${side} vs ${ref} best (median)`)),
+    ...sides.map((side) => `peak RSS aa-nas ${side}`),
+    ...REFERENCES.map((ref) => `peak RSS ${ref}`),
+  ];
   rows.push(`| network | batch | ${heads.join(" | ")} |`);
   rows.push(`|---|---|${heads.map(() => "---").join("|")}|`);
   for (const [name, , batch] of configs) {
     const key = `${name} b${batch}`;
     const stat = (side: string): [number, number] => [Math.max(...imgs[`${key} ${side}`]!), median(imgs[`${key} ${side}`]!)];
-    const [tb, tm] = stat("PyTorch");
+    const cell = ([b, m]: [number, number], digits: number, unit = ""): string => `${b.toFixed(digits)}${unit} (${m.toFixed(digits)}${unit})`;
+    const ratio = (side: string, ref: string): [number, number] => [stat(side)[0] / stat(ref)[0], stat(side)[1] / stat(ref)[1]];
     const cells = [
-      ...sides.map((side) => `${stat(side)[0].toFixed(1)} (${stat(side)[1].toFixed(1)})`),
-      `${tb.toFixed(1)} (${tm.toFixed(1)})`,
-      ...sides.map((side) => `${(stat(side)[0] / tb).toFixed(2)}× (${(stat(side)[1] / tm).toFixed(2)}×)`),
-      ...[...sides, "PyTorch"].map((side) => `${(rss[`${key} ${side}`]! / 1024).toFixed(0)} MB`),
+      ...[...sides, ...REFERENCES].map((side) => cell(stat(side), 1)),
+      ...sides.flatMap((side) => REFERENCES.map((ref) => cell(ratio(side, ref), 2, "×"))),
+      ...[...sides, ...REFERENCES].map((side) => `${(rss[`${key} ${side}`]! / 1024).toFixed(0)} MB`),
     ];
     rows.push(`| ${name} | ${batch} | ${cells.join(" | ")} |`);
   }
   const data = device === "cpu" ? dataPipeline() : { assemble: NaN, withTensor: NaN };
   rows.push("");
   rows.push(`data pipeline (one JS thread, CIFAR 32×32, flip + pad-4 crop + normalize, batch 256): ${data.assemble.toFixed(0)} img/s assembling, ${data.withTensor.toFixed(0)} img/s including the copy into libtorch tensors`);
-  rows.push(`(${THREADS} threads each; ${STEPS} timed steps after ${WARMUP} warm-up per process, ${ROUNDS} round(s) alternating aa-nas / PyTorch; "N replicas": aa-nas splits each batch over N one-thread replicas (its CPU default), "1 replica": one replica on ${THREADS} intra-op threads, as PyTorch; img/s of the best step and the median step; libtorch ${libtorchVersion()}, device ${device}, reference ${PYTHON})`);
+  rows.push(`(${THREADS} threads each; ${STEPS} timed steps after ${WARMUP} warm-up per process, ${ROUNDS} round(s) alternating aa-nas / PyTorch; "N replicas": aa-nas splits each batch over N one-thread replicas (its CPU default), "1 replica": one replica on ${THREADS} intra-op threads, as PyTorch; "PyTorch channels-last": the reference network and batch in torch.channels_last; img/s of the best step and the median step; libtorch ${libtorchVersion()}, device ${device}, reference ${PYTHON})`);
   process.stdout.write(`${rows.join("\n")}\n`);
 }
 

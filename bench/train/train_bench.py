@@ -1,6 +1,6 @@
 """PyTorch half of bench/train/train-bench.ts: one configuration per process, so peak RSS is per configuration.
 
-usage: train_bench.py <arch> <batch> <warmup> <steps> <threads> [device]
+usage: train_bench.py <arch> <batch> <warmup> <steps> <threads> [device] [contiguous|channels_last]
 Builds the reference TinyNetwork C16 N5 (test/models/reference/tiny_network.py, the same network as aa-nas's) and
 times full training steps (forward, cross-entropy, backward, SGD nesterov) on one fixed random batch. Prints JSON.
 """
@@ -12,13 +12,14 @@ from tiny_network import TinyNetwork
 
 arch, batch, warmup, steps, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 device = sys.argv[6] if len(sys.argv) > 6 else 'cpu'
+fmt = torch.channels_last if len(sys.argv) > 7 and sys.argv[7] == 'channels_last' else torch.contiguous_format
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-net = TinyNetwork(16, 5, arch, 10).to(device)
+net = TinyNetwork(16, 5, arch, 10).to(device).to(memory_format=fmt)
 net.train()
 opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True)
 crit = torch.nn.CrossEntropyLoss()
-x = torch.randn(batch, 3, 32, 32, device=device)
+x = torch.randn(batch, 3, 32, 32, device=device).contiguous(memory_format=fmt)
 y = torch.randint(0, 10, (batch,), device=device)
 times, phases = [], []
 for i in range(warmup + steps):
