@@ -7,6 +7,9 @@
  *
  * The data order and augmentation of epoch e come from (seed, e) alone, so a run resumed from the checkpoint of
  * epoch e−1 (`resumeFrom`) continues exactly as the uninterrupted run.
+ *
+ * On the CPU every batch is split over one-thread replicas (worker threads, ReplicaTeam) that combine batch-norm
+ * statistics and gradients; the calling thread is replica 0. One replica (`replicas: 1`) is bit-identical to PyTorch.
  */
 import { performance } from "node:perf_hooks";
 import {

@@ -3,39 +3,14 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { ImageSet } from "../../src/data/image-set.js";
-import { CIFAR10_NORM } from "../../src/data/normalization.js";
 import type { TrainingData } from "../../src/data/training-data.js";
 import { hpConfig } from "../../src/train/hyper.js";
 import type * as TrainRunModule from "../../src/train/train-run.js";
+import { syntheticSet, syntheticTrainingData } from "./support/synthetic-data.js";
 
 const dist = (path: string) => pathToFileURL(join(import.meta.dirname, "..", "..", "dist", path)).href;
 const { trainRun } = (await import(dist("train/train-run.js"))) as typeof TrainRunModule;
 const engine = (await import(dist("engine/index.js"))) as typeof import("../../src/engine/index.js");
-
-/** Class-dependent synthetic images so a few steps learn something. */
-function syntheticSet(count: number, classes: number, seed: number): ImageSet {
-  let s = seed;
-  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0), s >>> 24);
-  const labels = Int32Array.from({ length: count }, (_, i) => i % classes);
-  const pixels = new Uint8Array(count * 3072);
-  for (let i = 0; i < count; i++) for (let p = 0; p < 3072; p++) pixels[i * 3072 + p] = (next() >> 1) + ((p >> 10) === labels[i]! % 3 ? 100 : 0);
-  return { pixels, labels, count, channels: 3, height: 32, width: 32 };
-}
-
-function trainingData(set: ImageSet, nTrain: number, nEval = set.count - nTrain): TrainingData {
-  const idx = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
-  return {
-    key: "cifar10",
-    classNum: 10,
-    shape: [3, 32, 32],
-    norm: CIFAR10_NORM,
-    pad: 4,
-    train: { set, indices: idx(0, nTrain) },
-    evals: [{ name: "ori-test", set, indices: idx(nTrain, nTrain + nEval) }],
-    latencySet: "ori-test",
-  };
-}
 
 /** Trains and returns the loss of every step (from the running averages) with the record. */
 async function run(replicas: number, data: TrainingData, o: { epochs: number; lr: number }) {
@@ -73,7 +48,7 @@ describe("trainRun over replicas", () => {
     // Two steps of 16. Further steps are not compared: on these uint8 images a change of 1e-7 in the weights after the
     // first step already moves the third step's gradients by ~1 % (measured with one replica), so any regrouped sum —
     // two replicas, or PyTorch with another thread count — drifts from there on.
-    const data = trainingData(syntheticSet(52, 10, 3), 32);
+    const data = syntheticTrainingData(syntheticSet(52, 10, 3), 32);
     const one = await run(1, data, { epochs: 1, lr: 0.01 });
     expect(one.steps).toHaveLength(2);
     for (const replicas of [2, 3]) {
@@ -91,7 +66,7 @@ describe("trainRun over replicas", () => {
   });
 
   it("fills the record as one replica does (curves per epoch, latency of every full eval batch) and learns", async () => {
-    const data = trainingData(syntheticSet(120, 10, 4), 80);
+    const data = syntheticTrainingData(syntheticSet(120, 10, 4), 80);
     const { record } = await run(2, data, { epochs: 3, lr: 0.1 });
     expect(record.train.loss).toHaveLength(3);
     expect(record.train.time!.every((t) => t > 0)).toBe(true);
@@ -104,13 +79,13 @@ describe("trainRun over replicas", () => {
 
   it("uses no more replicas than the smallest batch has images", async () => {
     // the last train batch has 1 image (17 = 16 + 1), so the run keeps one replica
-    const data = trainingData(syntheticSet(25, 10, 5), 17);
+    const data = syntheticTrainingData(syntheticSet(25, 10, 5), 17);
     const { record } = await run(2, data, { epochs: 1, lr: 0.01 });
     expect(record.provenance.device).toMatch(/\(1 thread\)$/);
   });
 
   it("an error on the calling replica (here in onEpoch) reaches the caller and stops the other replicas", async () => {
-    const data = trainingData(syntheticSet(40, 10, 6), 32);
+    const data = syntheticTrainingData(syntheticSet(40, 10, 6), 32);
     const started = Date.now();
     await expect(
       trainRun({
@@ -129,7 +104,7 @@ describe("trainRun over replicas", () => {
     ).rejects.toThrow("disk full");
     expect(Date.now() - started).toBeLessThan(60_000);
     // the next replicated run starts cleanly
-    const { record } = await run(2, trainingData(syntheticSet(40, 10, 7), 32), { epochs: 1, lr: 0.01 });
+    const { record } = await run(2, syntheticTrainingData(syntheticSet(40, 10, 7), 32), { epochs: 1, lr: 0.01 });
     expect(record.train.loss).toHaveLength(1);
   });
 });

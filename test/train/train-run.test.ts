@@ -10,34 +10,12 @@ import { trainRun } from "../../src/train/train-run.js";
 import { archAt, archCosts } from "../../src/space/index.js";
 import { runPython } from "../data/python.js";
 import { tempDirs } from "../data/temp.js";
+import { indexRange, syntheticSet, syntheticTrainingData } from "./support/synthetic-data.js";
 
 const tempDir = tempDirs();
 
-/** Class-dependent synthetic images so a few steps learn something. */
-function syntheticData(count: number, classes: number, seed: number): ImageSet {
-  let s = seed;
-  const next = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0), s >>> 24);
-  const labels = Int32Array.from({ length: count }, (_, i) => i % classes);
-  const pixels = new Uint8Array(count * 3072);
-  for (let i = 0; i < count; i++) for (let p = 0; p < 3072; p++) pixels[i * 3072 + p] = (next() >> 1) + (((p >> 10) === labels[i]! % 3 ? 1 : 0) * 100);
-  return { pixels, labels, count, channels: 3, height: 32, width: 32 };
-}
-
 function trainingData(set: ImageSet, nTrain: number): TrainingData {
-  const idx = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
-  return {
-    key: "cifar10",
-    classNum: 10,
-    shape: [3, 32, 32],
-    norm: CIFAR10_NORM,
-    pad: 4,
-    train: { set, indices: idx(0, nTrain) },
-    evals: [
-      { name: "ori-test", set, indices: idx(nTrain, set.count) },
-      { name: "x-valid", set, indices: idx(0, 8) },
-    ],
-    latencySet: "ori-test",
-  };
+  return syntheticTrainingData(set, nTrain, [{ name: "x-valid", set, indices: indexRange(0, 8) }]);
 }
 
 const tiny = { channel: 8, numCells: 1 };
@@ -46,7 +24,7 @@ describe("trainRun", () => {
   setNumThreads(1);
 
   it("matches the PyTorch procedure epoch by epoch (same data order): train loss/top-1/top-5 and eval loss/top-1", async () => {
-    const set = syntheticData(52, 10, 3);
+    const set = syntheticSet(52, 10, 3);
     const data = trainingData(set, 40);
     const arch = archAt(1462);
     const config = { ...hpConfig("12"), epochs: 3, batchSize: 16 };
@@ -75,7 +53,7 @@ describe("trainRun", () => {
   });
 
   it("fills a RunRecord: curves per epoch, every eval set each epoch, latency from the last epoch's latency set", async () => {
-    const data = trainingData(syntheticData(40, 10, 1), 24);
+    const data = trainingData(syntheticSet(40, 10, 1), 24);
     const config = { ...hpConfig("12"), epochs: 2, batchSize: 8 };
     const before = liveTensorCount();
     const { record, net } = await trainRun({ arch: 11472, data, seed: 777, hp: "12", config, ...tiny });
@@ -93,7 +71,7 @@ describe("trainRun", () => {
   });
 
   it("records the closed-form params and FLOPs for the benchmark network", async () => {
-    const data = trainingData(syntheticData(12, 10, 2), 8);
+    const data = trainingData(syntheticSet(12, 10, 2), 8);
     const { record, net } = await trainRun({ arch: 0, data, seed: 1, hp: "12", config: { ...hpConfig("12"), epochs: 1, batchSize: 8 }, stopEpoch: 0 });
     net.dispose();
     expect({ flops: record.flops, params: record.params }).toEqual(archCosts(archAt(0), "cifar10"));
@@ -101,7 +79,7 @@ describe("trainRun", () => {
   });
 
   it("resumes from an epoch checkpoint to exactly the result of an uninterrupted run", async () => {
-    const data = trainingData(syntheticData(40, 10, 4), 30);
+    const data = trainingData(syntheticSet(40, 10, 4), 30);
     const config = { ...hpConfig("12"), epochs: 3, batchSize: 8 };
     const full = await trainRun({ arch: 1462, data, seed: 999, hp: "12", config, ...tiny });
     const dir = tempDir("aa-resume-");
