@@ -6,13 +6,13 @@ import { describe, expect, it } from "vitest";
 import {
   BatchNorm2d,
   createReplicaGroup,
-  manualSeed,
   noGrad,
-  randn,
   releaseReplicaGroup,
   setNumThreads,
+  tensor,
   tidy,
   type Replica,
+  type Tensor,
 } from "../../src/engine/index.js";
 
 const WORKER = join(import.meta.dirname, "support", "replica-worker.mjs");
@@ -38,6 +38,15 @@ async function onReplicas<T>(world: number, scenario: Scenario): Promise<T[]> {
   }
 }
 
+interface Output {
+  y: number[];
+  dx: number[];
+  dw: number[] | null;
+  db: number[] | null;
+  runningMean: number[];
+  runningVar: number[];
+}
+
 const closeTo = (got: number[], want: number[], tol: number): void => {
   expect(got).toHaveLength(want.length);
   got.forEach((v, i) => expect(Math.abs(v - want[i]!), `element ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
@@ -61,32 +70,34 @@ describe("replica groups", () => {
 
   for (const [affine, channelsLast] of [[true, false], [false, false], [true, true], [false, true]] as const) {
     it(`batch norm over a batch split across replicas equals batch norm over the whole batch (affine: ${affine}, ${channelsLast ? "channels-last" : "row-major"} slices): output, input and parameter gradients, running statistics`, async () => {
+      // 9 images over 2 replicas: 4 and 5; replica 0 drew the data
+      const parts = await onReplicas<Output & { inputs: { x: number[]; g: number[]; w: number[]; b: number[] } }>(2, { name: "batchNorm", affine, channelsLast });
+      const { inputs } = parts[0]!;
+      expect(parts[1]!.inputs).toEqual(inputs);
+
       // the whole batch on this thread, through libtorch's own kernel path
-      manualSeed(5);
-      const x = randn([9, 6, 5, 5]).mul(2).add(0.5).keep();
-      const g = randn([9, 6, 5, 5]).keep();
+      const x = tensor(Float32Array.from(inputs.x), [9, 6, 5, 5]).keep().requiresGrad_();
+      const g = tensor(Float32Array.from(inputs.g), [9, 6, 5, 5]).keep();
       const bn = new BatchNorm2d(6, { affine });
       bn.train();
-      if (affine) tidy(() => noGrad(() => (bn.weight!.copy_(randn([6]).abs().add(0.5)), bn.bias!.copy_(randn([6])))));
-      x.requiresGrad_();
-      const want = tidy(() => {
+      if (affine) noGrad(() => (bn.weight!.copy_(tensor(Float32Array.from(inputs.w))), bn.bias!.copy_(tensor(Float32Array.from(inputs.b)))));
+      const values = (t: Tensor): number[] => Array.from(t.toArray() as Float32Array);
+      const want: Output = tidy(() => {
         const y = bn.forward(x);
         y.mul(g).sum().backward();
         return {
-          y: Array.from(y.toArray() as Float32Array),
-          dx: Array.from(x.grad!.toArray() as Float32Array),
-          dw: affine ? Array.from(bn.weight!.grad!.toArray() as Float32Array) : null,
-          db: affine ? Array.from(bn.bias!.grad!.toArray() as Float32Array) : null,
-          runningMean: Array.from(bn.runningMean!.toArray() as Float32Array),
-          runningVar: Array.from(bn.runningVar!.toArray() as Float32Array),
+          y: values(y),
+          dx: values(x.grad!),
+          dw: affine ? values(bn.weight!.grad!) : null,
+          db: affine ? values(bn.bias!.grad!) : null,
+          runningMean: values(bn.runningMean!),
+          runningVar: values(bn.runningVar!),
         };
       });
       bn.dispose();
       x.dispose();
       g.dispose();
 
-      // 9 images over 2 replicas: 4 and 5
-      const parts = await onReplicas<typeof want>(2, { name: "batchNorm", affine, channelsLast });
       closeTo([...parts[0]!.y, ...parts[1]!.y], want.y, 1e-5);
       closeTo([...parts[0]!.dx, ...parts[1]!.dx], want.dx, 1e-5);
       for (const p of parts) {

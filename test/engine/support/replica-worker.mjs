@@ -12,6 +12,7 @@ import {
   retireThreadCache,
   tensor,
   tidy,
+  zeros,
 } from "../../../dist/engine/index.js";
 
 const { scenario, replica } = workerData;
@@ -39,27 +40,37 @@ const scenarios = {
       return { f: Array.from(f.toArray()), d: Array.from(d.toArray()), m: Array.from(m.toArray()), b: Array.from(b.toArray(), Number) };
     });
   },
-  // training-mode batch norm on this replica's slice; gradients of Σ y·g; parameter gradients summed over replicas
+  // training-mode batch norm on this replica's slice; gradients of Σ y·g; parameter gradients summed over replicas.
+  // Only replica 0 draws the data (libtorch's generator is shared by the threads) and broadcasts it.
   batchNorm({ affine, channelsLast }) {
-    manualSeed(5);
-    const x = randn([9, 6, 5, 5]).mul(2).add(0.5).keep();
-    const g = randn([9, 6, 5, 5]).keep();
+    const x = zeros([9, 6, 5, 5]).keep();
+    const g = zeros([9, 6, 5, 5]).keep();
+    const w = zeros([6]).keep();
+    const b = zeros([6]).keep();
+    if (replica.rank === 0) {
+      manualSeed(5);
+      tidy(() => noGrad(() => (x.copy_(randn([9, 6, 5, 5]).mul(2).add(0.5)), g.copy_(randn([9, 6, 5, 5])), w.copy_(randn([6]).abs().add(0.5)), b.copy_(randn([6])))));
+    }
+    broadcast([x, g, w, b]);
     const bn = new BatchNorm2d(6, { affine });
     bn.train();
-    if (affine) tidy(() => noGrad(() => { bn.weight.copy_(randn([6]).abs().add(0.5)); bn.bias.copy_(randn([6])); }));
-    const xs = slice(x).contiguous(channelsLast ? "channelsLast" : "rowMajor").keep().requiresGrad_();
+    if (affine) noGrad(() => (bn.weight.copy_(w), bn.bias.copy_(b)));
+    const layout = channelsLast ? "channelsLast" : "rowMajor";
+    const xs = slice(x).contiguous(layout).keep().requiresGrad_();
     const out = tidy(() => {
       const y = bn.forward(xs);
-      y.mul(slice(g).contiguous(channelsLast ? "channelsLast" : "rowMajor")).sum().backward();
+      y.mul(slice(g).contiguous(layout)).sum().backward();
       const grads = affine ? [bn.weight.grad, bn.bias.grad] : [];
       allReduce(grads);
+      const values = (t) => Array.from(t.toArray());
       return {
-        y: Array.from(y.toArray()),
-        dx: Array.from(xs.grad.toArray()),
-        dw: affine ? Array.from(bn.weight.grad.toArray()) : null,
-        db: affine ? Array.from(bn.bias.grad.toArray()) : null,
-        runningMean: Array.from(bn.runningMean.toArray()),
-        runningVar: Array.from(bn.runningVar.toArray()),
+        inputs: { x: values(x), g: values(g), w: values(w), b: values(b) },
+        y: values(y),
+        dx: values(xs.grad),
+        dw: affine ? values(bn.weight.grad) : null,
+        db: affine ? values(bn.bias.grad) : null,
+        runningMean: values(bn.runningMean),
+        runningVar: values(bn.runningVar),
       };
     });
     bn.dispose();
