@@ -49,15 +49,16 @@ void channelStats(const float* x, int64_t nb, int64_t channels, int64_t plane, i
 #include <immintrin.h>
 
 namespace aa {
-namespace {
-
-constexpr int64_t kLanes = 4;          // channels per AVX2 double register
-constexpr int64_t kMinPlane = 4;       // below this the statistics are cheap anyway; leave them to libtorch
 
 bool cpuHasAvx2Fma() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return has;
 }
+
+namespace {
+
+constexpr int64_t kLanes = 4;          // channels per AVX2 double register
+constexpr int64_t kMinPlane = 4;       // below this the statistics are cheap anyway; leave them to libtorch
 
 // What one pass adds per element, four channels at a time: the element itself (the sum), or its squared deviation
 // from the channel's float mean (the variance sum), each in libtorch's float arithmetic before the widening to double.
@@ -152,6 +153,15 @@ __attribute__((target("avx2,fma"))) void applyFused(const float* x, float* y, in
 void applySeparate(const float* x, float* y, int64_t n, float a, float b) {
   for (int64_t i = 0; i < n; i++) y[i] = x[i] * a + b;
 }
+
+}  // namespace
+
+void affineFused(const float* x, float* y, int64_t n, float a, float b) {
+  if (cpuHasAvx2Fma()) return applyFused(x, y, n, a, b);
+  for (int64_t i = 0; i < n; i++) y[i] = std::fma(x[i], a, b);
+}
+
+namespace {
 
 struct Forward {
   at::Tensor output, saveMean, saveInvstd;
@@ -368,8 +378,14 @@ std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor&, const at::Tensor
 }
 std::string batchNormKernelStatus() { return "libtorch: our kernel is x86-64 only"; }
 
+bool cpuHasAvx2Fma() { return false; }
+
 void channelStatistics(const float* x, int64_t nb, int64_t channels, int64_t plane, float* mean, float* varSum) {
   for (int64_t c = 0; c < channels; c++) channelStats(x, nb, channels, plane, c, mean, varSum);
+}
+
+void affineFused(const float* x, float* y, int64_t n, float a, float b) {
+  for (int64_t i = 0; i < n; i++) y[i] = std::fma(x[i], a, b);
 }
 }  // namespace aa
 

@@ -19,6 +19,12 @@ std::optional<at::Tensor> fastBatchNormTrain(const at::Tensor& x, const at::Tens
 // synchronized batch norm of replica groups (sync_batch_norm.cc).
 void channelStatistics(const float* x, int64_t nb, int64_t channels, int64_t plane, float* mean, float* varSum);
 
+// y = fma(x, a, b) over n floats (AVX2 where the CPU has it). Also the synchronized batch norm's apply.
+void affineFused(const float* x, float* y, int64_t n, float a, float b);
+
+// Whether this x86-64 CPU has AVX2 and FMA (false elsewhere), for the kernels' runtime dispatch.
+bool cpuHasAvx2Fma();
+
 // "aa-nas" when the kernel above is in use, otherwise "libtorch: <why>". Runs the start-up check if not yet run.
 std::string batchNormKernelStatus();
 

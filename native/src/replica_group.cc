@@ -34,13 +34,13 @@ ReplicaGroup::ReplicaGroup(int world) : world_(world), state_(new State()), roun
 }
 ReplicaGroup::~ReplicaGroup() { delete state_; }
 
-// Spins briefly before sleeping: replicas doing the same work arrive within microseconds of each other, and a wake-up
-// through the kernel costs more than that; a replica held up for longer (descheduled, a checkpoint) is waited for
-// asleep so that it gets the core.
 namespace {
 thread_local double waitedSeconds = 0;  // this thread's time inside barriers, for replicaWaitSeconds()
 }
 
+// Spins briefly before sleeping: replicas doing the same work arrive within microseconds of each other, and a wake-up
+// through the kernel costs more than that; a replica held up for longer (descheduled, a checkpoint) is waited for
+// asleep so that it gets the core.
 void ReplicaGroup::barrier() {
   struct Timer {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -112,9 +112,7 @@ void reduceRange(const std::vector<std::vector<at::Tensor>>& all, size_t k, int6
   }
 }
 
-bool reducible(const at::Tensor& t) {
-  return t.device().is_cpu() && t.is_contiguous() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble);
-}
+bool reducible(const at::Tensor& t) { return t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble; }
 
 }  // namespace
 
@@ -170,11 +168,16 @@ std::map<int64_t, std::shared_ptr<ReplicaGroup>>& registry() {
 }
 int64_t nextId = 1;
 
-std::shared_ptr<ReplicaGroup> find(int64_t id) {
+// The group, or null when there is none (already released).
+std::shared_ptr<ReplicaGroup> findOrNull(int64_t id) {
   std::lock_guard<std::mutex> lock(registryMu);
   auto it = registry().find(id);
-  if (it == registry().end()) throw std::runtime_error("no replica group " + std::to_string(id));
-  return it->second;
+  return it == registry().end() ? nullptr : it->second;
+}
+std::shared_ptr<ReplicaGroup> find(int64_t id) {
+  auto g = findOrNull(id);
+  if (g == nullptr) throw std::runtime_error("no replica group " + std::to_string(id));
+  return g;
 }
 
 int argRank(const Napi::CallbackInfo& info, size_t i, const ReplicaGroup& g) {
@@ -200,14 +203,7 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
 }
 // replicaGroupAbort(id, reason)
 Napi::Value Abort(const Napi::CallbackInfo& info) {
-  std::shared_ptr<ReplicaGroup> g;
-  {
-    std::lock_guard<std::mutex> lock(registryMu);
-    auto it = registry().find(argInt(info, 0));
-    if (it == registry().end()) return info.Env().Undefined();
-    g = it->second;
-  }
-  g->abort(info[1].As<Napi::String>().Utf8Value());
+  if (auto g = findOrNull(argInt(info, 0))) g->abort(info[1].As<Napi::String>().Utf8Value());
   return info.Env().Undefined();
 }
 // replicaGroupAbortAll(reason): aborts every group of the process (shutting down a thread that may wait in one)
@@ -237,8 +233,7 @@ Napi::Value Collective(const Napi::CallbackInfo& info) {
 }
 
 // replicaWaitSeconds() -> seconds this thread has spent waiting for the other replicas of its groups
-Napi::Value WaitSeconds(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), waitedSeconds); }
+Napi::Value WaitSeconds(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), waitedSeconds); }
 
 }  // namespace
 

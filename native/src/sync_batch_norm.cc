@@ -28,24 +28,12 @@ using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 using OptTensor = c10::optional<at::Tensor>;
 
-// y = x * a + b over n floats.
-void affine(const float* x, float* y, int64_t n, float a, float b);
 // Σ dy and Σ dy·(x − mean) over n floats, accumulated in float lanes and returned in double.
 void gradSums(const float* dy, const float* x, int64_t n, float mean, double* sumDy, double* sumDyXmu);
 // dx = dy * k1 + x * k2 + k3 over n floats.
 void gradInput(const float* dy, const float* x, float* dx, int64_t n, float k1, float k2, float k3);
 
 #if defined(__x86_64__)
-bool hasAvx2Fma() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-}
-__attribute__((target("avx2,fma"))) void affineAvx2(const float* x, float* y, int64_t n, float a, float b) {
-  const __m256 va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(_mm256_loadu_ps(x + i), va, vb));
-  for (; i < n; i++) y[i] = std::fma(x[i], a, b);
-}
 __attribute__((target("avx2,fma"))) double hsum(__m256 v) {
   __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v)), hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
   __m256d s = _mm256_add_pd(lo, hi);
@@ -81,25 +69,19 @@ __attribute__((target("avx2,fma"))) void gradInputAvx2(const float* dy, const fl
   for (; i < n; i++) dx[i] = std::fma(dy[i], k1, std::fma(x[i], k2, k3));
 }
 #else
-bool hasAvx2Fma() { return false; }
-void affineAvx2(const float*, float*, int64_t, float, float) {}
 void gradSumsAvx2(const float*, const float*, int64_t, float, double*, double*) {}
 void gradInputAvx2(const float*, const float*, float*, int64_t, float, float, float) {}
 #endif
 
-void affine(const float* x, float* y, int64_t n, float a, float b) {
-  if (hasAvx2Fma()) return affineAvx2(x, y, n, a, b);
-  for (int64_t i = 0; i < n; i++) y[i] = std::fma(x[i], a, b);
-}
 void gradSums(const float* dy, const float* x, int64_t n, float mean, double* sumDy, double* sumDyXmu) {
-  if (hasAvx2Fma()) return gradSumsAvx2(dy, x, n, mean, sumDy, sumDyXmu);
+  if (cpuHasAvx2Fma()) return gradSumsAvx2(dy, x, n, mean, sumDy, sumDyXmu);
   for (int64_t i = 0; i < n; i++) {
     *sumDy += dy[i];
     *sumDyXmu += double(dy[i]) * (x[i] - mean);
   }
 }
 void gradInput(const float* dy, const float* x, float* dx, int64_t n, float k1, float k2, float k3) {
-  if (hasAvx2Fma()) return gradInputAvx2(dy, x, dx, n, k1, k2, k3);
+  if (cpuHasAvx2Fma()) return gradInputAvx2(dy, x, dx, n, k1, k2, k3);
   for (int64_t i = 0; i < n; i++) dx[i] = std::fma(dy[i], k1, std::fma(x[i], k2, k3));
 }
 
@@ -248,7 +230,7 @@ struct SyncBatchNorm : public torch::autograd::Function<SyncBatchNorm> {
     if (s.rows) {
       rowsAffine(in, o, s.nb * s.plane, C, alpha.data(), beta.data());
     } else {
-      for (int64_t p = 0; p < s.nb * C; p++) affine(in + p * s.plane, o + p * s.plane, s.plane, alpha[p % C], beta[p % C]);
+      for (int64_t p = 0; p < s.nb * C; p++) affineFused(in + p * s.plane, o + p * s.plane, s.plane, alpha[p % C], beta[p % C]);
     }
     ctx->save_for_backward({x, mean, invstd, weight});
     ctx->saved_data["count"] = count;

@@ -33,7 +33,7 @@ import { BatchAssembler } from "../data/batch.js";
 import { batchBounds, planEpoch } from "../data/epoch-plan.js";
 import { sharedTrainingData, type TrainingData } from "../data/training-data.js";
 import { networkCosts } from "../models/costs.js";
-import { tinyNetwork } from "../models/structure.js";
+import { tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { resolveArch } from "../space/index.js";
 import { toDevice } from "./device-batch.js";
@@ -155,9 +155,10 @@ function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): nu
     if ((o.replicas ?? 1) > 1) throw new UserError(`replicas split a batch over CPU threads; on ${device} use one (got ${o.replicas})`);
     return 1;
   }
-  const requested = o.replicas ?? (replicaWorkersAvailable() ? getNumThreads() : 1);
-  if (requested > 1 && !replicaWorkersAvailable()) {
-    throw new UserError("replicas > 1 need the built package (dist/): run `npm run build` and use dist/src or the aa-nas command");
+  const available = replicaWorkersAvailable();
+  const requested = o.replicas ?? (available ? getNumThreads() : 1);
+  if (requested > 1 && !available) {
+    throw new UserError("replicas > 1 need the built package: run `npm run build` and import from dist/ or use the aa-nas command");
   }
   const smallest = Math.min(
     ...[o.data.train, ...o.data.evals].map(({ indices }) => {
@@ -168,9 +169,15 @@ function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): nu
   return Math.max(1, Math.min(requested, smallest));
 }
 
+type NetworkOptions = Pick<TrainRunOptions, "arch" | "data" | "channel" | "numCells">;
+
+function networkSpec(o: NetworkOptions): TinyNetworkSpec {
+  return tinyNetwork(o.channel ?? 16, o.numCells ?? 5, resolveArch(o.arch).arch, o.data.classNum, o.data.shape[0]);
+}
+
 /** The network a run trains (untrained weights from the current state of libtorch's generator). */
-export function runNetwork(o: Pick<TrainRunOptions, "arch" | "data" | "channel" | "numCells">): TinyNetwork {
-  return new TinyNetwork(tinyNetwork(o.channel ?? 16, o.numCells ?? 5, resolveArch(o.arch).arch, o.data.classNum, o.data.shape[0]));
+export function runNetwork(o: NetworkOptions): TinyNetwork {
+  return new TinyNetwork(networkSpec(o));
 }
 
 /**
@@ -188,7 +195,7 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
   const stopEpoch = Math.min(o.stopEpoch ?? config.epochs, config.epochs);
   const world = replica?.world ?? 1;
 
-  const spec = tinyNetwork(channel, numCells, arch, data.classNum, data.shape[0]);
+  const spec = networkSpec(o);
   let net: TinyNetwork;
   if (helperNet === undefined) {
     // prepare_seed(seed) happens right before the network is built, for each dataset (spec §3.7)
