@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs. Idempotent: packages already present are skipped quickly.
+# Installs the Debian packages the project and its test suite need. Idempotent: packages already present are skipped.
+#   libtorch-dev g++ make       the native addon (built by npm ci)
+#   dataset-fashion-mnist       the embedded default dataset (the demo trains on it)
+#   redis-server                multi-machine sweeps (BullMQ), and the sweep tests
+#   chromium                    the explorer's browser tests (through playwright-core)
+#   python3 python3-torch python3-numpy python3-pil bzip2
+#                               reference oracles of the tests: PyTorch for parity, CPython's pickle/bz2/random,
+#                               PIL to write small datasets in the official formats, the bzip2 tool
 set -euo pipefail
-pkgs=(libtorch-dev python3-torch dataset-fashion-mnist redis-server chromium g++ make python3)
+pkgs=(libtorch-dev g++ make dataset-fashion-mnist redis-server chromium python3 python3-torch python3-numpy python3-pil bzip2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,8 +1,8 @@
 /**
  * Paper-reproduction harness (issue 7). Usage (from the repo root):
  *   bash bench/reproduce-paper/run.sh [--runs 500] [--seed 1] [--source store|tables] [--store out/nb201-tables.db]
- *                                     [--data ../shared/data] [--write-doc]
- * Builds (or reuses) a benchmark store from the shared all-architecture tables, runs 500 searches of each algorithm,
+ *                                     [--data test/fixtures/reference] [--write-doc]
+ * Builds (or reuses) a benchmark store from the all-architecture reference tables, runs 500 searches of each algorithm,
  * prints our numbers beside the paper's Table 5 and, with --write-doc, rewrites docs/reproduction.md.
  */
 import { loadavg } from "node:os";
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "1" },
       source: { type: "string", default: "store" },
       store: { type: "string", default: resolve(repoRoot, "out", "nb201-tables.db") },
-      data: { type: "string", default: process.env.AA_NAS_SHARED ? resolve(process.env.AA_NAS_SHARED, "data") : resolve(repoRoot, "..", "shared", "data") },
+      data: { type: "string", default: resolve(repoRoot, "test", "fixtures", "reference") },
       "write-doc": { type: "boolean", default: false },
       "skip-nats": { type: "boolean", default: false },
     },

@@ -1,5 +1,5 @@
 /**
- * Reads the three all-architecture peer tables in shared/data (see their SOURCE.md) into per-arch columns, and derives
+ * Reads the three all-architecture peer tables of test/fixtures/reference (see their SOURCE.md) into per-arch columns, and derives
  * what the searches need. Every approximation is named here and in docs/reproduction.md:
  * - 12-epoch reward: the mini-bench column, which is the MEAN over the 12-epoch trials (cifar10-valid: seeds 111 and 777;
  *   cifar100 / ImageNet16-120: one trial, seed 111). The original drew one trial at random; the trial noise is absent.
@@ -11,8 +11,9 @@
  * - 200-epoch valid for cifar100 / ImageNet16-120: x-valid = 2·mean(ori-test) − mean(x-test) (the two halves are equal
  *   in size, so the trial means satisfy ori-test = (x-valid + x-test)/2 exactly).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "fflate";
 import { NUM_ARCHS, allArchs } from "../../src/space/index.js";
 import type { DatasetTable, SearchDataset } from "../../src/search/api/index.js";
 import { TableBenchmark } from "../../src/search/api/index.js";
@@ -59,8 +60,14 @@ export interface PeerTables {
 
 export const SEEDS_200 = [777, 888, 999] as const;
 
+/** A text file by its published name, or its gzip-compressed copy `<name>.gz` (the fixtures store large tables so). */
+function readText(path: string): string {
+  if (existsSync(path)) return readFileSync(path, "utf8");
+  return Buffer.from(gunzipSync(readFileSync(`${path}.gz`))).toString("utf8");
+}
+
 function readCsv(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readText(path).split(/\r?\n/).filter((l) => l.length > 0);
   const header = lines[0]!.split(",");
   return { header, rows: lines.slice(1).map((l) => l.split(",")) };
 }
@@ -82,7 +89,7 @@ function expectArchOrder(archs: string[], what: string): void {
 /** e/T for one sample record: (ori-test + x-valid time)/35,000 over the per-epoch train time, 12-epoch seed-777 run. */
 function sampleRatio(dataDir: string, archIndex: number): number {
   const file = join(dataDir, TABLE_FILES.samples, `${String(archIndex).padStart(6, "0")}.json`);
-  const rec = JSON.parse(readFileSync(file, "utf8")) as {
+  const rec = JSON.parse(readText(file)) as {
     "12": { all_results: Record<string, { train_times: Record<string, number>; eval_times: Record<string, number> }> };
   };
   const run = rec["12"].all_results["cifar10-valid@777"];

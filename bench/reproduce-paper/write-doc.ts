@@ -130,7 +130,7 @@ ${perDataset(x.perDatasetNats)}
 }
 ## Data and approximations
 
-The store is built from three all-architecture peer tables in \`shared/data\` (see their SOURCE.md): \`${TABLE_FILES.twelveEpoch}\`
+The store is built from three all-architecture peer tables in \`test/fixtures/reference\` (see their SOURCE.md): \`${TABLE_FILES.twelveEpoch}\`
 (12-epoch accuracies), \`${TABLE_FILES.perSeed}\` (200-epoch per-seed accuracies and train-all-time) and \`${TABLE_FILES.test200}\`
 (200-epoch test means). Converter: \`bench/reproduce-paper/tables-to-records.ts\`; every record has \`timesEstimated\` set and says in
 \`provenance.source\` what was copied or derived.

@@ -1,15 +1,16 @@
 // Long mutation-fuzz run of the safe pickle / bzip2 readers over the real NATS sample files (≥ 100k cases).
-// Usage: npm run build && node bench/store/fuzz-long.mjs [cases=100000] [seed=1] [sharedDir=../shared]
+// Usage: npm run build && node bench/store/fuzz-long.mjs [cases=100000] [seed=1] [sampleDir=test/fixtures/reference/nats-tss-v1_0-3ffb9-simple-sample]
 import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { bunzip2 } from "../../dist/formats/bzip2.js";
 import { fuzz } from "../../dist/formats/fuzz.js";
 
 const cases = Number(process.argv[2] ?? 100000);
 const seed = Number(process.argv[3] ?? 1);
-const shared = resolve(process.argv[4] ?? process.env.AA_NAS_SHARED ?? "../shared");
-const dir = join(shared, "data/nats-tss-v1_0-3ffb9-simple-sample");
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const dir = resolve(process.argv[4] ?? join(repoRoot, "test", "fixtures", "reference", "nats-tss-v1_0-3ffb9-simple-sample"));
 const raw = [];
 const compressed = [];
 for (const name of ["000000", "000011", "000284", "meta"]) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,17 +9,16 @@ import { UserError } from "../../src/errors.js";
 import { importBenchmark } from "../../src/bench/import/importers.js";
 import { BenchStore } from "../../src/bench/store.js";
 import { PyRandom, type RandomSource } from "../../src/space/index.js";
-import { sharedPath } from "../support/paths.js";
+import { NATS_SAMPLE, referencePath } from "../support/reference.js";
 import { syntheticRun } from "./fixtures.js";
+import { PYTHON, requireSystem } from "../support/system.js";
 
-const PYTHON = "/usr/bin/python3";
-const hasPython = existsSync(PYTHON);
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-api-"));
 let bench: NasBench;
 
 beforeAll(() => {
   const store = BenchStore.create(join(dir, "bench.sqlite"));
-  importBenchmark(sharedPath("data/nats-tss-v1_0-3ffb9-simple-sample"), store);
+  importBenchmark(referencePath(NATS_SAMPLE), store);
   store.close();
   bench = NasBench.open(join(dir, "bench.sqlite"));
 });
@@ -51,7 +50,8 @@ class CountingRng implements RandomSource {
 }
 
 describe("trial selection", () => {
-  test.skipIf(!hasPython)("trial 'random' picks the seed CPython's random.choice picks for the same generator seed", () => {
+  test("trial 'random' picks the seed CPython's random.choice picks for the same generator seed", () => {
+    requireSystem("python3");
     const seeds = [777, 888, 999];
     for (const s of [0, 1, 42, 2024]) {
       const [expected] = pythonChoices(s, [seeds]);
@@ -79,7 +79,8 @@ describe("trial selection", () => {
 });
 
 describe("simulateTrainEval", () => {
-  test.skipIf(!hasPython)("cifar10 trains on cifar10-valid, reports cifar10's latency, and accumulates usedTime", () => {
+  test("cifar10 trains on cifar10-valid, reports cifar10's latency, and accumulates usedTime", () => {
+    requireSystem("python3");
     bench.resetTime();
     const [seed] = pythonChoices(5, [[777, 888, 999]]);
     const r = bench.simulateTrainEval(11, "cifar10", { hp: "200", rng: new PyRandom(5) });
@@ -95,7 +96,8 @@ describe("simulateTrainEval", () => {
     expect(bench.usedTime).toBe(0);
   });
 
-  test.skipIf(!hasPython)("NATS v1.5+ fallback: no x-valid at that epoch → the valtest value, time from a second random last-epoch draw", () => {
+  test("NATS v1.5+ fallback: no x-valid at that epoch → the valtest value, time from a second random last-epoch draw", () => {
+    requireSystem("python3");
     const seeds = [777, 888, 999];
     const [first, second] = pythonChoices(9, [seeds, seeds]);
     const opts: QueryOptions = { hp: "200", iepoch: 5 };

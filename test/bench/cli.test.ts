@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runCli } from "../support/cli.js";
-import { sharedPath } from "../support/paths.js";
+import { NATS_SAMPLE, referencePath } from "../support/reference.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-cli-"));
 const db = join(dir, "bench.sqlite");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(() => {
-  const r = runCli(["import", sharedPath("data/nats-tss-v1_0-3ffb9-simple-sample"), "--out", db, "--verify", "--no-progress"]);
+  const r = runCli(["import", referencePath(NATS_SAMPLE), "--out", db, "--verify", "--no-progress"]);
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toMatch(/imported 3 archs .* 51 runs new/);
 });

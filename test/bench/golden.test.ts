@@ -3,7 +3,7 @@
  * (golden-api-nats_bench-v1.8.json) against a store imported from the same sample directory.
  * Floats must be bit-identical (Object.is) and the queries the original failed on must fail here.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -12,7 +12,7 @@ import { BenchQueryError, MetricUnavailableError } from "../../src/bench/errors.
 import { importBenchmark } from "../../src/bench/import/importers.js";
 import { BenchStore } from "../../src/bench/store.js";
 import { toMatrix } from "../../src/space/index.js";
-import { sharedPath } from "../support/paths.js";
+import { NATS_SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 interface GoldenCase {
@@ -38,8 +38,7 @@ interface Golden {
   str2matrix: Record<string, number[][]>;
 }
 
-const SAMPLE = "data/nats-tss-v1_0-3ffb9-simple-sample";
-const golden = JSON.parse(readFileSync(sharedPath(SAMPLE, "golden-api-nats_bench-v1.8.json"), "utf8")) as Golden;
+const golden = readReferenceJson<Golden>("nats-api-golden", "golden-api-nats_bench-v1.8.json");
 
 let dir: string;
 let bench: NasBench;
@@ -47,7 +46,7 @@ let bench: NasBench;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "aa-nas-golden-"));
   const store = BenchStore.create(join(dir, "bench.sqlite"));
-  importBenchmark(sharedPath(SAMPLE), store);
+  importBenchmark(referencePath(NATS_SAMPLE), store);
   store.close();
   bench = NasBench.open(join(dir, "bench.sqlite"));
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,15 +13,11 @@ import { FormatError } from "../../src/formats/errors.js";
 import { unpickle } from "../../src/formats/pickle.js";
 import { PyDict, PySet, PyTuple, type PyValue } from "../../src/formats/pyvalue.js";
 import { allArchs } from "../../src/space/index.js";
-import { sharedPath } from "../support/paths.js";
+import { NATS_SAMPLE as SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
+import { PYTHON, requireSystem } from "../support/system.js";
 import { Dict, pickle, Tuple, type W } from "../formats/pickle-writer.js";
 
-const SAMPLE = "data/nats-tss-v1_0-3ffb9-simple-sample";
 const ARCHS = [0, 11, 284];
-const PYTHON = "/usr/bin/python3";
-const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import numpy"]).status === 0;
-const hasTorch = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
-const hasBzip2 = spawnSync("bzip2", ["--help"]).status === 0;
 
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-import-"));
 let reference: BenchStore;
@@ -32,11 +28,11 @@ afterAll(() => {
 
 beforeAll(() => {
   reference = BenchStore.create(join(dir, "reference.sqlite"));
-  importBenchmark(sharedPath(SAMPLE), reference);
+  importBenchmark(referencePath(SAMPLE), reference);
 });
 
 function samples(): Map<number, PyValue> {
-  return new Map(ARCHS.map((i) => [i, unpickle(bunzip2(readFileSync(sharedPath(SAMPLE, `${String(i).padStart(6, "0")}.pickle.pbz2`))))]));
+  return new Map(ARCHS.map((i) => [i, unpickle(bunzip2(readFileSync(referencePath(SAMPLE, `${String(i).padStart(6, "0")}.pickle.pbz2`))))]));
 }
 
 /** Decoded pickle values back into writer values (numpy scalars become floats; that is fine for the importer). */
@@ -70,10 +66,9 @@ function benchmarkDict(entries: Array<[number, W]>): W {
 describe("NATS-Bench directory import", () => {
   test("every run of the three sample archs matches the independent JSON dump value for value", () => {
     for (const index of ARCHS) {
-      const json = JSON.parse(readFileSync(sharedPath(`data/nats-tss-sample-archs-json/${String(index).padStart(6, "0")}.json`), "utf8")) as Record<
-        string,
-        { dataset_seed: Record<string, number[]>; all_results: Record<string, Record<string, unknown>> }
-      >;
+      const json = readReferenceJson<
+        Record<string, { dataset_seed: Record<string, number[]>; all_results: Record<string, Record<string, unknown>> }>
+      >("nats-tss-sample-archs-json", `${String(index).padStart(6, "0")}.json`);
       for (const hp of ["12", "200"]) {
         for (const [ds, seeds] of Object.entries(json[hp]!.dataset_seed)) {
           for (const seed of seeds) {
@@ -105,7 +100,7 @@ describe("NATS-Bench directory import", () => {
     const tarDir = join(dir, "tar-src", name);
     spawnSync("mkdir", ["-p", tarDir]);
     const files = ["meta", "000000", "000011", "000284"].map((f) => `${f}.pickle.pbz2`);
-    for (const f of files) writeFileSync(join(tarDir, f), readFileSync(sharedPath(SAMPLE, f)));
+    for (const f of files) writeFileSync(join(tarDir, f), readFileSync(referencePath(SAMPLE, f)));
     // tar reads files of 16 MiB and more in 16 MiB slices of one reused buffer: a leading entry that ends just before
     // 16 MiB makes the arch files straddle the first slice, a trailing one makes the second read overwrite all of it,
     // so entry chunks must be copied before the next read (the real archive is 2 GB)
@@ -125,7 +120,7 @@ describe("NATS-Bench directory import", () => {
     const store = BenchStore.create(join(dir, "resume.sqlite"));
     let calls = 0;
     expect(() =>
-      importBenchmark(sharedPath(SAMPLE), store, {
+      importBenchmark(referencePath(SAMPLE), store, {
         batchArchs: 1,
         onProgress: () => {
           if (++calls === 2) throw new Error("simulated crash");
@@ -134,10 +129,10 @@ describe("NATS-Bench directory import", () => {
     ).toThrow("simulated crash");
     // arch 0 and arch 11 were committed (one arch per batch) before the crash
     expect(store.evaluatedIndexes()).toStrictEqual([0, 11]);
-    const again = importBenchmark(sharedPath(SAMPLE), store);
+    const again = importBenchmark(referencePath(SAMPLE), store);
     expect([again.archs, again.skippedArchs, again.runs.inserted]).toStrictEqual([1, 2, 17]);
     expect(withoutSource(allRecords(store))).toBe(withoutSource(allRecords(reference)));
-    const third = importBenchmark(sharedPath(SAMPLE), store);
+    const third = importBenchmark(referencePath(SAMPLE), store);
     expect([third.archs, third.skippedArchs]).toStrictEqual([0, 3]);
     store.close();
   });
@@ -172,7 +167,8 @@ describe("single-file imports stream arch2infos entry by entry", () => {
     expect((top.get("meta_archs") as string[]).length).toBe(15625);
   });
 
-  test.skipIf(!hasBzip2)("a bzip2-compressed .pickle.pbz2 streams through the decompressor", () => {
+  test("a bzip2-compressed .pickle.pbz2 streams through the decompressor", () => {
+    requireSystem("bzip2");
     const r = spawnSync("bzip2", ["-c"], { input: natsPickle, maxBuffer: 1 << 28 });
     expect(r.status).toBe(0);
     const path = join(dir, "NATS-tss-bz.pickle.pbz2");
@@ -185,7 +181,8 @@ describe("single-file imports stream arch2infos entry by entry", () => {
     store.close();
   });
 
-  test.skipIf(!hasNumpy)("a real CPython-written single NATS file (protocol 4, bz2, shared numpy dtype) imports like the directory", () => {
+  test("a real CPython-written single NATS file (protocol 4, bz2, shared numpy dtype) imports like the directory", () => {
+    requireSystem("numpy");
     const path = join(dir, "NATS-tss-v1_0-test.pickle.pbz2");
     const script = `
 import bz2, pickle, sys
@@ -195,7 +192,7 @@ infos = {i: pickle.loads(bz2.decompress(open(d + '/%06d.pickle.pbz2' % i, 'rb').
 obj = {'meta_archs': meta['meta_archs'], 'total_archs': 15625, 'arch2infos': infos, 'evaluated_indexes': set(infos)}
 with bz2.BZ2File(sys.argv[2], 'wb') as f:
     pickle.dump(obj, f, protocol=4)`;
-    const r = spawnSync(PYTHON, ["-c", script, sharedPath(SAMPLE), path], { encoding: "utf8" });
+    const r = spawnSync(PYTHON, ["-c", script, referencePath(SAMPLE), path], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const store = BenchStore.create(join(dir, "py-single.sqlite"));
     expect(importBenchmark(path, store).archs).toBe(3);
@@ -239,7 +236,8 @@ describe("NAS-Bench-201 .pth import ({'full','less'} states)", () => {
     store.close();
   });
 
-  test.skipIf(!hasTorch)("files written by real torch.save in both layouts import", () => {
+  test("files written by real torch.save in both layouts import", () => {
+    requireSystem("torch");
     const script = `
 import bz2, pickle, sys, torch, collections
 d = sys.argv[1]
@@ -253,7 +251,7 @@ torch.save(obj, sys.argv[2])
 torch.save(obj, sys.argv[3], _use_new_zipfile_serialization=False)`;
     const a = join(dir, "NAS-Bench-201-v1_1-torch.pth");
     const b = join(dir, "NAS-Bench-201-v1_1-torchlegacy.pth");
-    const r = spawnSync(PYTHON, ["-c", script, sharedPath(SAMPLE), a, b], { encoding: "utf8" });
+    const r = spawnSync(PYTHON, ["-c", script, referencePath(SAMPLE), a, b], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     for (const path of [a, b]) {
       const store = BenchStore.create(`${path}.sqlite`);
@@ -268,8 +266,8 @@ describe("bad benchmark files", () => {
   test("a truncated .pickle.pbz2 in a NATS directory stops the import with a FormatError naming the file", () => {
     const bad = join(dir, "bad-nats");
     spawnSync("mkdir", ["-p", bad]);
-    writeFileSync(join(bad, "meta.pickle.pbz2"), readFileSync(sharedPath(SAMPLE, "meta.pickle.pbz2")));
-    const good = readFileSync(sharedPath(SAMPLE, "000011.pickle.pbz2"));
+    writeFileSync(join(bad, "meta.pickle.pbz2"), readFileSync(referencePath(SAMPLE, "meta.pickle.pbz2")));
+    const good = readFileSync(referencePath(SAMPLE, "000011.pickle.pbz2"));
     writeFileSync(join(bad, "000011.pickle.pbz2"), good.subarray(0, good.length >> 1));
     const store = BenchStore.create(join(dir, "bad.sqlite"));
     expect(() => importBenchmark(bad, store)).toThrow(FormatError);

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { repoRoot, sharedDir } from "../support/paths.js";
+import { repoRoot } from "../support/paths.js";
+import { NATS_SAMPLE, referencePath } from "../support/reference.js";
 import { runPython } from "../data/python.js";
 
 // The worker threads only exist in the built package, so these tests go through the CLI (dist/).
@@ -14,7 +15,7 @@ const nats = join(root, "nats");
 const ARCHS = 10;
 
 beforeAll(() => {
-  runPython(readFileSync(join(repoRoot, "bench", "store", "make-nats-dir.py"), "utf8"), [nats, String(ARCHS), sharedDir]);
+  runPython(readFileSync(join(repoRoot, "bench", "store", "make-nats-dir.py"), "utf8"), [nats, String(ARCHS), referencePath(NATS_SAMPLE)]);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -60,7 +61,7 @@ describe("aa-nas import --workers", () => {
 
   it("a corrupt arch file stops the import with the same one-line error with and without workers", () => {
     const bad = join(root, "bad");
-    runPython(readFileSync(join(repoRoot, "bench", "store", "make-nats-dir.py"), "utf8"), [bad, "6", sharedDir]);
+    runPython(readFileSync(join(repoRoot, "bench", "store", "make-nats-dir.py"), "utf8"), [bad, "6", referencePath(NATS_SAMPLE)]);
     const victim = join(bad, "000004.pickle.pbz2");
     const bytes = readFileSync(victim);
     writeFileSync(victim, bytes.subarray(0, bytes.length >> 1));

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,13 +6,13 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
 import { InvalidRecordError, RunConflictError, StoreError } from "../../src/bench/errors.js";
 import { BenchStore } from "../../src/bench/store.js";
+import { PYTHON, requireSystem } from "../support/system.js";
 import { syntheticRun } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(dir, `s${n++}.sqlite`);
-const PYTHON = "/usr/bin/python3";
 
 describe("BenchStore writer", () => {
   test("a put record reads back identical, provenance included", () => {
@@ -91,7 +91,8 @@ describe("BenchStore writer", () => {
     store.close();
   });
 
-  test.skipIf(!existsSync(PYTHON))("Python's standard sqlite3 module reads the store and decodes a curve with struct", () => {
+  test("Python's standard sqlite3 module reads the store and decodes a curve with struct", () => {
+    requireSystem("python3");
     const path = fresh();
     const store = BenchStore.create(path);
     const rec = syntheticRun(9);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { sharedPath } from "../support/paths.js";
+import { natsMetaArchs, readReferenceJson } from "../support/reference.js";
 
 describe("aa-nas arch / meta (built CLI)", () => {
   it("arch 11472 --json prints the ResNet cell with costs per dataset", () => {
@@ -46,8 +46,8 @@ describe("aa-nas arch / meta (built CLI)", () => {
     };
     expect(meta.total).toBe(15625);
     expect(meta.max_node).toBe(4);
-    expect(meta.archs.join("\n")).toBe(readFileSync(sharedPath("data", "nas-bench-201-meta-archs.txt"), "utf8").trimEnd());
-    const ref = JSON.parse(readFileSync(sharedPath("data", "splits", "cifar-split.txt"), "utf8")) as Record<string, [string, string[]]>;
+    expect(meta.archs).toStrictEqual(natsMetaArchs());
+    const ref = readReferenceJson<Record<string, [string, string[]]>>("splits", "cifar-split.txt");
     expect(meta.splits["50000"]!.train).toEqual(ref.train![1].map(Number));
     expect(meta.splits["50000"]!.valid).toEqual(ref.valid![1].map(Number));
     const jobs = JSON.parse(readFileSync(join(dir, "jobs.json"), "utf8")) as { jobs: { start: number; end: number }[] };

@@ -10,7 +10,7 @@ import { DataFileError } from "../../src/data/errors.js";
 import { loadCifar10 } from "../../src/data/sources.js";
 import { loadSplit } from "../../src/data/splits.js";
 import { UserError } from "../../src/errors.js";
-import { sharedPath } from "../support/paths.js";
+import { readReference } from "../support/reference.js";
 import { tempDirs } from "./temp.js";
 
 const tempDir = tempDirs();
@@ -81,7 +81,7 @@ describe("data download", () => {
   });
 
   it("fetches the split files (sha256-pinned) and the readers accept them", async () => {
-    const served = (url: string) => readFileSync(sharedPath("data", "splits", url.split("/").pop()!));
+    const served = (url: string) => readReference("splits", url.split("/").pop()!);
     const dataDir = tmp("aa-dl-");
     const urls: string[] = [];
     await downloadDataset(downloadSpec("splits"), { dataDir, fetchBytes: async (u) => (urls.push(u), new Uint8Array(served(u))) });

@@ -8,7 +8,8 @@ import { fashionMnistFromIdx, loadFashionMnist } from "../../src/data/fashion-mn
 import { readIdx, writeIdx } from "../../src/data/idx.js";
 import { loadCifar10, loadCifar100, loadImageNet16 } from "../../src/data/sources.js";
 import { loadTrainingData } from "../../src/data/training-data.js";
-import { sharedPath } from "../support/paths.js";
+import { referenceDir, referencePath } from "../support/reference.js";
+import { requireSystem } from "../support/system.js";
 import { runPython } from "./python.js";
 import { tempDirs } from "./temp.js";
 
@@ -24,8 +25,9 @@ const i32 = (path: string) => {
 };
 
 beforeAll(() => {
+  requireSystem("numpy", "PIL");
   dir = tempDir("aa-data-");
-  runPython(readFileSync(join(import.meta.dirname, "fixtures", "make_datasets.py"), "utf8"), [sharedPath("data", "small-cifar-10"), dir]);
+  runPython(readFileSync(join(import.meta.dirname, "fixtures", "make_datasets.py"), "utf8"), [referencePath("small-cifar-10"), dir]);
   expectedPixels = new Uint8Array(readFileSync(join(dir, "expected_pixels.bin")));
   expectedLabels = i32(join(dir, "expected_labels.bin"));
 });
@@ -155,7 +157,7 @@ describe("Fashion-MNIST (IDX)", () => {
 describe("dataset keys", () => {
   it("builds cifar10-valid from the regenerated split: train ∩ split.train, x-valid = train ∩ split.valid, ori-test = test", () => {
     const d = copyOf("cifar-10-batches-bin");
-    const data = loadTrainingData("cifar10-valid", { dataDir: d, splitDir: sharedPath("data", "splits"), checks: "structure" });
+    const data = loadTrainingData("cifar10-valid", { dataDir: d, splitDir: referenceDir("splits"), checks: "structure" });
     // split.train starts 0,5,7,11,13,…; valid starts 1,2,3,4,6,…
     expect(Array.from(data.train.indices.subarray(0, 5))).toEqual([0, 5, 7, 11, 13]);
     expect(Array.from(data.evals[1]!.indices.subarray(0, 5))).toEqual([1, 2, 3, 4, 6]);
@@ -166,7 +168,7 @@ describe("dataset keys", () => {
 
   it("builds cifar100 eval sets ori-test, x-valid, x-test from the test split file", () => {
     const d = copyOf("cifar-100-binary");
-    const data = loadTrainingData("cifar100", { dataDir: d, splitDir: sharedPath("data", "splits"), checks: "structure" });
+    const data = loadTrainingData("cifar100", { dataDir: d, splitDir: referenceDir("splits"), checks: "structure" });
     expect(data.evals.map((e) => e.name)).toEqual(["ori-test", "x-valid", "x-test"]);
     expect(Array.from(data.evals[1]!.indices.subarray(0, 3))).toEqual([1, 3, 4]);
     expect(data.latencySet).toBe("x-test");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { digestHex } from "../../src/data/checksum.js";
 import { DataFileError, MissingDataError } from "../../src/data/errors.js";
 import { SPLIT_FILES, cifar10Split, formatSplitFile, loadSplit, parseSplitFile } from "../../src/data/splits.js";
-import { sharedPath } from "../support/paths.js";
+import { readReferenceText, referenceDir } from "../support/reference.js";
 import { tempDirs } from "./temp.js";
 
 const tempDir = tempDirs();
@@ -13,14 +13,14 @@ describe("split files", () => {
   it("regenerates cifar-split.txt byte for byte from random.seed(1021)", () => {
     const split = cifar10Split();
     const text = formatSplitFile(split, SPLIT_FILES.cifar10.keys);
-    const original = readFileSync(sharedPath("data", "splits", "cifar-split.txt"), "utf8");
+    const original = readReferenceText("splits", "cifar-split.txt");
     expect(digestHex(Buffer.from(text), "sha256")).toBe(SPLIT_FILES.cifar10.sha256);
     expect(text).toBe(original);
     expect([split.train![10], split.train![111], split.valid![10], split.valid![111]]).toEqual([26, 203, 18, 242]);
   });
 
   it("formats the three downloaded split files exactly as the originals", () => {
-    const dir = sharedPath("data", "splits");
+    const dir = referenceDir("splits");
     for (const name of ["cifar100Test", "imagenet16Test", "imagenet16Train"] as const) {
       const info = SPLIT_FILES[name];
       const split = loadSplit(name, dir);
@@ -29,7 +29,7 @@ describe("split files", () => {
   });
 
   it("loads the test splits with the documented sizes and first indices", () => {
-    const dir = sharedPath("data", "splits");
+    const dir = referenceDir("splits");
     const c100 = loadSplit("cifar100Test", dir);
     expect(Array.from(c100.xvalid!.subarray(0, 5))).toEqual([1, 3, 4, 5, 8]);
     expect(Array.from(c100.xtest!.subarray(0, 5))).toEqual([0, 2, 6, 7, 9]);
@@ -40,7 +40,7 @@ describe("split files", () => {
   it("rejects a modified split file with one checksum error naming the file", () => {
     const dir = tempDir("aa-split-");
     const info = SPLIT_FILES.cifar100Test;
-    const text = readFileSync(sharedPath("data", "splits", info.file), "utf8");
+    const text = readReferenceText("splits", info.file);
     writeFileSync(join(dir, info.file), text.slice(0, text.length - 100));
     expect(() => loadSplit("cifar100Test", dir)).toThrow(DataFileError);
     expect(() => loadSplit("cifar100Test", dir)).toThrow(/cifar100-test-split\.txt .*sha256 .*expected 14a5e370/);

@@ -6,14 +6,12 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { bunzip2 } from "../../src/formats/bzip2.js";
 import { fuzz, type FuzzInput } from "../../src/formats/fuzz.js";
-import { sharedPath } from "../support/paths.js";
-
-const SAMPLE = "data/nats-tss-v1_0-3ffb9-simple-sample";
+import { NATS_SAMPLE as SAMPLE, referencePath } from "../support/reference.js";
 
 function inputs(): FuzzInput[] {
   const out: FuzzInput[] = [];
   for (const name of ["000000", "000011", "000284"]) {
-    const path = sharedPath(SAMPLE, `${name}.pickle.pbz2`);
+    const path = referencePath(SAMPLE, `${name}.pickle.pbz2`);
     const compressed = new Uint8Array(readFileSync(path));
     const raw = bunzip2(compressed, path);
     out.push({ name: `${name}.pickle`, bytes: raw, compressed: false });
@@ -32,7 +30,7 @@ test("3000 mutated sample pickles: every case parses or fails with a FormatError
 });
 
 test("mutated compressed .pbz2 inputs fail cleanly in the bzip2 layer or the pickle layer", () => {
-  const path = sharedPath(SAMPLE, "000011.pickle.pbz2");
+  const path = referencePath(SAMPLE, "000011.pickle.pbz2");
   const stats = fuzz([{ name: "000011.pickle.pbz2", bytes: new Uint8Array(readFileSync(path)), compressed: true }], { cases: 60, seed: 7 });
   expect(stats.crashes, JSON.stringify(stats.crashes.slice(0, 3))).toStrictEqual([]);
   expect(stats.parsed + stats.formatErrors + stats.forbiddenGlobals).toBe(60);

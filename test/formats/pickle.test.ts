@@ -7,15 +7,12 @@ import { ForbiddenGlobalError, FormatError } from "../../src/formats/errors.js";
 import { ALLOWED_GLOBALS, unpickle, Unpickler } from "../../src/formats/pickle.js";
 import { NdArray, PyDict, PySet, PyTuple, type PyValue } from "../../src/formats/pyvalue.js";
 import { allArchs } from "../../src/space/index.js";
-import { sharedPath } from "../support/paths.js";
+import { NATS_SAMPLE as SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
+import { PYTHON, requireSystem } from "../support/system.js";
 import { Dict, F64, Global, pickle, Raw, Reduce, Tuple } from "./pickle-writer.js";
 
-const SAMPLE = "data/nats-tss-v1_0-3ffb9-simple-sample";
-const PYTHON = "/usr/bin/python3";
-const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import numpy"]).status === 0;
-
 function sample(name: string): Uint8Array {
-  const path = sharedPath(SAMPLE, `${name}.pickle.pbz2`);
+  const path = referencePath(SAMPLE, `${name}.pickle.pbz2`);
   return bunzip2(readFileSync(path), path);
 }
 
@@ -44,10 +41,9 @@ describe("real NATS-Bench sample pickles", () => {
   });
 
   test("an arch record decodes to the values of the independent JSON dump (tuple keys, numpy scalars, OrderedDict)", () => {
-    const json = JSON.parse(readFileSync(sharedPath("data/nats-tss-sample-archs-json/000284.json"), "utf8")) as Record<
-      string,
-      { all_results: Record<string, Record<string, unknown>>; dataset_seed: Record<string, number[]> }
-    >;
+    const json = readReferenceJson<
+      Record<string, { all_results: Record<string, Record<string, unknown>>; dataset_seed: Record<string, number[]> }>
+    >("nats-tss-sample-archs-json", "000284.json");
     const root = d(unpickle(sample("000284")));
     expect(root.kind).toBe("OrderedDict");
     expect(root.keys()).toStrictEqual(["12", "200"]);
@@ -179,7 +175,8 @@ describe("opcode coverage", () => {
     expect([...f.data]).toStrictEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  test.skipIf(!hasNumpy)("pickles written by CPython (protocols 0-5, numpy arrays incl. big-endian and Fortran order, a CIFAR-style batch) decode as Python sees them", () => {
+  test("pickles written by CPython (protocols 0-5, numpy arrays incl. big-endian and Fortran order, a CIFAR-style batch) decode as Python sees them", () => {
+    requireSystem("numpy");
     const script = `
 import pickle, sys, numpy as np, collections, json
 objs = {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,10 +7,9 @@ import { afterAll, describe, expect, test } from "vitest";
 import { FormatError } from "../../src/formats/errors.js";
 import { PyDict, TorchTensor } from "../../src/formats/pyvalue.js";
 import { readTorch } from "../../src/formats/torch.js";
+import { PYTHON, requireSystem } from "../support/system.js";
 import { Dict, Global, PersId, pickle, Reduce, Tuple, type W } from "./pickle-writer.js";
 
-const PYTHON = "/usr/bin/python3";
-const hasTorch = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-torch-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -87,7 +86,8 @@ describe("torch.save files", () => {
     check(readTorch(path, { loadTensorData: true }), true);
   });
 
-  test.skipIf(!hasTorch)("files written by real torch.save (both layouts) read the same as torch.load", () => {
+  test("files written by real torch.save (both layouts) read the same as torch.load", () => {
+    requireSystem("torch");
     const script = `
 import torch, collections, sys
 d = {'full': collections.OrderedDict([('w', torch.arange(6, dtype=torch.float32).reshape(2, 3)), ('h', torch.tensor([1.5], dtype=torch.float16))]),

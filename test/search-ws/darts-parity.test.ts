@@ -7,7 +7,7 @@ import { SGD, manualSeed, tensor, tidy } from "../../src/engine/index.js";
 import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../src/search/weight-sharing/darts.js";
 import { defaultSettings } from "../../src/search/weight-sharing/settings.js";
 import { Supernet } from "../../src/search/weight-sharing/supernet.js";
-import { maxRelativeError, referenceTorchAvailable, runSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
+import { maxRelativeError, runSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
 
 interface StepReference {
   init: Record<string, number[]>;
@@ -18,7 +18,7 @@ interface StepReference {
 
 const SPEC = { seed: 11, C: 4, N: 1, classes: 10, in_ch: 1, track: 0, batch: 6, hw: 8, lr: 0.025, threads: 1 };
 
-describe.runIf(referenceTorchAvailable())("DARTS-V1 step parity with PyTorch (tiny supernet, C=4, N=1)", () => {
+describe("DARTS-V1 step parity with PyTorch (tiny supernet, C=4, N=1)", () => {
   manualSeed(SPEC.seed);
   const net = new Supernet({ C: SPEC.C, N: SPEC.N, numClasses: SPEC.classes, inputChannels: SPEC.in_ch, trackRunningStats: false });
   const before = new Map([...net.stateDict()].map(([k, t]) => [k, t.toNumbers()]));

@@ -7,18 +7,17 @@ import { NasBench } from "../../src/bench/api.js";
 import { SearchSession, TableBenchmark, runAlgorithm, type SearchDataset } from "../../src/search/api/index.js";
 import { StoreSearchBenchmark } from "../../src/search/api/store-benchmark.js";
 import { PyRandom, type RandomSource } from "../../src/space/index.js";
-import { sharedPath } from "../support/paths.js";
+import { readReferenceJson, referenceRoot } from "../support/reference.js";
 import { loadPeerTables, tableBenchmark, type PeerTables } from "../../bench/reproduce-paper/tables.js";
 import { recordsForArch } from "../../bench/reproduce-paper/tables-to-records.js";
 
 const SAMPLES = [0, 11, 284];
 
 /** The real NATS-tss records of the sample archs (hp 12, cifar10-valid seed 777): per-epoch train time and x-valid time. */
-async function realTimes(archIndex: number): Promise<{ train: number; xvalid: number; rewards: number[] }> {
-  const { readFileSync } = await import("node:fs");
-  const rec = JSON.parse(readFileSync(sharedPath("data", "nats-tss-sample-archs-json", `${String(archIndex).padStart(6, "0")}.json`), "utf8")) as {
+function realTimes(archIndex: number): { train: number; xvalid: number; rewards: number[] } {
+  const rec = readReferenceJson<{
     "12": { all_results: Record<string, { train_times: Record<string, number>; eval_times: Record<string, number>; eval_acc1es: Record<string, number> }> };
-  };
+  }>("nats-tss-sample-archs-json", `${String(archIndex).padStart(6, "0")}.json`);
   const runs = rec["12"].all_results;
   const r777 = runs["cifar10-valid@777"]!;
   return {
@@ -35,7 +34,7 @@ describe("peer tables as a search benchmark (reproduction harness)", () => {
   let direct: TableBenchmark;
 
   beforeAll(() => {
-    tables = loadPeerTables(sharedPath("data"));
+    tables = loadPeerTables(referenceRoot);
     direct = tableBenchmark(tables);
     dir = mkdtempSync(join(tmpdir(), "aa-nas-search-"));
     const path = join(dir, "tables.db");
@@ -50,9 +49,9 @@ describe("peer tables as a search benchmark (reproduction harness)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("rewards are the mean of the real 12-epoch trials; costs are within 1 % of the real simulate_train_eval cost", async () => {
+  it("rewards are the mean of the real 12-epoch trials; costs are within 1 % of the real simulate_train_eval cost", () => {
     for (const i of SAMPLES) {
-      const real = await realTimes(i);
+      const real = realTimes(i);
       const realCost = 12 * real.train + real.xvalid;
       const { reward, cost } = store.simulate(i, "cifar10", new PyRandom(1));
       expect(reward).toBeCloseTo((real.rewards[0]! + real.rewards[1]!) / 2, 6);

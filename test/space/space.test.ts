@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   allArchs,
@@ -20,13 +19,13 @@ import {
   uniqueStr,
   NUM_ARCHS,
 } from "../../src/space/index.js";
-import { sharedPath } from "../support/paths.js";
+import { natsMetaArchs, readReferenceJson, readReferenceText } from "../support/reference.js";
 
 const RESNET = "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|";
 
 describe("benchmark index order", () => {
   it("all 15,625 arch strings equal the reference meta-archs list, in order", () => {
-    const ref = readFileSync(sharedPath("data", "nas-bench-201-meta-archs.txt"), "utf8").trimEnd().split("\n");
+    const ref = natsMetaArchs();
     expect(ref.length).toBe(NUM_ARCHS);
     expect(allArchs()).toEqual(ref);
   });
@@ -98,7 +97,7 @@ describe("arch strings", () => {
   });
 
   it("unique strings equal the reference table's UniqueString column for every arch", () => {
-    const lines = readFileSync(sharedPath("data", "nb201-all-archs-200ep-test", "nats_bench.csv"), "utf8").trimEnd().split(/\r?\n/);
+    const lines = readReferenceText("nb201-all-archs-200ep-test", "nats_bench.csv").trimEnd().split(/\r?\n/);
     const header = lines[0]!.split(",");
     const col = header.indexOf("UniqueString");
     const archCol = header.indexOf("ArchitectureString");
@@ -139,7 +138,7 @@ describe("closed-form costs", () => {
   it("params equal the per-seed table's params column except for the archs hit by the known hp-200 legacy bug", () => {
     // Some 200-epoch records carry another arch's params (spec §2.5, NATS v1.6 note); the table took them from those
     // records, so a few rows disagree with the closed form. Every disagreeing value must be another arch's closed form.
-    const lines = readFileSync(sharedPath("data", "nb201-all-archs-200ep-per-seed", "metric_vals.csv"), "utf8").trimEnd().split(/\r?\n/);
+    const lines = readReferenceText("nb201-all-archs-200ep-per-seed", "metric_vals.csv").trimEnd().split(/\r?\n/);
     const header = lines[0]!.split(",");
     const col = header.indexOf("cifar10-valid_params_MB");
     expect(col).toBeGreaterThan(0);
@@ -158,7 +157,7 @@ describe("closed-form costs", () => {
 
 describe("meta generation", () => {
   it("the regenerated CIFAR-10 split equals cifar-split.txt exactly", () => {
-    const ref = JSON.parse(readFileSync(sharedPath("data", "splits", "cifar-split.txt"), "utf8")) as Record<string, [string, string[]]>;
+    const ref = readReferenceJson<Record<string, [string, string[]]>>("splits", "cifar-split.txt");
     const split = cifarSplit();
     expect(split.train).toEqual(ref.train![1].map(Number));
     expect(split.valid).toEqual(ref.valid![1].map(Number));

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { sharedPath } from "../support/paths.js";
+import { referenceDir } from "../support/reference.js";
 import { CELL_ARCHITECTURES } from "../../src/models/cell-archs.js";
 import { indexOf } from "../../src/space/index.js";
 import { tempDirs } from "../data/temp.js";
@@ -67,7 +67,7 @@ describe("aa-nas train-net / eval-net / data (built CLI)", () => {
   });
 
   it("data status lists the split files found in the data folder", () => {
-    const r = runCli(["data", "status", "--data-dir", sharedPath("data", "splits"), "--json"]);
+    const r = runCli(["data", "status", "--data-dir", referenceDir("splits"), "--json"]);
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout) as { status: Record<string, string | null> };
     expect(s.status["cifar100-test-split.txt"]).toMatch(/cifar100-test-split\.txt$/);

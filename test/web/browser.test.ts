@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../src/bench/store.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../src/web/index.js";
-import { launchBrowser, CHROMIUM, type Browser } from "./support/browser.js";
+import { launchBrowser, type Browser } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { repoRoot } from "../support/paths.js";
@@ -54,7 +54,7 @@ async function shot(name: string): Promise<void> {
   expect(statSync(path).size).toBeGreaterThan(10_000);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("explorer in headless chromium", () => {
+describe("explorer in headless chromium", () => {
   it("overview: scatter of every arch with the Pareto front, and op-count filters", async () => {
     await open("#/overview", "overview");
     expect(await page.textContent("main h1")).toBe("Accuracy vs FLOPs (M) — cifar10, 200 epochs");

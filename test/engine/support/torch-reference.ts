@@ -4,32 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../support/paths.js";
+import { PYTHON, requireSystem } from "../../support/system.js";
 
-export const PYTHON = "/usr/bin/python3";
 const SCRIPT = join(repoRoot, "test", "engine", "reference", "torch_reference.py");
-
-let torchChecked: boolean | undefined;
-
-/**
- * Whether the reference PyTorch is usable. On CI (CI=true) a missing python3-torch is a failure, not a
- * reason to skip: the parity tests must really run there.
- */
-export function referenceTorchAvailable(): boolean {
-  if (torchChecked === undefined) {
-    const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-    torchChecked = r.status === 0;
-    if (!torchChecked && process.env.CI === "true") {
-      throw new Error(`CI=true but ${PYTHON} cannot import torch (install python3-torch): ${r.stderr || r.error?.message}`);
-    }
-  }
-  return torchChecked;
-}
 
 export function runTorchReference<T>(
   testCase: string,
   spec: Record<string, unknown>,
   files: Record<string, Float32Array | BigInt64Array>,
 ): T {
+  requireSystem("torch");
   const dir = mkdtempSync(join(tmpdir(), "aa-nas-parity-"));
   try {
     writeFileSync(join(dir, "input.json"), JSON.stringify(spec));

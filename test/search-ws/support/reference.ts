@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../support/paths.js";
-import { PYTHON } from "../../engine/support/torch-reference.js";
+import { PYTHON, requireSystem } from "../../support/system.js";
 
-export { referenceTorchAvailable, seededFloats, seededLabels, maxRelativeError } from "../../engine/support/torch-reference.js";
+export { seededFloats, seededLabels, maxRelativeError } from "../../engine/support/torch-reference.js";
 
 const SCRIPT = join(repoRoot, "test", "search-ws", "reference", "supernet_reference.py");
 
@@ -14,6 +14,7 @@ export type RawArray = Float32Array | BigInt64Array;
 
 /** Writes `files` (relative paths) and input.json into a temp dir, runs the case, returns output.json. */
 export function runSupernetReference<T>(testCase: string, spec: Record<string, unknown>, files: Record<string, RawArray>, timeoutMs = 300_000): T {
+  requireSystem("torch");
   const dir = mkdtempSync(join(tmpdir(), "aa-nas-ws-ref-"));
   try {
     writeFileSync(join(dir, "input.json"), JSON.stringify(spec));

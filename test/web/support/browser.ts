@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
-
-export const CHROMIUM = process.env.AA_NAS_CHROMIUM ?? "/usr/bin/chromium";
+import { CHROMIUM, requireSystem } from "../../support/system.js";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -17,6 +16,7 @@ export interface Browser {
 
 /** playwright passes --headless and --user-data-dir itself (launchPersistentContext on a new temp dir). */
 export async function launchBrowser(viewport = { width: 1400, height: 1000 }): Promise<Browser> {
+  requireSystem("chromium");
   const profile = mkdtempSync(join(tmpdir(), "aa-nas-chromium-"));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
   return {
