@@ -5,11 +5,11 @@
 //   npx tsc -p bench/search-ws/tsconfig.json && node dist/bench-search-ws/bench/search-ws/algorithms-epoch.js
 // Options: --C 16 --N 5 --steps 3 --threads <n> --data-dir <dir> --subset <n> --quick
 import { setNumThreads, getNumThreads } from "../../src/engine/index.js";
-import { CIFAR10_NORM } from "../../src/data/normalization.js";
 import { loadSearchData, type SearchData } from "../../src/search/weight-sharing/search-data.js";
 import { runWeightSharingSearch } from "../../src/search/weight-sharing/runner.js";
 import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings } from "../../src/search/weight-sharing/settings.js";
 import { PyRandom } from "../../src/space/index.js";
+import { datasetInfo } from "../../src/core/index.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -31,7 +31,7 @@ const dataDir = opt("data-dir");
 const size = Number(opt("subset") ?? 1024);
 const data: SearchData =
   dataDir === undefined
-    ? { dataset: "cifar10", classNum: 10, shape: [3, 32, 32], norm: CIFAR10_NORM, pad: 4, train: syntheticCifar(size, 1), valid: syntheticCifar(size, 2) }
+    ? { dataset: "cifar10", classNum: 10, shape: [3, 32, 32], norm: datasetInfo("cifar10").norm, pad: 4, train: syntheticCifar(size, 1), valid: syntheticCifar(size, 2) }
     : loadSearchData("cifar10", { dataDir, subset: size });
 
 console.log(

@@ -6,12 +6,12 @@
 //  3. trainRun end to end on synthetic data with device cuda: record filled, latency measured, no tensor leak.
 // Prints one JSON object; exits 1 when a check fails.
 import type { ImageSet } from "../../src/data/image-set.js";
-import { CIFAR10_NORM } from "../../src/data/normalization.js";
 import { F, SGD, cudaAvailable, liveTensorCount, manualSeed, tensor, tidy, type Device } from "../../src/engine/index.js";
 import { TinyNetwork } from "../../src/models/tiny-network.js";
 import { archAt } from "../../src/space/index.js";
 import { hpConfig } from "../../src/train/hyper.js";
 import { trainRun } from "../../src/train/train-run.js";
+import { datasetInfo } from "../../src/core/index.js";
 
 function losses(device: Device): { init: Float32Array; losses: number[] } {
   manualSeed(777);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const { record, net } = await trainRun({
       arch: 1462,
-      data: { key: "cifar10", classNum: 10, shape: [3, 32, 32], norm: CIFAR10_NORM, pad: 4, train: { set, indices: idx(0, 512) }, evals: [{ name: "ori-test", set, indices: idx(0, count) }], latencySet: "ori-test" },
+      data: { key: "cifar10", classNum: 10, shape: [3, 32, 32], norm: datasetInfo("cifar10").norm, pad: 4, train: { set, indices: idx(0, 512) }, evals: [{ name: "ori-test", set, indices: idx(0, count) }], latencySet: "ori-test" },
       seed: 777,
       hp: "2",
       config: { ...hpConfig("12"), epochs: 2, batchSize: 256 },

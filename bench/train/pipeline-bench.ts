@@ -3,10 +3,10 @@
 //   node dist/bench-train/bench/train/pipeline-bench.js [--device cuda] [--images N] [--replicas R]
 // Synthetic CIFAR-sized uint8 images; epoch 0 is warm-up, epoch 1's train time is reported.
 import type { ImageSet } from "../../src/data/image-set.js";
-import { CIFAR10_NORM } from "../../src/data/normalization.js";
 import type { Device } from "../../src/engine/index.js";
 import { hpConfig } from "../../src/train/hyper.js";
 import { trainRun } from "../../src/train/train-run.js";
+import { datasetInfo } from "../../src/core/index.js";
 
 const args = process.argv.slice(2);
 const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] : "cpu") as Device;
@@ -24,7 +24,7 @@ const rows = ["| network | batch | trainRun train pass img/s | eval pass img/s |
 for (const [name, arch] of [["all-conv3x3 (1462)", 1462], ["ResNet (11472)", 11472]] as const) {
   const { record, net } = await trainRun({
     arch,
-    data: { key: "cifar10", classNum: 10, shape: [3, 32, 32], norm: CIFAR10_NORM, pad: 4, train: { set, indices: all }, evals: [{ name: "ori-test", set, indices: all.subarray(0, EVAL_IMAGES) }], latencySet: "ori-test" },
+    data: { key: "cifar10", classNum: 10, shape: [3, 32, 32], norm: datasetInfo("cifar10").norm, pad: 4, train: { set, indices: all }, evals: [{ name: "ori-test", set, indices: all.subarray(0, EVAL_IMAGES) }], latencySet: "ori-test" },
     seed: 777,
     hp: "bench",
     config: { ...hpConfig("12"), epochs: 2 },

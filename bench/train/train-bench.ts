@@ -11,7 +11,6 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { BatchAssembler } from "../../src/data/batch.js";
 import { batchBounds, planEpoch } from "../../src/data/epoch-plan.js";
-import { CIFAR10_NORM } from "../../src/data/normalization.js";
 import {
   F,
   SGD,
@@ -34,6 +33,7 @@ import {
 } from "../../src/engine/index.js";
 import { TinyNetwork } from "../../src/models/tiny-network.js";
 import { archAt } from "../../src/space/index.js";
+import { datasetInfo } from "../../src/core/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..", "..", "..");
@@ -148,7 +148,7 @@ function dataPipeline(): { assemble: number; withTensor: number } {
   const pixels = new Uint8Array(count * 3072);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
   const set = { pixels, labels: new Int32Array(count), count, channels: 3, height: 32, width: 32 };
-  const assembler = new BatchAssembler(set, CIFAR10_NORM, 4);
+  const assembler = new BatchAssembler(set, datasetInfo("cifar10").norm, 4);
   const buffer = assembler.allocate(256);
   const indices = Int32Array.from({ length: count }, (_, i) => i);
   const images = quick ? 10240 : count;

@@ -16,7 +16,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BenchStore } from "../../src/bench/store.js";
-import { DATASET_KEYS } from "../../src/bench/record.js";
+import { DATASET_KEYS } from "../../src/core/index.js";
 import { NUM_ARCHS } from "../../src/space/index.js";
 import { ExplorerData, startExplorer } from "../../src/web/index.js";
 import type { Page } from "playwright-core";

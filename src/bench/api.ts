@@ -28,7 +28,17 @@
  */
 import { indexOf as spaceIndexOf, NUM_ARCHS, PyRandom, type RandomSource, resolveArch, uniqueStr as spaceUniqueStr } from "../space/index.js";
 import { BenchQueryError, MetricUnavailableError, unknownChoice } from "./errors.js";
-import { RECORD_DATASET_KEYS, type EvalSet, type RecordDatasetKey } from "./record.js";
+import {
+  RECORD_DATASET_KEYS,
+  SEARCH_DATASETS,
+  datasetInfo,
+  hasTestHalves,
+  isSearchDataset,
+  remapSearchSet,
+  searchTrainKey,
+  type EvalSet,
+  type RecordDatasetKey,
+} from "../core/index.js";
 import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
 import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingMetric, type RankingSummary, type RankingTop } from "./ranking.js";
 import { BenchStore } from "./store.js";
@@ -101,26 +111,14 @@ export interface NasBenchOptions {
 
 const RANKING_METRIC = { train: "train_acc", "x-valid": "xvalid_acc", "x-test": "xtest_acc", "ori-test": "oritest_acc" } as const;
 
-const SIM_DATASETS = ["cifar10", "cifar100", "ImageNet16-120"] as const;
 const METRIC_SETS: readonly MetricSet[] = ["train", "x-valid", "x-test", "ori-test", "valid"];
 
-/** Python's remap_dataset_set_names (find_best). */
-function remap(dataset: string, set: string): [string, string] {
-  if (dataset === "cifar10" && set === "valid") return ["cifar10-valid", "x-valid"];
-  if (dataset === "cifar10" && set === "test") return ["cifar10", "ori-test"];
-  if ((dataset === "cifar100" || dataset === "ImageNet16-120") && set === "valid") return [dataset, "x-valid"];
-  if ((dataset === "cifar100" || dataset === "ImageNet16-120") && set === "test") return [dataset, "x-test"];
-  return [dataset, set];
-}
-
-function comment(dataset: string, hp: string): string | undefined {
-  if (dataset === "cifar10-valid") {
-    return `In this dict, train-loss/accuracy/time is the metric on the train set of CIFAR-10. The test-loss/accuracy/time is the performance of the CIFAR-10 test set after training on the train set by ${hp} epochs. The per-time and total-time indicate the per epoch and total time costs, respectively.`;
-  }
-  if (dataset === "cifar10") {
-    return `In this dict, train-loss/accuracy/time is the metric on the train+valid sets of CIFAR-10. The test-loss/accuracy/time is the performance of the CIFAR-10 test set after training on the train+valid sets by ${hp} epochs. The per-time and total-time indicate the per epoch and total time costs, respectively.`;
-  }
-  return undefined;
+/** The original's note on what the numbers of a CIFAR-10 key mean (only those two keys have one). */
+function comment(dataset: RecordDatasetKey, hp: string): string | undefined {
+  const info = datasetInfo(dataset);
+  if (info.family !== "CIFAR-10") return undefined;
+  const sets = info.trainSet === "train half" ? "train set" : "train+valid sets";
+  return `In this dict, train-loss/accuracy/time is the metric on the ${sets} of CIFAR-10. The test-loss/accuracy/time is the performance of the CIFAR-10 test set after training on the ${sets} by ${hp} epochs. The per-time and total-time indicate the per epoch and total time costs, respectively.`;
 }
 
 export class NasBench {
@@ -315,15 +313,16 @@ export class NasBench {
     let test: EpochMetrics | null;
     let valtest: EpochMetrics | null = null;
     const note = comment(ds, hp);
-    if (ds === "cifar10-valid") {
-      valid = this.metricsOf(runs, "x-valid", iepoch, pick); // not guarded in the original
-      test = attempt("ori-test");
+    const d = datasetInfo(ds);
+    if (d.trainSet === "train half") {
+      // x-valid is the other half of the training set, always there: not guarded in the original
+      valid = this.metricsOf(runs, "x-valid", iepoch, pick);
+      test = attempt(d.testSet);
     } else {
-      // cifar10 (and the embedded Fashion-MNIST) have no x-test half: their test set is the whole original test set
-      const wholeTest = ds === "cifar10" || ds === "fashion-mnist";
-      test = attempt(wholeTest ? "ori-test" : "x-test");
+      // a key without test halves (cifar10, the embedded Fashion-MNIST) reports the whole original test set as test
+      test = attempt(d.testSet);
       valid = attempt("x-valid");
-      if (!wholeTest) valtest = attempt("ori-test");
+      if (hasTestHalves(ds)) valtest = attempt("ori-test");
     }
     if (note !== undefined) info.comment = note;
     if (valid !== null) Object.assign(info, { validLoss: valid.loss, validAccuracy: valid.accuracy, validPerTime: per(valid), validAllTime: valid.allTime });
@@ -336,10 +335,10 @@ export class NasBench {
 
   simulateTrainEval(arch: ArchRef, dataset: string, opts: { hp: string; iepoch?: number; accountTime?: boolean; rng?: RandomSource }): SimulatedResult {
     const index = this.resolve(arch);
-    if (!(SIM_DATASETS as readonly string[]).includes(dataset)) throw unknownChoice("dataset", dataset, SIM_DATASETS);
+    if (!isSearchDataset(dataset)) throw unknownChoice("dataset", dataset, SEARCH_DATASETS);
     const hp = this.checkHp(opts?.hp);
     const rng = opts.rng;
-    const info = this.getMoreInfo(index, dataset === "cifar10" ? "cifar10-valid" : dataset, { hp, iepoch: opts.iepoch, trial: "random", rng });
+    const info = this.getMoreInfo(index, searchTrainKey(dataset), { hp, iepoch: opts.iepoch, trial: "random", rng });
     let validAccuracy: number;
     let validPerTime: number | null | undefined;
     if (info.validAccuracy !== undefined) {
@@ -440,7 +439,7 @@ export class NasBench {
 
   findBest(dataset: string, set: string, opts: { hp: string; flopMax?: number; paramMax?: number }): { index: number; accuracy: number | null } {
     const hp = this.checkHp(opts?.hp);
-    const [ds, remapped] = remap(this.checkDataset(dataset), set);
+    const [ds, remapped] = remapSearchSet(this.checkDataset(dataset), set) as [RecordDatasetKey, string];
     // get_eval treats 'valid' as x-valid on every dataset; 'test' survives the remap only on cifar10-valid, which has none.
     const s = remapped === "valid" ? "x-valid" : remapped;
     if (s === "test") throw new MetricUnavailableError(`${ds} has no 'test' set: use 'ori-test' (the CIFAR-10 test set) or 'x-valid'`);
@@ -504,9 +503,9 @@ export class NasBench {
       const lat = c.latency !== null && c.latency > 0 ? pyFixed(c.latency * 1000, 2) : "None";
       lines.push(`${ds.padEnd(14)} FLOP=${pyFixed(c.flops, 2).padStart(6)} M, Params=${pyFixed(c.params, 3)} MB, latency=${lat} ms.`);
       const train = this.metricsOf(runs, "train", undefined, "mean");
-      if (ds === "cifar10-valid") {
+      if (datasetInfo(ds).trainSet === "train half") {
         lines.push(`${ds.padEnd(14)} train : [${m(train)}], valid : [${m(this.metricsOf(runs, "x-valid", undefined, "mean"))}]`);
-      } else if (ds === "cifar10" || ds === "fashion-mnist") {
+      } else if (!hasTestHalves(ds)) {
         lines.push(`${ds.padEnd(14)} train : [${m(train)}], test  : [${m(this.metricsOf(runs, "ori-test", undefined, "mean"))}]`);
       } else {
         const v = this.metricsOf(runs, "x-valid", undefined, "mean");

@@ -1,5 +1,5 @@
 /** The benchmark store, its importers and the NATS-Bench-compatible query API. Pure TypeScript (no libtorch). */
-export * from "./record.js";
+export * from "../core/index.js";
 export {
   NasBench,
   toOriginalKeys,

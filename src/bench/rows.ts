@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { archAt, NUM_ARCHS } from "../space/index.js";
 import { decodeEpochs, decodeFloatList, decodeFloats, encodeEpochs, encodeFloats } from "./codec.js";
 import { InvalidRecordError, StoreError } from "./errors.js";
-import { RECORD_DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "./record.js";
+import { RECORD_DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../core/index.js";
 import { EVAL_COLUMN } from "./schema.js";
 import { type DecodedEval, type DecodedRun, evalAt, prefixSums, runLatency, trainAt } from "./semantics.js";
 

@@ -4,7 +4,7 @@
  * bit-exact with the original. Where the original raises (missing epoch, missing set) this raises
  * MetricUnavailableError.
  */
-import type { EvalSet } from "./record.js";
+import type { EvalSet } from "../core/index.js";
 import { MetricUnavailableError } from "./errors.js";
 
 export interface DecodedEval {

@@ -19,7 +19,7 @@ import { existsSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
-import type { RecordDatasetKey, RunRecord } from "./record.js";
+import type { RecordDatasetKey, RunRecord } from "../core/index.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
 import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
 import {

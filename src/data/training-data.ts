@@ -5,40 +5,13 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { CLASS_NUM, type DatasetKey, type EvalSet } from "../bench/record.js";
-import { UserError, listChoices } from "../errors.js";
+import { datasetInfo, hasTestHalves, type DatasetFamily, type EvalSet, type RecordDatasetKey } from "../core/index.js";
+import { UserError } from "../errors.js";
 import { loadFashionMnist } from "./fashion-mnist.js";
 import { sharedImageSet, type ImageSet } from "./image-set.js";
-import { CIFAR100_NORM, CIFAR10_NORM, FASHION_MNIST_NORM, IMAGENET16_NORM, type Normalization } from "./normalization.js";
+import type { Normalization } from "./normalization.js";
 import { loadCifar10, loadCifar100, loadImageNet16, type DataChecks, type TrainTest } from "./sources.js";
 import { loadSplit, type SplitIndices } from "./splits.js";
-
-export const TRAIN_DATASET_KEYS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120", "fashion-mnist"] as const;
-export type TrainDatasetKey = (typeof TRAIN_DATASET_KEYS)[number];
-
-export function isTrainDatasetKey(s: string): s is TrainDatasetKey {
-  return (TRAIN_DATASET_KEYS as readonly string[]).includes(s);
-}
-
-export function parseTrainDatasetKey(s: string): TrainDatasetKey {
-  if (!isTrainDatasetKey(s)) throw new UserError(`unknown dataset '${s}'; valid datasets: ${listChoices(TRAIN_DATASET_KEYS)}`);
-  return s;
-}
-
-export function isBenchmarkKey(key: TrainDatasetKey): key is DatasetKey {
-  return key !== "fashion-mnist";
-}
-
-export function classCount(key: TrainDatasetKey): number {
-  return key === "fashion-mnist" ? 10 : CLASS_NUM[key];
-}
-
-/** `[channels, height, width]` of the network input */
-export function inputShape(key: TrainDatasetKey): [number, number, number] {
-  if (key === "ImageNet16-120") return [3, 16, 16];
-  if (key === "fashion-mnist") return [1, 32, 32];
-  return [3, 32, 32];
-}
 
 export interface IndexedImages {
   set: ImageSet;
@@ -51,7 +24,7 @@ export interface EvalData extends IndexedImages {
 }
 
 export interface TrainingData {
-  key: TrainDatasetKey;
+  key: RecordDatasetKey;
   classNum: number;
   shape: [number, number, number];
   norm: Normalization;
@@ -81,17 +54,6 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const all = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 
-/** CIFAR-100 / ImageNet16-120 evaluation sets: the whole test set and its x-valid / x-test halves (spec §3). */
-function testAndHalves(test: ImageSet, split: SplitIndices): EvalData[] {
-  // a test subset (tests, --eval-subset files) may hold fewer images than the split names
-  const within = (idx: Int32Array) => idx.filter((i) => i < test.count);
-  return [
-    { name: "ori-test", set: test, indices: all(test.count) },
-    { name: "x-valid", set: test, indices: within(split.xvalid!) },
-    { name: "x-test", set: test, indices: within(split.xtest!) },
-  ];
-}
-
 /**
  * The last decoded raw dataset, reused by the next key when it reads the same files (cifar10-valid then cifar10 in the
  * original's order); only one is kept so memory stays at one dataset.
@@ -112,74 +74,66 @@ export function clearDataCache(): void {
   rawCache.clear();
 }
 
-export function loadTrainingData(key: TrainDatasetKey, where: DataLocation): TrainingData {
+function loadFamily(family: DatasetFamily, dataDir: string, checks: DataChecks): TrainTest {
+  switch (family) {
+    case "CIFAR-10":
+      return loadCifar10(dataDir, checks);
+    case "CIFAR-100":
+      return loadCifar100(dataDir, checks);
+    case "ImageNet16":
+      return loadImageNet16(dataDir, 120, checks);
+    case "Fashion-MNIST":
+      return { ...loadFashionMnist(dataDir), source: "fashion-mnist" };
+  }
+}
+
+/** The split file that halves a family's test set into x-valid / x-test (spec §4.3). */
+const TEST_HALVES: Partial<Record<DatasetFamily, "cifar100Test" | "imagenet16Test">> = { "CIFAR-100": "cifar100Test", ImageNet16: "imagenet16Test" };
+
+export function loadTrainingData(key: RecordDatasetKey, where: DataLocation): TrainingData {
   const { dataDir } = where;
   const splitDir = where.splitDir ?? dataDir;
   const checks = where.checks ?? "official";
-  const base = { key, classNum: classCount(key), shape: inputShape(key) };
-  switch (key) {
-    case "cifar10-valid": {
-      const raw = cached(`cifar10:${dataDir}:${checks}`, () => loadCifar10(dataDir, checks));
-      const split = loadSplit("cifar10", splitDir);
-      if (raw.train.count !== 50000 && checks === "official") throw new UserError(`cifar10-valid needs the 50,000 CIFAR-10 training images, found ${raw.train.count}`);
-      const within = (idx: Int32Array) => idx.filter((i) => i < raw.train.count);
-      return {
-        ...base,
-        norm: CIFAR10_NORM,
-        pad: 4,
-        train: { set: raw.train, indices: within(split.train!) },
-        evals: [
-          { name: "ori-test", set: raw.test, indices: all(raw.test.count) },
-          { name: "x-valid", set: raw.train, indices: within(split.valid!) },
-        ],
-        latencySet: "ori-test",
-      };
+  const info = datasetInfo(key);
+  const raw = cached(`${info.family}:${dataDir}:${checks}`, () => loadFamily(info.family, dataDir, checks));
+  // a subset of the official files (tests, --train-subset data) may hold fewer images than a split names
+  const within = (idx: Int32Array, set: ImageSet) => idx.filter((i) => i < set.count);
+  const sets = new Map<EvalSet, IndexedImages>([["ori-test", { set: raw.test, indices: all(raw.test.count) }]]);
+  let train: IndexedImages = { set: raw.train, indices: all(raw.train.count) };
+  if (info.trainSet === "train half") {
+    // the original's cifar-split: half of the training set trains, the other half is x-valid
+    const split = loadSplit(info.family === "CIFAR-10" ? "cifar10" : unsupported(key), splitDir);
+    if (raw.train.count !== info.images.train * 2 && checks === "official") {
+      throw new UserError(`${key} needs the ${(info.images.train * 2).toLocaleString("en-US")} training images of its dataset, found ${raw.train.count}`);
     }
-    case "cifar10": {
-      const raw = cached(`cifar10:${dataDir}:${checks}`, () => loadCifar10(dataDir, checks));
-      return {
-        ...base,
-        norm: CIFAR10_NORM,
-        pad: 4,
-        train: { set: raw.train, indices: all(raw.train.count) },
-        evals: [{ name: "ori-test", set: raw.test, indices: all(raw.test.count) }],
-        latencySet: "ori-test",
-      };
-    }
-    case "cifar100": {
-      const raw = cached(`cifar100:${dataDir}:${checks}`, () => loadCifar100(dataDir, checks));
-      return {
-        ...base,
-        norm: CIFAR100_NORM,
-        pad: 4,
-        train: { set: raw.train, indices: all(raw.train.count) },
-        evals: testAndHalves(raw.test, loadSplit("cifar100Test", splitDir)),
-        latencySet: "x-test",
-      };
-    }
-    case "ImageNet16-120": {
-      const raw = cached(`imagenet16-120:${dataDir}:${checks}`, () => loadImageNet16(dataDir, 120, checks));
-      return {
-        ...base,
-        norm: IMAGENET16_NORM,
-        pad: 2,
-        train: { set: raw.train, indices: all(raw.train.count) },
-        evals: testAndHalves(raw.test, loadSplit("imagenet16Test", splitDir)),
-        latencySet: "x-test",
-      };
-    }
-    case "fashion-mnist": {
-      const raw = cached(`fashion-mnist:${dataDir}`, () => ({ ...loadFashionMnist(dataDir), source: "fashion-mnist" }));
-      return {
-        ...base,
-        norm: FASHION_MNIST_NORM,
-        pad: 4,
-        train: { set: raw.train, indices: all(raw.train.count) },
-        evals: [{ name: "ori-test", set: raw.test, indices: all(raw.test.count) }],
-        latencySet: "ori-test",
-      };
-    }
+    train = { set: raw.train, indices: within(split.train!, raw.train) };
+    sets.set("x-valid", { set: raw.train, indices: within(split.valid!, raw.train) });
   }
+  const halves = TEST_HALVES[info.family];
+  if (hasTestHalves(key) && halves !== undefined) {
+    const split: SplitIndices = loadSplit(halves, splitDir);
+    sets.set("x-valid", { set: raw.test, indices: within(split.xvalid!, raw.test) });
+    sets.set("x-test", { set: raw.test, indices: within(split.xtest!, raw.test) });
+  }
+  const evals = info.evalSets.map((name): EvalData => {
+    const s = sets.get(name);
+    if (s === undefined) throw new Error(`dataset registry: ${key} lists eval set ${name}, which its data does not provide`);
+    return { name, ...s };
+  });
+  return {
+    key,
+    classNum: info.classes,
+    shape: [...info.shape],
+    norm: info.norm,
+    pad: info.pad,
+    train,
+    evals,
+    latencySet: info.latencySet,
+  };
+}
+
+function unsupported(key: RecordDatasetKey): never {
+  throw new Error(`dataset registry: ${key} trains on half a training set, which only CIFAR-10's split defines`);
 }
 
 /** Keeps the first `n` indices of a set (quick runs: `--train-subset`, `--eval-subset`). */

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { BenchStore } from "../bench/store.js";
+import { EMBEDDED_DATASET } from "../core/index.js";
 import { defaultDataDir } from "../data/training-data.js";
 import { archAt, uniqueStr } from "../space/index.js";
 import { progressBar } from "../cli/progress.js";
@@ -21,7 +22,7 @@ export interface DemoOptions {
   dataDir?: string;
 }
 
-const DATASET = "fashion-mnist";
+const DATASET = EMBEDDED_DATASET;
 
 export async function demoCommand(o: DemoOptions): Promise<void> {
   const started = Date.now();

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { BenchStore, type PutOptions, type PutResult } from "../bench/store.js";
-import type { RunRecord } from "../bench/record.js";
+import type { RunRecord } from "../core/index.js";
 import { UserError } from "../errors.js";
 import { CorruptRecordError, readRecordFile } from "./record-file.js";
 import { correctTimes } from "./time-correction.js";

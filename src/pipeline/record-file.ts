@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
-import { RECORD_DATASET_KEYS, type RunRecord } from "../bench/record.js";
+import { RECORD_DATASET_KEYS, type RunRecord } from "../core/index.js";
 
 export const RECORD_FORMAT = "aa-nas-record/1";
 

@@ -1,17 +1,10 @@
 /**
  * The time correction that built file v1.1 and NATS-tss (spec §5.5), for records trained here: per architecture, all
- * runs of every hp get pseudo train / eval times derived from the 12-epoch cifar10-valid seed-777 run, and latencies are
- * unified per dataset. Runs whose arch lacks that reference run are returned unchanged (and reported).
+ * benchmark runs of every hp get pseudo train / eval times derived from the 12-epoch cifar10-valid seed-777 run
+ * (TIME_REFERENCE_RUN), and latencies are unified per dataset. Runs whose arch lacks that reference run are returned
+ * unchanged (and reported); runs on keys outside the benchmark (fashion-mnist) keep their measured times.
  */
-import type { EvalCurve, EvalSet, RunRecord } from "../bench/record.js";
-
-const TRAIN_IMAGES: Record<string, number> = { "cifar10-valid": 25000, cifar10: 50000, cifar100: 50000, "ImageNet16-120": 151700 };
-const EVAL_IMAGES: Record<string, Partial<Record<EvalSet, number>>> = {
-  "cifar10-valid": { "x-valid": 25000, "ori-test": 10000 },
-  cifar10: { "ori-test": 10000 },
-  cifar100: { "x-valid": 5000, "x-test": 5000, "ori-test": 10000 },
-  "ImageNet16-120": { "x-valid": 3000, "x-test": 3000, "ori-test": 6000 },
-};
+import { DATASET_KEYS, TIME_REFERENCE_RUN, datasetInfo, isBenchmarkKey, type EvalCurve, type EvalSet, type RunRecord } from "../core/index.js";
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -27,7 +20,8 @@ export function correctTimes(runs: readonly RunRecord[]): CorrectionResult {
   const out: RunRecord[] = [];
   const uncorrected: number[] = [];
   for (const [archIndex, archRuns] of byArch) {
-    const ref = archRuns.find((r) => r.hp === "12" && r.dataset === "cifar10-valid" && r.seed === 777);
+    const { dataset: refKey, hp: refHp, seed: refSeed } = TIME_REFERENCE_RUN;
+    const ref = archRuns.find((r) => r.hp === refHp && r.dataset === refKey && r.seed === refSeed);
     const oriTest = ref?.evals["ori-test"]?.time;
     const xValid = ref?.evals["x-valid"]?.time;
     if (!ref?.train.time?.length || !oriTest?.length || !xValid?.length) {
@@ -35,14 +29,20 @@ export function correctTimes(runs: readonly RunRecord[]): CorrectionResult {
       out.push(...archRuns);
       continue;
     }
-    const perTrainImage = mean(ref.train.time) / 25000;
-    const perEvalImage = (mean(oriTest) + mean(xValid)) / (25000 + 10000);
+    const refImages = datasetInfo(refKey).images;
+    const perTrainImage = mean(ref.train.time) / refImages.train;
+    const perEvalImage = (mean(oriTest) + mean(xValid)) / (refImages["x-valid"]! + refImages["ori-test"]!);
     const latency = unifiedLatencies(archRuns);
     for (const r of archRuns) {
-      const trainPerEpoch = perTrainImage * (TRAIN_IMAGES[r.dataset] ?? 0);
+      if (!isBenchmarkKey(r.dataset)) {
+        out.push(r);
+        continue;
+      }
+      const images = datasetInfo(r.dataset).images;
+      const trainPerEpoch = perTrainImage * images.train;
       const evals: Partial<Record<EvalSet, EvalCurve>> = {};
       for (const [set, curve] of Object.entries(r.evals) as [EvalSet, EvalCurve][]) {
-        const perEpoch = perEvalImage * (EVAL_IMAGES[r.dataset]?.[set] ?? 0);
+        const perEpoch = perEvalImage * (images[set] ?? 0);
         evals[set] = { ...curve, time: curve.epochs.map(() => perEpoch), timeAllEpochs: new Array<number>(r.epochs).fill(perEpoch) };
       }
       out.push({
@@ -57,22 +57,23 @@ export function correctTimes(runs: readonly RunRecord[]): CorrectionResult {
   return { runs: out, uncorrected };
 }
 
-/** cifar10-valid and cifar10 share the mean of their two latencies; the other keys keep their own (200-epoch means). */
+/**
+ * Keys of one family share the mean of their 200-epoch latencies when every key of the family has one (cifar10-valid
+ * and cifar10: the same network on the same test images); a key alone in its family keeps its own.
+ */
 function unifiedLatencies(runs: readonly RunRecord[]): Map<string, number[]> {
   const perDataset = (d: string): number | null => {
     const vals = runs.filter((r) => r.dataset === d && r.hp === "200" && r.latency?.length).map((r) => mean(r.latency!));
     return vals.length ? mean(vals) : null;
   };
   const m = new Map<string, number[]>();
-  const c10v = perDataset("cifar10-valid");
-  const c10 = perDataset("cifar10");
-  if (c10v !== null && c10 !== null) {
-    m.set("cifar10-valid", [(c10v + c10) / 2]);
-    m.set("cifar10", [(c10v + c10) / 2]);
-  }
-  for (const d of ["cifar100", "ImageNet16-120"]) {
-    const v = perDataset(d);
-    if (v !== null) m.set(d, [v]);
+  const families = new Set(DATASET_KEYS.map((k) => datasetInfo(k).family));
+  for (const family of families) {
+    const keys = DATASET_KEYS.filter((k) => datasetInfo(k).family === family);
+    const values = keys.map(perDataset);
+    if (values.some((v) => v === null)) continue;
+    const shared = mean(values as number[]);
+    for (const k of keys) m.set(k, [shared]);
   }
   return m;
 }

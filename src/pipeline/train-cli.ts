@@ -1,9 +1,10 @@
 /** The `aa-nas train` action: option handling and progress around `trainRange` (loaded lazily: needs the engine). */
 import { checkDevice } from "../engine/device.js";
-import { defaultDataDir, parseTrainDatasetKey } from "../data/training-data.js";
+import { defaultDataDir } from "../data/training-data.js";
 import { progressBar } from "../cli/progress.js";
 import type { TrainCliOptions } from "../cli/commands/pipeline.js";
 import { scheduleOf, trainRange, type TrainRangeResult } from "./train-range.js";
+import { parseRecordDatasetKey } from "../core/index.js";
 
 export interface TrainCommandOptions extends Omit<TrainCliOptions, "seeds" | "mode"> {
   archIndexes: number[];
@@ -12,7 +13,7 @@ export interface TrainCommandOptions extends Omit<TrainCliOptions, "seeds" | "mo
 }
 
 export async function trainCommand(o: TrainCommandOptions): Promise<TrainRangeResult> {
-  const datasets = o.datasets.map(parseTrainDatasetKey);
+  const datasets = o.datasets.map(parseRecordDatasetKey);
   scheduleOf(o.hp);
   const device = checkDevice(o.device);
   const pairs = progressBar("archs×seeds", { quiet: o.json === true });

@@ -13,19 +13,20 @@ import { hostname, cpus } from "node:os";
 import { join } from "node:path";
 import type { Device } from "../engine/device.js";
 import { saveCheckpoint } from "../engine/checkpoint/checkpoint.js";
-import type { RunRecord } from "../bench/record.js";
-import { limitIndices, loadTrainingData, type DataLocation, type TrainDatasetKey, type TrainingData } from "../data/training-data.js";
+import type { RunRecord } from "../core/index.js";
+import { limitIndices, loadTrainingData, type DataLocation, type TrainingData } from "../data/training-data.js";
 import { BENCHMARK_CONFIG, HP_NAMES, type TrainConfig } from "../train/hyper.js";
 import { UserError } from "../errors.js";
 import { trainRun, type TrainProgress } from "../train/train-run.js";
 import type { TrainRecord } from "../train/train-record.js";
 import { archAt } from "../space/index.js";
 import { CorruptRecordError, RECORD_FORMAT, readRecordFile, recordFileName, recordFilePath, writeRecordFile, type RecordFile } from "./record-file.js";
+import { type RecordDatasetKey } from "../core/index.js";
 
 export interface TrainRangeOptions {
   archIndexes: readonly number[];
   seeds: readonly number[];
-  datasets: readonly TrainDatasetKey[];
+  datasets: readonly RecordDatasetKey[];
   hp: string;
   /** `new` skips (arch, seed) pairs whose record exists; `cover` trains them again */
   mode: "new" | "cover";
@@ -45,9 +46,9 @@ export interface TrainRangeOptions {
 
 export interface TrainRangeEvents {
   onPairStart?(e: { archIndex: number; seed: number; done: number; total: number; skipped: boolean }): void;
-  onDatasetStart?(e: { archIndex: number; seed: number; dataset: TrainDatasetKey; resumeEpoch: number; epochs: number }): void;
-  onEpoch?(e: { archIndex: number; seed: number; dataset: TrainDatasetKey; epoch: number; epochs: number; record: TrainRecord }): void;
-  onProgress?(p: TrainProgress & { archIndex: number; seed: number; dataset: TrainDatasetKey }): void;
+  onDatasetStart?(e: { archIndex: number; seed: number; dataset: RecordDatasetKey; resumeEpoch: number; epochs: number }): void;
+  onEpoch?(e: { archIndex: number; seed: number; dataset: RecordDatasetKey; epoch: number; epochs: number; record: TrainRecord }): void;
+  onProgress?(p: TrainProgress & { archIndex: number; seed: number; dataset: RecordDatasetKey }): void;
 }
 
 export interface TrainRangeResult {
@@ -63,7 +64,7 @@ interface CheckpointMeta {
 
 export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult> {
   mkdirSync(o.outDir, { recursive: true });
-  const dataCache = new Map<TrainDatasetKey, TrainingData>();
+  const dataCache = new Map<RecordDatasetKey, TrainingData>();
   const result: TrainRangeResult = { written: [], skipped: [], interrupted: false };
   const config = scheduleOf(o.hp);
   let epochBudget = o.maxEpochs ?? Infinity;
@@ -151,7 +152,7 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
   }
   return result;
 
-  function trainingData(key: TrainDatasetKey): TrainingData {
+  function trainingData(key: RecordDatasetKey): TrainingData {
     let d = dataCache.get(key);
     if (d === undefined) {
       const full = loadTrainingData(key, o.data);

@@ -7,11 +7,11 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { UserError } from "../errors.js";
-import { TRAIN_DATASET_KEYS, type TrainDatasetKey } from "../data/training-data.js";
+import { RECORD_DATASET_KEYS, type RecordDatasetKey } from "../core/index.js";
 
 export interface TrainingSettings {
   hp: string;
-  datasets: TrainDatasetKey[];
+  datasets: RecordDatasetKey[];
   channel: number;
   numCells: number;
   trainSubset: number | null;
@@ -29,7 +29,7 @@ export const sweepJobSchema = z.object({
   archIndex: z.number().int().nonnegative(),
   seed: z.number().int().nonnegative(),
   hp: z.string().regex(/^\d+$/),
-  datasets: z.array(z.enum(TRAIN_DATASET_KEYS)).min(1),
+  datasets: z.array(z.enum(RECORD_DATASET_KEYS)).min(1),
   channel: positive,
   numCells: positive,
   trainSubset: positive.nullable(),

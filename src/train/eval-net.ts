@@ -1,13 +1,14 @@
 /** `aa-nas eval-net`: rebuild a trained network from a train-net weights file and evaluate it on a dataset key's eval sets. */
 import { type Device } from "../engine/index.js";
-import { limitIndices, loadTrainingData, type DataLocation, type TrainDatasetKey } from "../data/training-data.js";
+import { limitIndices, loadTrainingData, type DataLocation } from "../data/training-data.js";
 import { UserError } from "../errors.js";
 import { evaluatePass, type EvalResult } from "./evaluate.js";
 import { loadNetwork } from "./weights-file.js";
+import { type RecordDatasetKey } from "../core/index.js";
 
 export interface EvalNetOptions extends DataLocation {
   checkpoint: string;
-  dataset?: TrainDatasetKey;
+  dataset?: RecordDatasetKey;
   device?: Device;
   batchSize?: number;
   evalSubset?: number | null;
@@ -23,7 +24,7 @@ export interface EvalNetResult {
 export function evalNet(o: EvalNetOptions): EvalNetResult {
   const { net, key, entry } = loadNetwork(o.checkpoint, o.dataset);
   try {
-    const data = loadTrainingData(key as TrainDatasetKey, o);
+    const data = loadTrainingData(key as RecordDatasetKey, o);
     if (data.classNum !== entry.classNum) throw new UserError(`${o.checkpoint}: the '${key}' network has ${entry.classNum} classes, the data ${data.classNum}`);
     const device = o.device ?? "cpu";
     if (device !== "cpu") net.to(device);

@@ -7,17 +7,18 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Device } from "../engine/index.js";
-import { limitIndices, loadTrainingData, type DataLocation, type TrainDatasetKey, type TrainingData } from "../data/training-data.js";
+import { limitIndices, loadTrainingData, type DataLocation, type TrainingData } from "../data/training-data.js";
 import { resolveCell } from "../models/cell-archs.js";
 import type { TinyNetwork } from "../models/tiny-network.js";
 import { hpConfig } from "./hyper.js";
 import { trainRun, type EpochEvent, type TrainProgress } from "./train-run.js";
 import type { TrainRecord } from "./train-record.js";
 import { saveNetworks, type NetworkEntry } from "./weights-file.js";
+import { type RecordDatasetKey } from "../core/index.js";
 
 export interface TrainNetOptions extends DataLocation {
   arch: string | number;
-  datasets: readonly TrainDatasetKey[];
+  datasets: readonly RecordDatasetKey[];
   seeds: readonly number[];
   hp: string;
   /** override the schedule length (the record's hp becomes the epoch count, the benchmark's naming) */
@@ -31,9 +32,9 @@ export interface TrainNetOptions extends DataLocation {
   /** use only the first N training images / eval images of each set (quick runs; not benchmark-comparable) */
   trainSubset?: number | null;
   evalSubset?: number | null;
-  onStart?: (info: { seed: number; dataset: TrainDatasetKey; data: TrainingData; epochs: number }) => void;
-  onProgress?: (p: TrainProgress & { seed: number; dataset: TrainDatasetKey }) => void;
-  onEpoch?: (e: EpochEvent & { seed: number; dataset: TrainDatasetKey }) => void;
+  onStart?: (info: { seed: number; dataset: RecordDatasetKey; data: TrainingData; epochs: number }) => void;
+  onProgress?: (p: TrainProgress & { seed: number; dataset: RecordDatasetKey }) => void;
+  onEpoch?: (e: EpochEvent & { seed: number; dataset: RecordDatasetKey }) => void;
 }
 
 export interface SeedFile {
@@ -41,8 +42,8 @@ export interface SeedFile {
   archIndex: number;
   seed: number;
   hp: string;
-  datasetKeys: TrainDatasetKey[];
-  records: Partial<Record<TrainDatasetKey, TrainRecord>>;
+  datasetKeys: RecordDatasetKey[];
+  records: Partial<Record<RecordDatasetKey, TrainRecord>>;
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {

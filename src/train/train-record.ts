@@ -1,9 +1,9 @@
 /** The record a training run produces: a RunRecord, except that the dataset may be this project's extra key. */
-import type { EvalSet, RunRecord } from "../bench/record.js";
-import { isBenchmarkKey, type TrainDatasetKey } from "../data/training-data.js";
+import type { EvalSet, RunRecord } from "../core/index.js";
 import { UserError } from "../errors.js";
+import { isBenchmarkKey, type RecordDatasetKey } from "../core/index.js";
 
-export type TrainRecord = Omit<RunRecord, "dataset"> & { dataset: TrainDatasetKey };
+export type TrainRecord = Omit<RunRecord, "dataset"> & { dataset: RecordDatasetKey };
 
 export const TRAIN_SOURCE = "aa-nas train";
 

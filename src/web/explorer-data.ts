@@ -5,7 +5,7 @@
  */
 import { basename } from "node:path";
 import { NasBench } from "../bench/api.js";
-import { DATASET_KEYS, type DatasetKey } from "../bench/record.js";
+import { DATASET_KEYS, SEARCH_DATASETS, type DatasetKey } from "../core/index.js";
 import type { BenchStore, StoreMeta } from "../bench/store.js";
 import { EDGES, NUM_ARCHS, OPS } from "../space/index.js";
 import { archDetail, type ArchDetail } from "./data/arch-detail.js";
@@ -56,7 +56,8 @@ export class ExplorerData {
       datasets,
       // the longest schedule is the benchmark's headline number ('200' after '12')
       defaultHp: hps.includes("200") ? "200" : (hps[hps.length - 1] ?? ""),
-      defaultDataset: datasets.includes("cifar10") ? "cifar10" : (datasets[0] ?? "cifar10"),
+      // the paper's headline search dataset first (CIFAR-10), else whatever the store has
+      defaultDataset: datasets.includes(SEARCH_DATASETS[0]) ? SEARCH_DATASETS[0] : (datasets[0] ?? SEARCH_DATASETS[0]),
     };
   }
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { listChoices } from "../errors.js";
-import type { DatasetKey } from "../bench/record.js";
+import type { DatasetKey } from "../core/index.js";
 import { NUM_ARCHS } from "../space/index.js";
 import { CORRELATION_METHODS } from "./data/correlation.js";
 import { ACCURACY_SETS } from "./data/metric-sets.js";

@@ -1,5 +1,5 @@
 /** The JSON endpoints (documented in docs/web.md): path → validated query → response body. */
-import type { DatasetKey } from "../bench/record.js";
+import type { DatasetKey } from "../core/index.js";
 import type { ExplorerData } from "./explorer-data.js";
 import { parseQuery } from "./http.js";
 import { querySchemas } from "./query-schemas.js";

@@ -1,5 +1,5 @@
 /** Synthetic RunRecords for store and API tests (values are arbitrary but deterministic). */
-import type { RunRecord } from "../../src/bench/record.js";
+import type { RunRecord } from "../../src/core/index.js";
 import { archAt } from "../../src/space/index.js";
 
 export function syntheticRun(archIndex: number, over: Partial<RunRecord> = {}): RunRecord {

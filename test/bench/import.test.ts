@@ -6,7 +6,7 @@ import { zipSync } from "fflate";
 import { create as tarCreate } from "tar";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { importBenchmark } from "../../src/bench/import/importers.js";
-import type { RunRecord } from "../../src/bench/record.js";
+import type { RunRecord } from "../../src/core/index.js";
 import { BenchStore } from "../../src/bench/store.js";
 import { bunzip2 } from "../../src/formats/bzip2.js";
 import { FormatError } from "../../src/formats/errors.js";

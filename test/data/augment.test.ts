@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BatchAssembler } from "../../src/data/batch.js";
 import { batchBounds, planEpoch } from "../../src/data/epoch-plan.js";
 import type { ImageSet } from "../../src/data/image-set.js";
-import { CIFAR10_NORM, IMAGENET16_NORM } from "../../src/data/normalization.js";
+import { datasetInfo } from "../../src/core/index.js";
 import { runPython } from "./python.js";
 import { tempDirs } from "./temp.js";
 
@@ -39,8 +39,8 @@ torch.stack(out).numpy().astype('<f4').tofile(d + '/out.bin')
 
 describe("training augmentation", () => {
   for (const [name, side, pad, norm] of [
-    ["CIFAR (32px, pad 4)", 32, 4, CIFAR10_NORM],
-    ["ImageNet16 (16px, pad 2)", 16, 2, IMAGENET16_NORM],
+    ["CIFAR (32px, pad 4)", 32, 4, datasetInfo("cifar10").norm],
+    ["ImageNet16 (16px, pad 2)", 16, 2, datasetInfo("ImageNet16-120").norm],
   ] as const) {
     it(`equals torchvision's flip → pad-crop → normalize bit for bit for ${name}`, () => {
       const set = randomSet(40, side, 7);
@@ -92,7 +92,7 @@ print(o, f, dy, dx)`);
 
   it("normalizes evaluation batches without augmentation", () => {
     const set = randomSet(3, 32, 1);
-    const batch = new BatchAssembler(set, CIFAR10_NORM, 4).plain([2, 0], 0, 2);
+    const batch = new BatchAssembler(set, datasetInfo("cifar10").norm, 4).plain([2, 0], 0, 2);
     const v = set.pixels[2 * 3072 + 1024 + 5]!; // image 2, channel 1, pixel 5
     expect(batch.inputs[1024 + 5]).toBe(Math.fround(Math.fround(Math.fround(v / 255) - Math.fround(123.0 / 255)) / Math.fround(62.1 / 255)));
     expect(Array.from(batch.targets)).toEqual([2, 0]);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/bench/record.js";
+import type { RunRecord } from "../../src/core/index.js";
 import { archAt } from "../../src/space/index.js";
 import { RECORD_FORMAT, readRecordFile, recordFilePath, writeRecordFile, type RecordFile } from "../../src/pipeline/record-file.js";
 import { findRecordFiles } from "../../src/pipeline/merge.js";

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { RunRecord } from "../../src/bench/record.js";
+import type { RunRecord } from "../../src/core/index.js";
 import { readRecordFile, type RecordFile } from "../../src/pipeline/record-file.js";
 
 /** Measured values (wall times, latency, machine) legitimately differ between runs; everything else must not. */

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ImageSet } from "../../src/data/image-set.js";
-import { CIFAR10_NORM } from "../../src/data/normalization.js";
 import type { TrainingData } from "../../src/data/training-data.js";
 import { setNumThreads, liveTensorCount } from "../../src/engine/index.js";
 import { hpConfig } from "../../src/train/hyper.js";
@@ -11,6 +10,7 @@ import { archAt, archCosts } from "../../src/space/index.js";
 import { runPython } from "../data/python.js";
 import { tempDirs } from "../data/temp.js";
 import { indexRange, syntheticSet, syntheticTrainingData } from "./support/synthetic-data.js";
+import { datasetInfo } from "../../src/core/index.js";
 
 const tempDir = tempDirs();
 
@@ -34,7 +34,7 @@ describe("trainRun", () => {
     const dir = tempDir("aa-train-");
     writeFileSync(join(dir, "pixels.bin"), set.pixels);
     writeFileSync(join(dir, "labels.bin"), new Uint8Array(set.labels.buffer));
-    const job = { arch, seed: 888, C: 16, N: 2, classes: 10, epochs: 3, batch: 16, pad: 4, mean: CIFAR10_NORM.mean, std: CIFAR10_NORM.std, side: 32, channels: 3, train_idx: Array.from(data.train.indices), eval_idx: Array.from(data.evals[0]!.indices) };
+    const job = { arch, seed: 888, C: 16, N: 2, classes: 10, epochs: 3, batch: 16, pad: 4, mean: datasetInfo("cifar10").norm.mean, std: datasetInfo("cifar10").norm.std, side: 32, channels: 3, train_idx: Array.from(data.train.indices), eval_idx: Array.from(data.evals[0]!.indices) };
     writeFileSync(join(dir, "job.json"), JSON.stringify(job));
     runPython(readFileSync(join(import.meta.dirname, "reference", "train_reference.py"), "utf8"), [join(import.meta.dirname, "..", "models", "reference"), dir]);
     const py = JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as { train: number[][]; eval: number[][] };

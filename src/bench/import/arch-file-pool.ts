@@ -16,7 +16,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import type { RunRecord } from "../record.js";
+import type { RunRecord } from "../../core/index.js";
 import { type ArchFileSource, decodeArchFile } from "./arch-file.js";
 
 export interface ArchFileTask extends ArchFileSource {

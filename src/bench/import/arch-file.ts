@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { bunzip2 } from "../../formats/bzip2.js";
 import { unpickle } from "../../formats/pickle.js";
 import { readTorch } from "../../formats/torch.js";
-import type { RunRecord } from "../record.js";
+import type { RunRecord } from "../../core/index.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
 
 export type ArchFileKind = "nats" | "nb201";

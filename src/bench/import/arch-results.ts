@@ -5,7 +5,7 @@
  */
 import { FormatError } from "../../formats/errors.js";
 import { describe, PyDict, PyTuple, type PyValue } from "../../formats/pyvalue.js";
-import { DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../record.js";
+import { DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../../core/index.js";
 
 export interface ConvertContext {
   /** file the state came from (error messages) */

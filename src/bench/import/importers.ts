@@ -23,7 +23,7 @@ import { describe, PyDict, type PyValue } from "../../formats/pyvalue.js";
 import { readTorch } from "../../formats/torch.js";
 import { UserError } from "../../errors.js";
 import { allArchs } from "../../space/index.js";
-import type { RunRecord } from "../record.js";
+import type { RunRecord } from "../../core/index.js";
 import type { BenchStore, PutOptions, PutResult } from "../store.js";
 import { type ArchFileKind, natsHp, nb201Hp } from "./arch-file.js";
 import { ArchFileDecoder } from "./arch-file-pool.js";

@@ -1,8 +1,9 @@
 /** `aa-nas eval-net`: evaluate trained weights (a train-net .safetensors file); the engine is imported inside the action. */
 import type { Command } from "commander";
-import { defaultDataDir, parseTrainDatasetKey } from "../../data/training-data.js";
+import { defaultDataDir } from "../../data/training-data.js";
 import { parseDevice } from "./train-net.js";
 import { integerOption } from "../options.js";
+import { parseRecordDatasetKey } from "../../core/index.js";
 
 export function registerEvalNetCommands(program: Command): void {
   program
@@ -17,7 +18,7 @@ export function registerEvalNetCommands(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (checkpoint: string, opts: { dataset?: string; dataDir: string; splitDir?: string; device: string; evalSubset?: number; json?: boolean }) => {
       const device = parseDevice(opts.device);
-      const dataset = opts.dataset === undefined ? undefined : parseTrainDatasetKey(opts.dataset);
+      const dataset = opts.dataset === undefined ? undefined : parseRecordDatasetKey(opts.dataset);
       const [{ evalNet }, { checkDevice }] = await Promise.all([import("../../train/eval-net.js"), import("../../engine/device.js")]);
       checkDevice(device);
       const result = evalNet({ checkpoint, dataset, dataDir: opts.dataDir, splitDir: opts.splitDir, device, evalSubset: opts.evalSubset ?? null });

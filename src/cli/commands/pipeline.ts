@@ -8,10 +8,9 @@ import { listChoices, UserError } from "../../errors.js";
 import { jobPlan } from "../../space/index.js";
 import { parseRange, parseSeeds } from "../../pipeline/plan.js";
 import { mergeRecords, type MergeReport } from "../../pipeline/merge.js";
+import { DATASET_KEYS, RECORD_DATASET_KEYS } from "../../core/index.js";
 import { progressBar } from "../progress.js";
 import { integerOption } from "../options.js";
-
-const DATASET_CHOICES = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120", "fashion-mnist"];
 
 export function registerPipelineCommands(program: Command): void {
   program
@@ -20,7 +19,7 @@ export function registerPipelineCommands(program: Command): void {
     .option("--range <A-B>", "arch index range, inclusive (e.g. 0-389; see `aa-nas meta` for the original job plan)")
     .option("--arch-index <i>", "a single arch index")
     .requiredOption("--seeds <seeds...>", "seeds, e.g. 777 888 999")
-    .requiredOption("--datasets <keys...>", `dataset keys: ${DATASET_CHOICES.join(", ")}`)
+    .requiredOption("--datasets <keys...>", `dataset keys: ${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--hp <epochs>", "schedule length: 12 or 200 for the benchmark (any positive number of epochs)")
     .option("--mode <mode>", "new: skip finished (arch, seed) records; cover: train them again", "new")
     .requiredOption("--out <dir>", "results directory")
@@ -48,7 +47,7 @@ export function registerPipelineCommands(program: Command): void {
     .option("--time-correction", "apply the v1.1 / NATS pseudo-time correction (spec §5.5)")
     .option("--expect-range <A-B>", "report (arch, seed, dataset) triples of this range that are missing")
     .option("--expect-seeds <seeds...>", "seeds expected (with --expect-range)", ["777", "888", "999"])
-    .option("--expect-datasets <keys...>", "datasets expected (with --expect-range)", ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"])
+    .option("--expect-datasets <keys...>", "datasets expected (with --expect-range)", [...DATASET_KEYS])
     .option("--hp <epochs>", "hp expected (with --expect-range)", "200")
     .option("--json", "print the report as JSON")
     .action((inputs: string[], o: MergeCliOptions) => {

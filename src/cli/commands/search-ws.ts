@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
+import { SEARCH_DATASETS, WS_DATASETS, datasetInfo } from "../../core/index.js";
 import { UserError, listChoices } from "../../errors.js";
 import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isWsAlgorithm, parseWsAlgorithm, type WsAlgorithm, type WsSettings } from "../../search/weight-sharing/settings.js";
 import { parseOptionalInteger } from "../options.js";
@@ -158,7 +159,7 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
   const ws = await import("../../search/weight-sharing/index.js");
   const engine = await import("../../engine/index.js");
   const { defaultDataDir } = await import("../../data/training-data.js");
-  const dataset = ws.parseWsDataset(o.dataset ?? "fashion-mnist");
+  const dataset = ws.parseWsDataset(o.dataset ?? WS_DATASETS[0]);
   const device = engine.checkDevice(o.device ?? "cpu");
   const data = ws.loadSearchData(dataset, { dataDir: o.dataDir ?? defaultDataDir(), subset });
   let checkpointPath: string | undefined;
@@ -261,11 +262,8 @@ export function formatResult(
     r.alphas.forEach((row, e) => lines.push(`  ${edges[e]}  ${row.map((p) => p.toFixed(4)).join("  ")}`));
   }
   if (bench !== null) {
-    const t = bench.table;
-    lines.push(
-      `benchmark (hp ${bench.hp}, mean over trials): CIFAR-10 valid ${pct(t.cifar10Valid)} test ${pct(t.cifar10Test)} | ` +
-        `CIFAR-100 valid ${pct(t.cifar100Valid)} test ${pct(t.cifar100Test)} | ImageNet16-120 valid ${pct(t.imagenetValid)} test ${pct(t.imagenetTest)}`,
-    );
+    const columns = SEARCH_DATASETS.map((d) => `${datasetInfo(d).title} valid ${pct(bench.table[d].valid)} test ${pct(bench.table[d].test)}`);
+    lines.push(`benchmark (hp ${bench.hp}, mean over trials): ${columns.join(" | ")}`);
     for (const m of bench.missing) lines.push(`  not in the store: ${m}`);
   }
   return `${lines.join("\n")}\n`;

@@ -5,6 +5,7 @@
  */
 import type { Command, Option } from "commander";
 import cliProgress from "cli-progress";
+import { WS_DATASETS, datasetInfo, searchTrainKey } from "../../core/index.js";
 import { UserError, listChoices } from "../../errors.js";
 import {
   ALGORITHM_LABELS,
@@ -53,7 +54,7 @@ export function registerSearchCommands(program: Command): void {
     )
     .argument("<algorithm>", `one of ${[...ALGORITHMS, ...WS_ALGORITHMS].join(", ")}`)
     .option("--bench <db>", "benchmark store: queried by benchmark-driven searches (required there); looks up a weight-sharing search's answer")
-    .option("--dataset <name>", `benchmark-driven: ${SEARCH_DATASETS.join(", ")} (default cifar10, searches on cifar10-valid); weight-sharing: fashion-mnist (default), cifar10, cifar100, ImageNet16-120`)
+    .option("--dataset <name>", `benchmark-driven: ${SEARCH_DATASETS.join(", ")} (default ${SEARCH_DATASETS[0]}, searches on ${searchTrainKey(SEARCH_DATASETS[0])}); weight-sharing: ${WS_DATASETS.join(", ")} (default ${WS_DATASETS[0]})`)
     .option("--seed <S>", "seed (of the first run for benchmark-driven searches)", "1")
     .option("--json", "print one JSON object (benchmark-driven: per-run results with best-so-far traces)")
     .option("--no-progress", "no progress bars on stderr")
@@ -81,7 +82,7 @@ export function registerSearchCommands(program: Command): void {
     const wrong = givenOf(wsOnly);
     if (wrong !== "") throw new UserError(`${wrong} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
     if (opts.bench === undefined) throw new UserError(`${name} queries a benchmark store: give --bench <db> (build one with 'aa-nas import' or 'aa-nas merge')`);
-    const dataset = parseSearchDataset(opts.dataset ?? "cifar10");
+    const dataset = parseSearchDataset(opts.dataset ?? SEARCH_DATASETS[0]);
     const benchmark = openSearchBenchmark(opts.bench);
     try {
       const campaign = runSearchCommand(name, dataset, opts, benchmark);
@@ -182,7 +183,7 @@ export function formatCampaign(campaign: Campaign): string {
         `${r.testAccuracy.toFixed(2).padStart(6)} ${r.usedTime.toFixed(1).padStart(8)} ${String(r.evaluations).padStart(5)}  ${r.arch}`,
     );
   }
-  const [validLabel, testLabel] = s.dataset === "cifar10" ? ["valid (cifar10-valid x-valid)", "test (cifar10 ori-test)"] : ["valid (x-valid)", "test (x-test)"];
+  const [validLabel, testLabel] = [`valid (${searchTrainKey(s.dataset)} x-valid)`, `test (${s.dataset} ${datasetInfo(s.dataset).testSet})`];
   lines.push(
     "",
     `${ALGORITHM_LABELS[s.algorithm]} on ${s.dataset}: ${s.runs} runs, seeds ${s.firstSeed}…${s.firstSeed + s.runs - 1}, budget ${s.budget} s`,

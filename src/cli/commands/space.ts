@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { DATASET_KEYS, SEARCH_DATASETS } from "../../core/index.js";
 import {
-  COST_DATASETS,
   archCosts,
   isValid,
   jobPlan,
@@ -15,8 +15,8 @@ import {
   type CostDataset,
 } from "../../space/index.js";
 
-/** Datasets shown by `aa-nas arch` (cifar10-valid has the same network as cifar10). */
-const SHOWN_DATASETS: CostDataset[] = COST_DATASETS.filter((d) => d !== "cifar10-valid");
+/** Datasets shown by `aa-nas arch`: one per network (cifar10-valid has cifar10's), as searches name them. */
+const SHOWN_DATASETS: readonly CostDataset[] = SEARCH_DATASETS;
 
 export function registerSpaceCommands(program: Command): void {
   program
@@ -54,7 +54,7 @@ export function registerSpaceCommands(program: Command): void {
       writeFileSync(metaPath, JSON.stringify(metaInfo()));
       const jobs = jobPlan().map((j) => ({
         ...j,
-        command: `aa-nas train --range ${j.start}-${j.end} --seeds 777 888 999 --datasets cifar10-valid cifar10 cifar100 ImageNet16-120 --hp 200 --mode new`,
+        command: `aa-nas train --range ${j.start}-${j.end} --seeds 777 888 999 --datasets ${DATASET_KEYS.join(" ")} --hp 200 --mode new`,
       }));
       writeFileSync(jobsPath, `${JSON.stringify({ gap: JOB_GAP, jobs }, null, 1)}\n`);
       process.stderr.write(`wrote ${metaPath} and ${jobsPath} (${jobs.length} jobs)\n`);

@@ -9,12 +9,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { UserError, listChoices } from "../../errors.js";
-import { defaultDataDir, parseTrainDatasetKey } from "../../data/training-data.js";
+import { defaultDataDir } from "../../data/training-data.js";
 import { mergeRecords } from "../../pipeline/merge.js";
 import { parseRange, parseSeeds } from "../../pipeline/plan.js";
 import type { TrainingSettings } from "../../sweep/job.js";
 import type { SweepQueue } from "../../sweep/queue.js";
 import { integerOption } from "../options.js";
+import { parseRecordDatasetKey } from "../../core/index.js";
 
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
 const DEFAULT_QUEUE = "aa-nas-sweep"; // as DEFAULT_QUEUE in sweep/redis-queue.ts
@@ -104,7 +105,7 @@ function trainingSettings(o: SettingsCliOptions): TrainingSettings {
   if (!/^\d+$/.test(o.hp) || Number(o.hp) < 1) throw new UserError(`bad hp '${o.hp}': the schedule length in epochs, e.g. 12 or 200`);
   return {
     hp: o.hp,
-    datasets: o.datasets.map(parseTrainDatasetKey),
+    datasets: o.datasets.map(parseRecordDatasetKey),
     channel: o.channel,
     numCells: o.numCells,
     trainSubset: o.trainSubset ?? null,

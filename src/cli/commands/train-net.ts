@@ -4,8 +4,8 @@
  */
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
-import { DATASET_KEYS } from "../../bench/record.js";
-import { defaultDataDir, parseTrainDatasetKey, TRAIN_DATASET_KEYS, type TrainDatasetKey } from "../../data/training-data.js";
+import { DATASET_KEYS, parseRecordDatasetKey, RECORD_DATASET_KEYS, type RecordDatasetKey } from "../../core/index.js";
+import { defaultDataDir } from "../../data/training-data.js";
 import type { EpochEvent, TrainProgress } from "../../train/train-run.js";
 import { progressBar } from "../progress.js";
 import { integerOption } from "../options.js";
@@ -61,7 +61,7 @@ export function registerTrainNetCommands(program: Command): void {
     .argument("<arch>", "resnet, all_c3x3, all_c1x1, all_idnt, a benchmark index 0..15624, or an arch string")
     .option("--channel <n>", "channels of the first stage (C)", integerOption("--channel"), 16)
     .option("--num-cells <n>", "cells per stage (N)", integerOption("--num-cells"), 5)
-    .option("--datasets <keys...>", `dataset keys: ${TRAIN_DATASET_KEYS.join(", ")}`, [...DATASET_KEYS])
+    .option("--datasets <keys...>", `dataset keys: ${RECORD_DATASET_KEYS.join(", ")}`, [...DATASET_KEYS])
     .option("--seeds <seeds...>", "seeds (each trains every dataset key)", ["777", "888", "999"])
     .option("--hp <name>", "hyper-parameter setting: 12 or 200 epochs (also 01, 90)", "200")
     .option("--epochs <n>", "shorter cosine schedule of N epochs (the record's hp becomes N)", integerOption("--epochs"))
@@ -78,7 +78,7 @@ export function registerTrainNetCommands(program: Command): void {
     .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", integerOption("--eval-subset"))
     .option("--json", "machine-readable log: one JSON object per line on stdout")
     .action(async (archArg: string, opts: TrainNetCliOptions) => {
-      const datasets: TrainDatasetKey[] = splitList(opts.datasets).map(parseTrainDatasetKey);
+      const datasets: RecordDatasetKey[] = splitList(opts.datasets).map(parseRecordDatasetKey);
       const seeds = parseSeeds(opts.seeds);
       const device = parseDevice(opts.device);
       const [{ trainNet }, { checkDevice }] = await Promise.all([

@@ -3,21 +3,11 @@
  * small lets the algorithms run against a synthetic in-memory table in tests, against the peer tables in the
  * reproduction harness, and against the real store through a thin adapter (`store-benchmark.ts`).
  */
-import { UserError, listChoices } from "../../errors.js";
+import type { SearchDataset } from "../../core/index.js";
 import type { RandomSource } from "../../space/index.js";
 
-/** Datasets a search can target (spec §6.5 `simulate_train_eval`); cifar10 is searched on `cifar10-valid`. */
-export const SEARCH_DATASETS = ["cifar10", "cifar100", "ImageNet16-120"] as const;
-export type SearchDataset = (typeof SEARCH_DATASETS)[number];
-
-export function isSearchDataset(s: string): s is SearchDataset {
-  return (SEARCH_DATASETS as readonly string[]).includes(s);
-}
-
-export function parseSearchDataset(s: string): SearchDataset {
-  if (!isSearchDataset(s)) throw new UserError(`unknown search dataset '${s}'; valid datasets: ${listChoices(SEARCH_DATASETS)}`);
-  return s;
-}
+/** Datasets a search can target (spec §6.5 `simulate_train_eval`): the registry's search names. */
+export { SEARCH_DATASETS, isSearchDataset, parseSearchDataset, type SearchDataset } from "../../core/index.js";
 
 /** One simulated proxy training: what the searcher observes and what it costs on the simulated clock. */
 export interface ProxyEvaluation {

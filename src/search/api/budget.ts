@@ -2,16 +2,14 @@
  * Simulated time budgets (spec §7.3): the NAS-Bench-201 paper gives every method 12,000 s; the NATS-Bench re-runs use
  * 20,000 / 40,000 / 120,000 s for cifar10 / cifar100 / ImageNet16-120.
  */
+import { SEARCH_DATASETS, datasetInfo, type SearchDataset } from "../../core/index.js";
 import { UserError } from "../../errors.js";
-import type { SearchDataset } from "./benchmark.js";
 
 export const PAPER_BUDGET = 12000;
 
-export const NATS_BUDGETS: Readonly<Record<SearchDataset, number>> = {
-  cifar10: 20000,
-  cifar100: 40000,
-  "ImageNet16-120": 120000,
-};
+export const NATS_BUDGETS: Readonly<Record<SearchDataset, number>> = Object.fromEntries(
+  SEARCH_DATASETS.map((d) => [d, datasetInfo(d).natsBudget ?? PAPER_BUDGET]),
+) as Record<SearchDataset, number>;
 
 /** `'paper'`, `'nats'` (by dataset) or a positive number of seconds. */
 export function resolveBudget(spec: string | number, dataset: SearchDataset): number {
@@ -26,7 +24,7 @@ function checkSeconds(x: number, written: string): number {
   if (!Number.isFinite(x) || x <= 0) {
     throw new UserError(
       `bad time budget '${written}': give a positive number of simulated seconds, 'paper' (${PAPER_BUDGET} s) or 'nats' ` +
-        `(${NATS_BUDGETS.cifar10} / ${NATS_BUDGETS.cifar100} / ${NATS_BUDGETS["ImageNet16-120"]} s for cifar10 / cifar100 / ImageNet16-120)`,
+        `(${SEARCH_DATASETS.map((d) => NATS_BUDGETS[d]).join(" / ")} s for ${SEARCH_DATASETS.join(" / ")})`,
     );
   }
   return x;

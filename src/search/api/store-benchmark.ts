@@ -5,6 +5,7 @@
  * - final numbers: hp '200', mean over trials (spec §7.4): cifar10 → cifar10-valid x-valid and cifar10 ori-test,
  *   cifar100 / ImageNet16-120 → x-valid and x-test.
  */
+import { searchTrainKey } from "../../core/index.js";
 import { NasBench } from "../../bench/api.js";
 import type { RandomSource } from "../../space/index.js";
 import type { FinalAccuracy, FinalAccuracyOracle, ProxyEvaluation, SearchBenchmark, SearchDataset } from "./benchmark.js";
@@ -44,8 +45,10 @@ export class StoreSearchBenchmark implements OpenedSearchBenchmark {
     let f = this.finals.get(key);
     if (f === undefined) {
       const hp = this.finalHp;
-      const validInfo = this.bench.getMoreInfo(archIndex, dataset === "cifar10" ? "cifar10-valid" : dataset, { hp, trial: "mean" });
-      const testInfo = dataset === "cifar10" ? this.bench.getMoreInfo(archIndex, "cifar10", { hp, trial: "mean" }) : validInfo;
+      // valid numbers come from the key the name searches on (cifar10: cifar10-valid), test numbers from its own key
+      const validKey = searchTrainKey(dataset);
+      const validInfo = this.bench.getMoreInfo(archIndex, validKey, { hp, trial: "mean" });
+      const testInfo = validKey === dataset ? validInfo : this.bench.getMoreInfo(archIndex, dataset, { hp, trial: "mean" });
       if (validInfo.validAccuracy === undefined || testInfo.testAccuracy === undefined) {
         throw new MetricUnavailableError(`arch ${archIndex} has no hp-'${hp}' valid and test accuracy on ${dataset} in this store`);
       }

@@ -1,11 +1,12 @@
 /**
  * Looks the found cell up in a benchmark store (spec §7.1: `api.query_by_arch`, 200-epoch results, mean over trials)
- * and arranges the numbers as the paper's Table 5 columns (spec §7.4): CIFAR-10 valid = cifar10-valid x-valid,
- * CIFAR-10 test = cifar10 ori-test, CIFAR-100 / ImageNet16-120 valid = x-valid and test = x-test.
+ * and arranges the numbers as the paper's Table 5 columns (spec §7.4): per search dataset, valid = the valid accuracy
+ * of the key it searches on (CIFAR-10: cifar10-valid x-valid) and test = its own key's test accuracy (CIFAR-10: cifar10
+ * ori-test; CIFAR-100 / ImageNet16-120: x-valid and x-test).
  */
 import type { MoreInfo, QueryOptions } from "../../bench/api.js";
 import { BenchQueryError } from "../../bench/errors.js";
-import { DATASET_KEYS, type DatasetKey } from "../../bench/record.js";
+import { DATASET_KEYS, SEARCH_DATASETS, searchTrainKey, type DatasetKey, type SearchDataset } from "../../core/index.js";
 
 export interface BenchmarkSource {
   getMoreInfo(arch: number | string, dataset: string, opts: QueryOptions): MoreInfo;
@@ -21,15 +22,8 @@ export interface BenchmarkAccuracies {
   hp: string;
   /** per benchmark dataset key: MoreInfo's valid / test accuracy (null where the store has none) */
   datasets: Record<DatasetKey, DatasetAccuracies>;
-  /** Table 5 columns */
-  table: {
-    cifar10Valid: number | null;
-    cifar10Test: number | null;
-    cifar100Valid: number | null;
-    cifar100Test: number | null;
-    imagenetValid: number | null;
-    imagenetTest: number | null;
-  };
+  /** Table 5 columns: valid and test accuracy per search dataset */
+  table: Record<SearchDataset, DatasetAccuracies>;
   /** datasets the store could not answer, with the reason */
   missing: string[];
 }
@@ -51,14 +45,9 @@ export function lookupBenchmark(bench: BenchmarkSource, index: number, hp = "200
     index,
     hp,
     datasets,
-    table: {
-      cifar10Valid: datasets["cifar10-valid"].valid,
-      cifar10Test: datasets.cifar10.test,
-      cifar100Valid: datasets.cifar100.valid,
-      cifar100Test: datasets.cifar100.test,
-      imagenetValid: datasets["ImageNet16-120"].valid,
-      imagenetTest: datasets["ImageNet16-120"].test,
-    },
+    table: Object.fromEntries(
+      SEARCH_DATASETS.map((d) => [d, { valid: datasets[searchTrainKey(d) as DatasetKey].valid, test: datasets[d].test }]),
+    ) as Record<SearchDataset, DatasetAccuracies>,
     missing,
   };
 }

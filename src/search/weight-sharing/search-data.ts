@@ -11,20 +11,15 @@
  *   (`random.choice`), both with the training augmentation;
  * - streams over one set (plain or augmented) that reshuffle at every pass, like re-iterating a shuffled DataLoader.
  */
-import { UserError, listChoices } from "../../errors.js";
+import { searchTrainKey, type WsDataset } from "../../core/index.js";
+import { UserError } from "../../errors.js";
 import { BatchAssembler, type Batch } from "../../data/batch.js";
 import { batchBounds, planEpoch, type EpochPlan } from "../../data/epoch-plan.js";
 import type { Normalization } from "../../data/normalization.js";
-import { limitIndices, loadTrainingData, type DataLocation, type IndexedImages, type TrainDatasetKey } from "../../data/training-data.js";
+import { limitIndices, loadTrainingData, type DataLocation, type IndexedImages } from "../../data/training-data.js";
 import { PyRandom } from "../../space/index.js";
 
-export const WS_DATASETS = ["fashion-mnist", "cifar10", "cifar100", "ImageNet16-120"] as const;
-export type WsDataset = (typeof WS_DATASETS)[number];
-
-export function parseWsDataset(s: string): WsDataset {
-  if (!(WS_DATASETS as readonly string[]).includes(s)) throw new UserError(`unknown search dataset '${s}'; valid datasets: ${listChoices(WS_DATASETS)}`);
-  return s as WsDataset;
-}
+export { WS_DATASETS, parseWsDataset, type WsDataset } from "../../core/index.js";
 
 export const FASHION_MNIST_SPLIT_SEED = 201;
 
@@ -47,25 +42,18 @@ export interface SearchDataOptions extends DataLocation {
   subset?: number | null;
 }
 
-const TRAINING_KEY: Record<WsDataset, TrainDatasetKey> = {
-  "fashion-mnist": "fashion-mnist",
-  cifar10: "cifar10-valid",
-  cifar100: "cifar100",
-  "ImageNet16-120": "ImageNet16-120",
-};
-
 export function loadSearchData(dataset: WsDataset, o: SearchDataOptions): SearchData {
-  const d = loadTrainingData(TRAINING_KEY[dataset], o);
+  const d = loadTrainingData(searchTrainKey(dataset), o);
   let train: IndexedImages;
   let valid: IndexedImages;
-  if (dataset === "fashion-mnist") {
+  const xvalid = d.evals.find((e) => e.name === "x-valid");
+  if (xvalid === undefined) {
+    // a key without a held-out set of its training data (the embedded Fashion-MNIST): halve the training set
     const order = new PyRandom(FASHION_MNIST_SPLIT_SEED).shuffle(Array.from(d.train.indices));
     const half = Math.floor(order.length / 2);
     train = { set: d.train.set, indices: Int32Array.from(order.slice(0, half)).sort() };
     valid = { set: d.train.set, indices: Int32Array.from(order.slice(half)).sort() };
   } else {
-    const xvalid = d.evals.find((e) => e.name === "x-valid");
-    if (xvalid === undefined) throw new Error(`${dataset}: the training data has no x-valid set`);
     train = d.train;
     valid = { set: xvalid.set, indices: xvalid.indices };
   }

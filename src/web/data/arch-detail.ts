@@ -1,6 +1,6 @@
 /** The architecture page's data: identity, cell edges, isomorphism class, costs and final accuracies per (hp, dataset). */
 import { MetricUnavailableError } from "../../bench/errors.js";
-import { DATASET_KEYS, type DatasetKey } from "../../bench/record.js";
+import { DATASET_KEYS, type DatasetKey } from "../../core/index.js";
 import type { NasBench } from "../../bench/api.js";
 import { archAt, archCosts, COST_DATASETS, EDGES, isValid, OPS, opsOf, type ArchCosts, type OpName } from "../../space/index.js";
 import { isomorphismClassOf } from "./isomorphism.js";

@@ -2,7 +2,7 @@
  * Rank agreement between datasets (same hp) and between hps of one dataset (e.g. 12- vs 200-epoch training), on each
  * dataset's default accuracy (metric-sets.ts). Each pair uses the archs that have a value on both sides.
  */
-import { DATASET_KEYS, type DatasetKey } from "../../bench/record.js";
+import { DATASET_KEYS, type DatasetKey } from "../../core/index.js";
 import type { FinalSummary } from "./final-summary.js";
 import { DEFAULT_SET, type AccuracySet } from "./metric-sets.js";
 import { kendallTau, spearmanRho } from "./rank-correlation.js";

@@ -1,6 +1,6 @@
 /** Per-seed training and evaluation curves of one (arch, hp, dataset), for the architecture page's line charts. */
 import type { BenchStore } from "../../bench/store.js";
-import type { DatasetKey, EvalSet } from "../../bench/record.js";
+import type { DatasetKey, EvalSet } from "../../core/index.js";
 
 export interface SeedCurves {
   seed: number;

@@ -2,7 +2,7 @@
  * Per-arch last-epoch values of one (hp, dataset), averaged over seeds, built from ONE read of the store's `final`
  * table. This is what the overview scatter and the correlation view work on; 15,625 archs fit in a few typed arrays.
  */
-import type { DatasetKey } from "../../bench/record.js";
+import type { DatasetKey } from "../../core/index.js";
 import type { BenchStore, FinalRow } from "../../bench/store.js";
 import { ACCURACY_SETS, FINAL_ACCURACY_COLUMN, type AccuracySet } from "./metric-sets.js";
 

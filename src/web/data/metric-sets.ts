@@ -1,20 +1,15 @@
 /** Which accuracy the explorer shows for a dataset, and where the store's final table keeps it. */
-import { EVAL_SETS, type DatasetKey } from "../../bench/record.js";
+import { DATASET_KEYS, EVAL_SETS, datasetInfo, type DatasetKey } from "../../core/index.js";
 import type { FinalRow } from "../../bench/store.js";
 
 export const ACCURACY_SETS = ["train", ...EVAL_SETS] as const;
 export type AccuracySet = (typeof ACCURACY_SETS)[number];
 
-/**
- * The "test" accuracy of each dataset as the papers plot it (the original's find_best 'test' remap), except that
- * cifar10-valid has no test split of its own: its held-out set is x-valid.
- */
-export const DEFAULT_SET: Readonly<Record<DatasetKey, AccuracySet>> = {
-  "cifar10-valid": "x-valid",
-  cifar10: "ori-test",
-  cifar100: "x-test",
-  "ImageNet16-120": "x-test",
-};
+/** The accuracy the explorer shows for each benchmark key by default: the registry's plot set. */
+export const DEFAULT_SET: Readonly<Record<DatasetKey, AccuracySet>> = Object.fromEntries(DATASET_KEYS.map((k) => [k, datasetInfo(k).plotSet])) as Record<
+  DatasetKey,
+  AccuracySet
+>;
 
 export const FINAL_ACCURACY_COLUMN: Readonly<Record<AccuracySet, keyof FinalRow>> = {
   train: "train_acc",

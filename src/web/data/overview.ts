@@ -1,5 +1,5 @@
 /** The overview scatter's data: one point per arch of (hp, dataset), op-count filters, and the Pareto fronts. */
-import type { DatasetKey } from "../../bench/record.js";
+import type { DatasetKey } from "../../core/index.js";
 import type { FinalSummary } from "./final-summary.js";
 import { ACCURACY_SETS, type AccuracySet } from "./metric-sets.js";
 import { countOp, OP_FILTERS, opCodeString, type OpFilterName } from "./op-counts.js";

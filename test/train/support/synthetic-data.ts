@@ -1,7 +1,7 @@
 // Small CIFAR-shaped training data for trainer tests.
 import type { ImageSet } from "../../../src/data/image-set.js";
-import { CIFAR10_NORM } from "../../../src/data/normalization.js";
 import type { EvalData, TrainingData } from "../../../src/data/training-data.js";
+import { datasetInfo } from "../../../src/core/index.js";
 
 /** Class-dependent synthetic images so a few steps learn something. */
 export function syntheticSet(count: number, classes: number, seed: number): ImageSet {
@@ -21,7 +21,7 @@ export function syntheticTrainingData(set: ImageSet, nTrain: number, extraEvals:
     key: "cifar10",
     classNum: 10,
     shape: [3, 32, 32],
-    norm: CIFAR10_NORM,
+    norm: datasetInfo("cifar10").norm,
     pad: 4,
     train: { set, indices: indexRange(0, nTrain) },
     evals: [{ name: "ori-test", set, indices: indexRange(nTrain, set.count) }, ...extraEvals],

@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DATASET_KEYS } from "../../../src/bench/record.js";
+import { DATASET_KEYS } from "../../../src/core/index.js";
 import { allArchs, uniqueStr } from "../../../src/space/index.js";
 import { SMALL_HPS, writeSyntheticStore } from "./synthetic-store.js";
 

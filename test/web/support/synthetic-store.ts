@@ -5,7 +5,7 @@
  * per dataset as in NATS, optional latency and times.
  */
 import { BenchStore } from "../../../src/bench/store.js";
-import { CLASS_NUM, DATASET_KEYS, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../../../src/bench/record.js";
+import { datasetInfo, DATASET_KEYS, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../../../src/core/index.js";
 import { archAt, archCosts, isValid, opsOf, PyRandom } from "../../../src/space/index.js";
 
 const CEILING: Record<DatasetKey, number> = { "cifar10-valid": 91.7, cifar10: 94.4, cifar100: 73.5, "ImageNet16-120": 47.3 };
@@ -50,7 +50,7 @@ export function archQuality(index: number): number {
 
 /** Mean final accuracy of (arch, dataset, epochs) before seed noise; shorter schedules reach less and rank more noisily. */
 export function syntheticAccuracy(index: number, dataset: DatasetKey, epochs: number): number {
-  const chance = 100 / CLASS_NUM[dataset];
+  const chance = 100 / datasetInfo(dataset).classes;
   // per (arch, dataset, schedule) noise: datasets and schedules agree on the ranking, but not perfectly
   const rng = new PyRandom(index * 7 + epochs + 100003 * DATASET_KEYS.indexOf(dataset));
   const q = archQuality(index);
@@ -75,7 +75,7 @@ export function syntheticRecord(index: number, hp: string, plan: HpPlan, dataset
   const arch = archAt(index);
   const rng = new PyRandom(index * 1000003 + seed * 31 + plan.epochs);
   const E = plan.epochs;
-  const chance = 100 / CLASS_NUM[dataset];
+  const chance = 100 / datasetInfo(dataset).classes;
   const target = syntheticAccuracy(index, dataset, E) + (rng.random() - 0.5) * 0.6;
   const trainAcc = curve(Math.min(99.9, target + 4), chance, E, rng, 1);
   const trainLoss = trainAcc.map((a) => Math.max(0.01, (100 - a) / 25));
@@ -106,7 +106,7 @@ export function syntheticRecord(index: number, hp: string, plan: HpPlan, dataset
     params: costs.params,
     flops: costs.flops,
     latency: [0.004 + 0.0025 * convs + 0.0005 * ((index * 13) % 7) / 7],
-    config: { channel: 16, numCells: 5, classNum: CLASS_NUM[dataset] },
+    config: { channel: 16, numCells: 5, classNum: datasetInfo(dataset).classes },
     train: {
       loss: trainLoss,
       acc1: trainAcc,

@@ -3,30 +3,7 @@
  * hyper-parameter setting. This is the unit that the trainer writes, importers produce and the store holds; it keeps the
  * original record's semantics (spec §5.6) with arrays instead of `{epoch: value}` dicts.
  */
-
-/** Dataset keys in the order the original trains them (spec §3.6). */
-export const DATASET_KEYS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"] as const;
-export type DatasetKey = (typeof DATASET_KEYS)[number];
-
-/**
- * Datasets this project trains beyond the benchmark's four (the embedded Fashion-MNIST). Their runs are stored like the
- * others; the NATS-style query semantics are defined for the four benchmark keys.
- */
-export const EXTRA_DATASET_KEYS = ["fashion-mnist"] as const;
-export const RECORD_DATASET_KEYS = [...DATASET_KEYS, ...EXTRA_DATASET_KEYS] as const;
-export type RecordDatasetKey = (typeof RECORD_DATASET_KEYS)[number];
-
-/** Evaluation sets (spec §6); `train` is not an eval set, it has its own curve. */
-export const EVAL_SETS = ["x-valid", "x-test", "ori-test"] as const;
-export type EvalSet = (typeof EVAL_SETS)[number];
-
-/** Number of classes per dataset key. */
-export const CLASS_NUM: Readonly<Record<DatasetKey, number>> = {
-  "cifar10-valid": 10,
-  cifar10: 10,
-  cifar100: 100,
-  "ImageNet16-120": 120,
-};
+import type { EvalSet, RecordDatasetKey } from "./datasets.js";
 
 /** Per-epoch curve of the training pass; index = epoch (0-based), all epochs run so far present. */
 export interface TrainCurve {

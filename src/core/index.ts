@@ -1,0 +1,3 @@
+/** The shared vocabulary below every layer: the dataset registry and the run record. Pure TS, no Node imports. */
+export * from "./datasets.js";
+export type * from "./record.js";
