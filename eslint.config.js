@@ -1,4 +1,4 @@
-// The pure-TS core (space, bench, search's benchmark-driven algorithms, web) must load without libtorch,
+// The pure-TS core (core, space, bench, search's benchmark-driven algorithms, web) must load without libtorch,
 // so importing the native engine from there is a lint error rather than a runtime surprise.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/space/**/*.ts", "src/bench/**/*.ts", "src/formats/**/*.ts", "src/search/api/**/*.ts", "src/web/**/*.ts"],
+    files: ["src/core/**/*.ts", "src/space/**/*.ts", "src/bench/**/*.ts", "src/formats/**/*.ts", "src/search/api/**/*.ts", "src/web/**/*.ts"],
     rules: { "no-restricted-imports": ["error", engineImport] },
   },
   {

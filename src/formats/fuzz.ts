@@ -3,7 +3,7 @@
  * interesting values, insertions, deletions, duplications, truncation, splices) and parses it. The only acceptable
  * outcomes are a value or a FormatError (ForbiddenGlobalError counted apart); anything else is a crash and is
  * reported with the case number so it can be replayed (`mutate(inputs, seed, case)` is deterministic).
- * Used by test/formats/fuzz.test.ts (CI slice) and bench/store/fuzz-long.mjs (≥ 100k cases).
+ * Used by test/formats/fuzz.test.ts (CI slice) and perf/store/fuzz-long.mjs (≥ 100k cases).
  */
 import { bunzip2 } from "./bzip2.js";
 import { ForbiddenGlobalError, FormatError } from "./errors.js";

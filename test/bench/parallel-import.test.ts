@@ -15,7 +15,7 @@ const nats = join(root, "nats");
 const ARCHS = 10;
 
 beforeAll(() => {
-  runPython(readFileSync(join(repoRoot, "bench", "store", "make-nats-dir.py"), "utf8"), [nats, String(ARCHS), referencePath(NATS_SAMPLE)]);
+  runPython(readFileSync(join(repoRoot, "perf", "store", "make-nats-dir.py"), "utf8"), [nats, String(ARCHS), referencePath(NATS_SAMPLE)]);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -61,7 +61,7 @@ describe("aa-nas import --workers", () => {
 
   it("a corrupt arch file stops the import with the same one-line error with and without workers", () => {
     const bad = join(root, "bad");
-    runPython(readFileSync(join(repoRoot, "bench", "store", "make-nats-dir.py"), "utf8"), [bad, "6", referencePath(NATS_SAMPLE)]);
+    runPython(readFileSync(join(repoRoot, "perf", "store", "make-nats-dir.py"), "utf8"), [bad, "6", referencePath(NATS_SAMPLE)]);
     const victim = join(bad, "000004.pickle.pbz2");
     const bytes = readFileSync(victim);
     writeFileSync(victim, bytes.subarray(0, bytes.length >> 1));

@@ -1,6 +1,6 @@
 /**
  * CI slice of the mutation fuzzer over the real NATS sample pickles (the long run, ≥ 100k cases, is
- * bench/store/fuzz-long.mjs; its result is in docs/performance/store.md). Outcomes must be a value or a FormatError.
+ * perf/store/fuzz-long.mjs; its result is in docs/performance/store.md). Outcomes must be a value or a FormatError.
  */
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";

@@ -8,8 +8,8 @@ import { SearchSession, TableBenchmark, runAlgorithm, type SearchDataset } from 
 import { StoreSearchBenchmark } from "../../src/search/api/store-benchmark.js";
 import { PyRandom, type RandomSource } from "../../src/space/index.js";
 import { readReferenceJson, referenceRoot } from "../support/reference.js";
-import { loadPeerTables, tableBenchmark, type PeerTables } from "../../bench/reproduce-paper/tables.js";
-import { recordsForArch } from "../../bench/reproduce-paper/tables-to-records.js";
+import { loadPeerTables, tableBenchmark, type PeerTables } from "../../reproduce/tables.js";
+import { recordsForArch } from "../../reproduce/tables-to-records.js";
 
 const SAMPLES = [0, 11, 284];
 

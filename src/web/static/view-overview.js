@@ -31,7 +31,7 @@ export async function render(root, { params }, ctx) {
     log: params.get("log") === "1",
   };
   const go = (patch) => ctx.navigate(hashOf("overview", [], { ...state, ...filters, log: state.log ? "1" : undefined, ...patch }));
-  // marks for the load-time bench (bench/web): data arrived, chart option built, chart drawn
+  // marks for the load-time bench (perf/web): data arrived, chart option built, chart drawn
   performance.mark("overview:data");
   const set = data.set;
 

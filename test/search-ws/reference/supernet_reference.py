@@ -6,7 +6,7 @@ reads <dir>/input.json plus raw little-endian arrays written by the TypeScript s
 Cases:
   darts-v1-step  one DARTS-V1 step (weight step with clip over all parameters, then the alpha step) from the
                  state dict in <dir>/state/*.f32|i64; returns the state dict after the step and both losses.
-  bench-step     times supernet training steps (DARTS weighted mode), for bench/search-ws.
+  bench-step     times supernet training steps (DARTS weighted mode), for perf/search-ws.
 """
 import json
 import os

@@ -1,0 +1,18 @@
+/** The harness's benchmark: the store built from the peer tables (built on first use), opened through the query API. */
+import type { FinalAccuracyOracle, SearchBenchmark } from "../src/search/api/index.js";
+import { openSearchBenchmark } from "../src/search/api/store-benchmark.js";
+import { buildTableStore } from "./build-store.js";
+import type { PeerTables } from "./tables.js";
+
+export function openStoreBenchmark(
+  path: string,
+  tables: PeerTables,
+  log: (s: string) => void,
+): { benchmark: SearchBenchmark & FinalAccuracyOracle; note: string } {
+  const built = buildTableStore(path, tables, log);
+  log(`${built.built ? "built" : "reused"} store ${path}: ${built.runs} runs (${built.seconds.toFixed(1)} s)`);
+  return {
+    benchmark: openSearchBenchmark(path),
+    note: `a benchmark store built from the peer tables (${built.runs} RunRecords), queried through NasBench.simulateTrainEval / getMoreInfo`,
+  };
+}
