@@ -108,10 +108,6 @@ function cached(id: string, load: () => TrainTest): TrainTest {
   return hit;
 }
 
-export function clearDataCache(): void {
-  rawCache.clear();
-}
-
 export function loadTrainingData(key: TrainDatasetKey, where: DataLocation): TrainingData {
   const { dataDir } = where;
   const splitDir = where.splitDir ?? dataDir;
