@@ -8,16 +8,19 @@ import { UserError, listChoices } from "../errors.js";
 import { NUM_ARCHS } from "../space/index.js";
 import { hpConfig } from "../train/hyper.js";
 
-function expected(min: number): string {
+function expected(min: number, max: number): string {
+  if (max !== Infinity) return `an integer ${min}..${max}`;
   if (min === -Infinity) return "an integer";
   return min === 0 ? "a non-negative integer" : min === 1 ? "a positive integer" : `an integer >= ${min}`;
 }
 
-/** An integer ≥ `min` (default 1); `min` -Infinity allows a sign. */
-export function parseInteger(value: string, flag: string, min = 1): number {
+/** An integer in [`min`, `max`] (default: positive); `min` below 0 allows a sign. */
+export function parseInteger(value: string, flag: string, min = 1, max = Infinity): number {
   const n = Number(value);
   const digits = min < 0 ? /^-?\d+$/ : /^\d+$/;
-  if (!digits.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new UserError(`bad ${flag} '${value}': expected ${expected(min)}`);
+  if (!digits.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UserError(`bad ${flag} '${value}': expected ${expected(min, max)}`);
+  }
   return n;
 }
 
