@@ -5,8 +5,9 @@ import { registerSpaceCommands } from "./commands/space.js";
 // cli:imports (one line per command module; keep this marker)
 import { registerSweepCommands } from "./commands/sweep.js";
 import { registerServeCommands } from "./commands/serve.js";
-import { registerPipelineCommands } from "./commands/pipeline.js";
-import { registerTrainNetCommands } from "./commands/train-net.js";
+import { registerTrainCommands } from "./commands/train.js";
+import { registerMergeCommands } from "./commands/merge.js";
+import { registerDemoCommands } from "./commands/demo.js";
 import { registerEvalNetCommands } from "./commands/eval-net.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerImportCommands } from "./commands/import.js";
@@ -27,8 +28,9 @@ registerSpaceCommands(program);
 // cli:register (one line per command module; keep this marker)
 registerSweepCommands(program);
 registerServeCommands(program);
-registerPipelineCommands(program);
-registerTrainNetCommands(program);
+registerTrainCommands(program);
+registerMergeCommands(program);
+registerDemoCommands(program);
 registerEvalNetCommands(program);
 registerDataCommands(program);
 registerImportCommands(program);

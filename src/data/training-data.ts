@@ -70,10 +70,6 @@ function cached(id: string, load: () => TrainTest): TrainTest {
   return hit;
 }
 
-export function clearDataCache(): void {
-  rawCache.clear();
-}
-
 function loadFamily(family: DatasetFamily, dataDir: string, checks: DataChecks): TrainTest {
   switch (family) {
     case "CIFAR-10":

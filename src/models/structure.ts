@@ -196,6 +196,10 @@ export function inferCell(arch: string, inC: number, outC: number, stride: numbe
 }
 
 /** TinyNetwork(C, N, genotype, num_classes) with a configurable number of input channels (3 in the benchmark). */
+/** The benchmark's network size (spec §2): C channels in the first stage, N cells per stage. */
+export const DEFAULT_CHANNEL = 16;
+export const DEFAULT_NUM_CELLS = 5;
+
 export function tinyNetwork(C: number, N: number, arch: string, numClasses: number, inputChannels = 3): TinyNetworkSpec {
   const channels = [...Array<number>(N).fill(C), 2 * C, ...Array<number>(N).fill(2 * C), 4 * C, ...Array<number>(N).fill(4 * C)];
   const reductions = [...Array<boolean>(N).fill(false), true, ...Array<boolean>(N).fill(false), true, ...Array<boolean>(N).fill(false)];

@@ -1,6 +1,7 @@
 /**
- * `aa-nas train`: trains arch index ranges × seeds × dataset keys into one record file per (arch, seed), as the
- * original's `train-models.sh` did (loop order arch → seed → dataset, spec §3.6). Crash safety:
+ * The one training driver, behind `aa-nas train`, `train-net`, `demo` and the sweep workers: trains arch indexes ×
+ * seeds × dataset keys into one record file per (arch, seed), as the original's `train-models.sh` did (loop order
+ * arch → seed → dataset, spec §3.6), with the final weights of each key optionally beside it. Crash safety:
  * - after every epoch the run's weights, optimizer state and curves go to `<out>/checkpoints/…/<dataset>.safetensors`
  *   (atomic rename), so a killed process loses at most the epoch in flight;
  * - a finished dataset key of an unfinished (arch, seed) is kept as `<dataset>.run.json` until the record is written;
@@ -8,19 +9,20 @@
  * Data order and augmentation of epoch e derive from (seed, e) alone, so a resumed run equals an uninterrupted one
  * in every value except the measured times.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { hostname, cpus } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "../atomic-file.js";
 import type { Device } from "../engine/device.js";
-import { saveCheckpoint } from "../engine/checkpoint/checkpoint.js";
 import type { RunRecord } from "../core/index.js";
 import { limitIndices, loadTrainingData, type DataLocation, type TrainingData } from "../data/training-data.js";
-import { BENCHMARK_CONFIG, HP_NAMES, type TrainConfig } from "../train/hyper.js";
-import { UserError } from "../errors.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../models/structure.js";
+import { hpConfig } from "../train/hyper.js";
 import { trainRun, type TrainProgress } from "../train/train-run.js";
-import type { TrainRecord } from "../train/train-record.js";
+import { TRAIN_SOURCE } from "../train/train-record.js";
+import { saveNetwork } from "../train/weights-file.js";
 import { archAt } from "../space/index.js";
-import { CorruptRecordError, RECORD_FORMAT, readRecordFile, recordFileName, recordFilePath, writeRecordFile, type RecordFile } from "./record-file.js";
+import { CorruptRecordError, RECORD_FORMAT, readRecordFile, recordFilePath, runStem, weightsFileName, writeRecordFile, type RecordFile } from "./record-file.js";
 import { type RecordDatasetKey } from "../core/index.js";
 
 export interface TrainRangeOptions {
@@ -34,9 +36,12 @@ export interface TrainRangeOptions {
   data: DataLocation;
   channel?: number;
   numCells?: number;
+  /** use only the first N training images / eval images of each set (quick runs; the record's source says so) */
   trainSubset?: number | null;
   evalSubset?: number | null;
   device?: Device;
+  /** CPU replicas per training run (TrainRunOptions.replicas) */
+  replicas?: number;
   /** save the final weights next to the record */
   saveWeights?: boolean;
   /** Stop after this many epochs in total (testing crash/resume); the run is left resumable. */
@@ -47,7 +52,7 @@ export interface TrainRangeOptions {
 export interface TrainRangeEvents {
   onPairStart?(e: { archIndex: number; seed: number; done: number; total: number; skipped: boolean }): void;
   onDatasetStart?(e: { archIndex: number; seed: number; dataset: RecordDatasetKey; resumeEpoch: number; epochs: number }): void;
-  onEpoch?(e: { archIndex: number; seed: number; dataset: RecordDatasetKey; epoch: number; epochs: number; record: TrainRecord }): void;
+  onEpoch?(e: { archIndex: number; seed: number; dataset: RecordDatasetKey; epoch: number; epochs: number; record: RunRecord }): void;
   onProgress?(p: TrainProgress & { archIndex: number; seed: number; dataset: RecordDatasetKey }): void;
 }
 
@@ -66,7 +71,10 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
   mkdirSync(o.outDir, { recursive: true });
   const dataCache = new Map<RecordDatasetKey, TrainingData>();
   const result: TrainRangeResult = { written: [], skipped: [], interrupted: false };
-  const config = scheduleOf(o.hp);
+  const config = hpConfig(o.hp);
+  const subset = (o.trainSubset ?? null) !== null || (o.evalSubset ?? null) !== null;
+  const channel = o.channel ?? DEFAULT_CHANNEL;
+  const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
   let epochBudget = o.maxEpochs ?? Infinity;
   const pairs = o.archIndexes.flatMap((archIndex) => o.seeds.map((seed) => ({ archIndex, seed })));
 
@@ -78,7 +86,7 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
       result.skipped.push(path);
       continue;
     }
-    const work = join(o.outDir, "checkpoints", recordFileName(archIndex, seed).replace(/\.json$/, ""));
+    const work = join(o.outDir, "checkpoints", runStem(archIndex, seed));
     mkdirSync(work, { recursive: true });
     const runs: RunRecord[] = [];
     const weights: Record<string, string> = {};
@@ -86,7 +94,7 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
       const finishedRun = join(work, `${dataset}.run.json`);
       if (existsSync(finishedRun)) {
         runs.push(JSON.parse(readFileSync(finishedRun, "utf8")) as RunRecord);
-        if (o.saveWeights) weights[dataset] = weightsName(archIndex, seed, dataset);
+        if (o.saveWeights) weights[dataset] = weightsFileName(archIndex, seed, dataset);
         continue;
       }
       if (epochBudget <= 0) {
@@ -105,9 +113,10 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
         seed,
         hp: o.hp,
         config,
-        channel: o.channel,
-        numCells: o.numCells,
+        channel,
+        numCells,
         device: o.device,
+        ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
         stopEpoch,
         ...(resume === null ? {} : { resumeFrom: ckpt }),
         onEpoch: (e) => {
@@ -123,15 +132,16 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
           return result;
         }
         if (o.saveWeights) {
-          const name = weightsName(archIndex, seed, dataset);
-          saveCheckpoint(join(o.outDir, name), { model: net, metadata: { arch: archAt(archIndex), dataset, seed: String(seed), hp: o.hp } });
+          const name = weightsFileName(archIndex, seed, dataset);
+          const entry = { arch: record.arch, archIndex, channel, numCells, classNum: data.classNum, inputChannels: data.shape[0], seed, hp: o.hp };
+          saveNetwork(join(o.outDir, name), dataset, net, entry);
           weights[dataset] = name;
         }
       } finally {
         net.dispose();
       }
-      const run = record as RunRecord;
-      writeAtomically(finishedRun, JSON.stringify(run));
+      const run = subset ? subsetNoted(record, data) : record;
+      writeFileAtomic(finishedRun, JSON.stringify(run));
       rmSync(ckpt, { force: true });
       runs.push(run);
     }
@@ -167,19 +177,9 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
   }
 }
 
-/**
- * An hp setting is named by its schedule length, as the benchmark's "12" and "200" are; any other positive number of
- * epochs (e.g. "4" for the demo) trains the same recipe over that many epochs.
- */
-export function scheduleOf(hp: string): TrainConfig {
-  if (!/^\d+$/.test(hp) || Number(hp) < 1) {
-    throw new UserError(`bad hp '${hp}': an hp setting is the schedule length in epochs, e.g. ${HP_NAMES.join(", ")}`);
-  }
-  return { ...BENCHMARK_CONFIG, epochs: Number(hp) };
-}
-
-function weightsName(archIndex: number, seed: number, dataset: string): string {
-  return recordFileName(archIndex, seed).replace(/\.json$/, `-${dataset}.safetensors`);
+/** A run on a subset is not comparable to the benchmark's; its source says so wherever it is merged. */
+function subsetNoted(record: RunRecord, data: TrainingData): RunRecord {
+  return { ...record, provenance: { ...record.provenance, source: `${TRAIN_SOURCE} (subset: ${data.train.indices.length} train images)` } };
 }
 
 /** A record counts as finished only when it reads back intact; a damaged one is trained again. */
@@ -211,10 +211,3 @@ function readCheckpointEpoch(path: string): number | null {
 function removeIfEmpty(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
 }
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-

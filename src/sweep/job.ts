@@ -7,6 +7,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { runStem } from "../pipeline/record-file.js";
+import { isHp } from "../train/hyper.js";
 import { RECORD_DATASET_KEYS, type RecordDatasetKey } from "../core/index.js";
 
 export interface TrainingSettings {
@@ -28,7 +30,7 @@ const positive = z.number().int().positive();
 export const sweepJobSchema = z.object({
   archIndex: z.number().int().nonnegative(),
   seed: z.number().int().nonnegative(),
-  hp: z.string().regex(/^\d+$/),
+  hp: z.string().refine(isHp, "hp must be a schedule length in epochs"),
   datasets: z.array(z.enum(RECORD_DATASET_KEYS)).min(1),
   channel: positive,
   numCells: positive,
@@ -51,7 +53,7 @@ export function settingsDigest(s: TrainingSettings): string {
 
 /** e.g. `arch-000123-seed-0777-hp200-3f2a9c01de`: readable, sortable, and equal for equal jobs. */
 export function sweepJobId(job: SweepJob): string {
-  return `arch-${String(job.archIndex).padStart(6, "0")}-seed-${String(job.seed).padStart(4, "0")}-hp${job.hp}-${settingsDigest(job)}`;
+  return `${runStem(job.archIndex, job.seed)}-hp${job.hp}-${settingsDigest(job)}`;
 }
 
 /** Jobs in the original's loop order: arch, then seed. */

@@ -7,6 +7,10 @@ export interface WorkerSite {
   outDir: string;
   dataDir: string;
   device: string;
+  /** save each dataset key's final weights beside the record */
+  saveWeights: boolean;
+  /** CPU replicas per run; absent: the command line's default (`defaultReplicas`) */
+  replicas?: number;
 }
 
 export interface JobProgress {

@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { checkDevice } from "../engine/device.js";
 import { UserError } from "../errors.js";
 import { trainRange } from "../pipeline/train-range.js";
+import { defaultReplicas } from "../train/train-run.js";
 import type { ThreadInput, ThreadMessage } from "./thread-protocol.js";
 
 const input = workerData as ThreadInput;
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const { job, site } = input;
   const tag = `arch ${job.archIndex} seed ${job.seed}`;
   let lastProgress = 0;
+  const device = checkDevice(site.device);
   const result = await trainRange({
     archIndexes: [job.archIndex],
     seeds: [job.seed],
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
     numCells: job.numCells,
     trainSubset: job.trainSubset,
     evalSubset: job.evalSubset,
-    device: checkDevice(site.device),
+    device,
+    replicas: site.replicas ?? defaultReplicas(device),
+    saveWeights: site.saveWeights,
     events: {
       onDatasetStart: (e) => {
         if (e.resumeEpoch > 0) post({ kind: "log", line: `${tag} ${e.dataset}: resuming at epoch ${e.resumeEpoch}/${e.epochs}` });

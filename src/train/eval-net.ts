@@ -1,4 +1,4 @@
-/** `aa-nas eval-net`: rebuild a trained network from a train-net weights file and evaluate it on a dataset key's eval sets. */
+/** `aa-nas eval-net`: rebuild a trained network from a weights file (weights-file.ts) and evaluate it on a dataset key's eval sets. */
 import { type Device } from "../engine/index.js";
 import { limitIndices, loadTrainingData, type DataLocation } from "../data/training-data.js";
 import { UserError } from "../errors.js";

@@ -42,7 +42,7 @@ export type ReplicaWorkerMessage = { kind: "ready" } | { kind: "done" } | { kind
 
 const WORKER_URL = new URL("./replica-worker.js", import.meta.url);
 
-/** Replica workers exist in the built package (dist/); run from the TypeScript sources, training keeps one replica. */
+/** Whether a replica worker can be started: its compiled module sits beside this one (not when this runs from the TypeScript sources). */
 export function replicaWorkersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_URL));
 }

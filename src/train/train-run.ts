@@ -33,7 +33,7 @@ import { BatchAssembler } from "../data/batch.js";
 import { batchBounds, planEpoch } from "../data/epoch-plan.js";
 import { sharedTrainingData, type TrainingData } from "../data/training-data.js";
 import { networkCosts } from "../models/costs.js";
-import { tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS, tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { resolveArch } from "../space/index.js";
 import { toDevice } from "./device-batch.js";
@@ -42,7 +42,8 @@ import { evaluatePass, replicaSlice, type PassResult } from "./evaluate.js";
 import { hpConfig, type TrainConfig } from "./hyper.js";
 import { AverageMeter, batchPercent, topkHits } from "./meters.js";
 import { ReplicaTeam, replicaWorkersAvailable } from "./replica-team.js";
-import { TRAIN_SOURCE, copyRecord, emptyCurves, type TrainRecord } from "./train-record.js";
+import type { RunRecord } from "../core/index.js";
+import { TRAIN_SOURCE, copyRecord, emptyCurves } from "./train-record.js";
 
 export interface TrainProgress {
   phase: "train" | "eval";
@@ -60,7 +61,7 @@ export interface EpochEvent {
   /** the epoch just completed (0-based) */
   epoch: number;
   /** curves through this epoch (a copy) */
-  record: TrainRecord;
+  record: RunRecord;
   net: TinyNetwork;
   optimizer: SGD;
   /** Writes weights, optimizer state and the record so far; `trainRun({resumeFrom})` continues from it. */
@@ -80,9 +81,9 @@ export interface TrainRunOptions {
   numCells?: number;
   device?: Device;
   /**
-   * CPU only: split every batch over this many replicas, one thread each (src/engine/replicas.ts). Default: one per
-   * intra-op thread (AA_NAS_THREADS, else the CPU count) when running from the built package; 1 on other devices.
-   * Capped at the smallest batch of the run. Results agree with one replica up to float rounding.
+   * CPU only: split every batch over this many replicas, one thread each (src/engine/replicas.ts). Default 1 (see
+   * `defaultReplicas` for the command line's). Capped at the smallest batch of the run. Results agree with one replica
+   * up to float rounding.
    */
   replicas?: number;
   /** device description stored in the record's provenance (default: `deviceLabel(device, replicas)`) */
@@ -96,7 +97,7 @@ export interface TrainRunOptions {
 }
 
 export interface TrainRunResult {
-  record: TrainRecord;
+  record: RunRecord;
   /** the trained network (the caller disposes it) */
   net: TinyNetwork;
 }
@@ -107,7 +108,7 @@ interface TrainMeta {
   seed: number;
   hp: string;
   epoch: number;
-  record: TrainRecord;
+  record: RunRecord;
 }
 const TRAIN_META_KEY = "aa_nas.train";
 
@@ -118,8 +119,8 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   if (world === 1) return runReplica(o, null);
   const { arch } = resolveArch(o.arch);
   const data = sharedTrainingData(o.data);
-  const channel = o.channel ?? 16;
-  const numCells = o.numCells ?? 5;
+  const channel = o.channel ?? DEFAULT_CHANNEL;
+  const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
   const team = await ReplicaTeam.start(world, {
     arch,
     data,
@@ -146,6 +147,20 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   return result;
 }
 
+/**
+ * The replica count the `aa-nas` commands train with when --replicas is not given: one per intra-op thread
+ * (AA_NAS_THREADS, else the CPU count) on the CPU, 1 elsewhere.
+ *
+ * Why here and not as trainRun's default: a default must not change with where the calling module happens to live.
+ * Whether replica workers can be started depends on that (they are compiled files; TypeScript sources run under a test
+ * runner cannot start them), so a library default keyed on it trained differently from the sources than from the
+ * package. The library therefore defaults to 1, which runs anywhere and is bit-identical to PyTorch; a command line
+ * always runs the built package, whose workers can be started, so it is the one place that asks for the fast default.
+ */
+export function defaultReplicas(device: Device): number {
+  return device === "cpu" ? getNumThreads() : 1;
+}
+
 /** How many replicas a run uses: the request (or default), at most the smallest batch of any pass. */
 function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): number {
   if (o.replicas !== undefined && (!Number.isInteger(o.replicas) || o.replicas < 1)) {
@@ -155,10 +170,9 @@ function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): nu
     if ((o.replicas ?? 1) > 1) throw new UserError(`replicas split a batch over CPU threads; on ${device} use one (got ${o.replicas})`);
     return 1;
   }
-  const available = replicaWorkersAvailable();
-  const requested = o.replicas ?? (available ? getNumThreads() : 1);
-  if (requested > 1 && !available) {
-    throw new UserError("replicas > 1 need the built package: run `npm run build` and import from dist/ or use the aa-nas command");
+  const requested = o.replicas ?? 1;
+  if (requested > 1 && !replicaWorkersAvailable()) {
+    throw new UserError("replicas > 1 start compiled worker threads, which TypeScript sources have: run `npm run build` and import from dist/, or use the aa-nas command");
   }
   const smallest = Math.min(
     ...[o.data.train, ...o.data.evals].map(({ indices }) => {
@@ -172,7 +186,7 @@ function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): nu
 type NetworkOptions = Pick<TrainRunOptions, "arch" | "data" | "channel" | "numCells">;
 
 function networkSpec(o: NetworkOptions): TinyNetworkSpec {
-  return tinyNetwork(o.channel ?? 16, o.numCells ?? 5, resolveArch(o.arch).arch, o.data.classNum, o.data.shape[0]);
+  return tinyNetwork(o.channel ?? DEFAULT_CHANNEL, o.numCells ?? DEFAULT_NUM_CELLS, resolveArch(o.arch).arch, o.data.classNum, o.data.shape[0]);
 }
 
 /** The network a run trains (untrained weights from the current state of libtorch's generator). */
@@ -190,8 +204,8 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
   const data = o.data;
   const config = o.config ?? hpConfig(o.hp);
   const device = o.device ?? "cpu";
-  const channel = o.channel ?? 16;
-  const numCells = o.numCells ?? 5;
+  const channel = o.channel ?? DEFAULT_CHANNEL;
+  const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
   const stopEpoch = Math.min(o.stopEpoch ?? config.epochs, config.epochs);
   const world = replica?.world ?? 1;
 
@@ -216,7 +230,7 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
   const schedule = new CosineSchedule({ baseLr: config.lr, epochs: config.epochs, warmupEpochs: config.warmup, etaMin: config.etaMin });
   const costs = networkCosts(spec, data.shape[1]);
 
-  let record: TrainRecord = {
+  let record: RunRecord = {
     archIndex,
     arch,
     hp: o.hp,

@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SweepStatus } from "../../src/sweep/status.js";
+import { readRecordFile } from "../../src/pipeline/record-file.js";
 import { runCli } from "../support/cli.js";
 import { startCli } from "./cli-process.js";
 
 const TINY = ["--channel", "8", "--num-cells", "1", "--train-subset", "256", "--eval-subset", "128", "--hp", "3"];
 
 describe("aa-nas sweep without --redis (local folder queue)", () => {
-  it("shares jobs between worker processes, takes over a killed worker's job, and records failures", async () => {
+  it("shares jobs between worker processes, takes over a killed worker's job, records failures; merge and eval-net read what the workers wrote", async () => {
     const root = mkdtempSync(join(tmpdir(), "aa-nas-sweep-local-"));
     const out = join(root, "results");
     const plan = (args: string[]) => runCli(["sweep", "plan", ...args, ...TINY, "--out", out, "--attempts", "2", "--backoff-ms", "100", "--json"]);
@@ -18,7 +19,7 @@ describe("aa-nas sweep without --redis (local folder queue)", () => {
     expect(JSON.parse(plan(goodJobs).stdout)).toEqual({ added: 0, existing: 2 });
     expect(JSON.parse(plan(["--arch-index", "5", "--seeds", "777", "--datasets", "cifar10"]).stdout)).toEqual({ added: 1, existing: 0 });
 
-    const worker = () => startCli(["sweep", "worker", "--out", out, "--data-dir", join(root, "no-data"), "--exit-when-done"]);
+    const worker = () => startCli(["sweep", "worker", "--out", out, "--data-dir", join(root, "no-data"), "--exit-when-done", "--save-weights", "--replicas", "1"]);
     const victim = worker();
     await victim.waitFor(/epoch 1\/3/);
     victim.child.kill("SIGKILL");
@@ -42,6 +43,16 @@ describe("aa-nas sweep without --redis (local folder queue)", () => {
     const collected = runCli(["sweep", "collect", "--results", out, "--out", join(root, "bench.sqlite"), "--json"]);
     expect(collected.status, collected.stderr).toBe(0);
     expect(JSON.parse(collected.stdout)).toMatchObject({ files: 2, inserted: 2, corrupt: [] });
+    const merged = runCli(["merge", out, "--out", join(root, "merged.sqlite"), "--json"]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ files: 2, inserted: 2, corrupt: [] });
+
+    const record = readRecordFile(join(out, "arch-001835-seed-0777.json"));
+    const final = record.runs[0]!.evals["ori-test"]!;
+    const evaluated = runCli(["eval-net", join(out, record.weights!["fashion-mnist"]!), "--eval-subset", "128", "--json"]);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    const result = (JSON.parse(evaluated.stdout) as { results: Record<string, { acc1: number; loss: number }> }).results["ori-test"]!;
+    expect({ acc1: result.acc1, loss: result.loss }).toEqual({ acc1: final.acc.at(-1), loss: final.loss.at(-1) });
   }, 180_000);
 
   it("asks for --redis or --out when neither names a queue", () => {

@@ -1,41 +1,95 @@
-import { existsSync, readFileSync } from "node:fs";
+// The training commands end to end through the built CLI: whatever trains (train, train-net, sweep workers) writes
+// one record file and one weights layout, which merge, query and eval-net read. Tiny settings: a few hundred
+// Fashion-MNIST images, one epoch, C=4 with one cell per stage, one replica (so eval-net's pass equals the record's).
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { referenceDir } from "../support/reference.js";
-import { CELL_ARCHITECTURES } from "../../src/models/cell-archs.js";
-import { indexOf } from "../../src/space/index.js";
+import { readRecordFile } from "../../src/pipeline/record-file.js";
+import { loadSafetensors, saveSafetensors } from "../../src/engine/index.js";
 import { tempDirs } from "../data/temp.js";
 
-const tempDir = tempDirs();
+const tmp = tempDirs();
+const TINY = ["--datasets", "fashion-mnist", "--train-subset", "256", "--eval-subset", "128", "--channel", "4", "--num-cells", "1", "--replicas", "1"];
+const ENV = { env: { AA_NAS_THREADS: "1" } };
 
-const tmp = tempDir;
+interface EvalOut {
+  dataset: string;
+  results: Record<string, { acc1: number; loss: number }>;
+}
 
-describe("aa-nas train-net / eval-net / data (built CLI)", () => {
-  it("trains on the embedded Fashion-MNIST, writes record + weights, and eval-net reproduces the final evaluation", () => {
-    const out = tmp("aa-cli-train-");
-    const r = runCli(["train-net", "all_c1x1", "--datasets", "fashion-mnist", "--seeds", "3", "--epochs", "1", "--train-subset", "96", "--eval-subset", "64", "--channel", "4", "--num-cells", "1", "--out", out, "--json"], {
-      env: { AA_NAS_THREADS: "1" },
-    });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; files?: string[]; evals?: Record<string, { acc: number; loss: number }> });
-    expect(events.map((e) => e.event)).toEqual(["start", "epoch", "done"]);
-    const stem = join(out, `arch-${String(indexOf(CELL_ARCHITECTURES.all_c1x1!)).padStart(6, "0")}-seed-0003`);
-    const json = `${stem}.json`;
-    expect(events[2]!.files).toEqual([json, `${stem}.safetensors`]);
-    const file = JSON.parse(readFileSync(json, "utf8")) as { hp: string; datasetKeys: string[]; records: Record<string, { train: { loss: number[] }; epochs: number; provenance: { source: string } }> };
+/** eval-net's ori-test result for a weights file. */
+function evalNet(weights: string): EvalOut["results"][string] {
+  const e = runCli(["eval-net", weights, "--eval-subset", "128", "--json"], ENV);
+  expect(e.status, e.stderr).toBe(0);
+  const out = JSON.parse(e.stdout) as EvalOut;
+  expect(out.dataset).toBe("fashion-mnist");
+  return out.results["ori-test"]!;
+}
+
+/** The final ori-test accuracy and loss a record file holds for fashion-mnist. */
+function recordFinal(path: string): { acc1: number; loss: number } {
+  const c = readRecordFile(path).runs.find((r) => r.dataset === "fashion-mnist")!.evals["ori-test"]!;
+  return { acc1: c.acc.at(-1)!, loss: c.loss.at(-1)! };
+}
+
+describe("aa-nas train-net / train / eval-net (built CLI, one driver)", () => {
+  it("train-net writes a checksummed record that merge takes and query answers; eval-net reproduces its final accuracy", () => {
+    const out = tmp("aa-cli-train-net-");
+    const r = runCli(["train-net", "resnet", "--seeds", "777", "--epochs", "1", ...TINY, "--out", out, "--json"], ENV);
+    expect(r.status, r.stderr).toBe(0);
+    const record = join(out, "arch-011472-seed-0777.json");
+    expect(JSON.parse(r.stdout)).toMatchObject({ written: [record], skipped: [], interrupted: false });
+    const file = readRecordFile(record);
     expect(file.hp).toBe("1");
-    expect(file.datasetKeys).toEqual(["fashion-mnist"]);
-    expect(file.records["fashion-mnist"]!.train.loss).toHaveLength(1);
-    expect(file.records["fashion-mnist"]!.provenance.source).toMatch(/subset: 96 train images/);
+    expect(file.weights).toEqual({ "fashion-mnist": "arch-011472-seed-0777-fashion-mnist.safetensors" });
+    expect(file.runs[0]!.provenance.source).toBe("aa-nas train (subset: 256 train images)");
 
-    const e = runCli(["eval-net", `${stem}.safetensors`, "--eval-subset", "64", "--json"], { env: { AA_NAS_THREADS: "1" } });
-    expect(e.status).toBe(0);
-    const evaluated = JSON.parse(e.stdout) as { dataset: string; results: Record<string, { acc1: number; loss: number }> };
-    expect(evaluated.dataset).toBe("fashion-mnist");
-    expect(evaluated.results["ori-test"]!.acc1).toBe(events[1]!.evals!["ori-test"]!.acc);
-    expect(evaluated.results["ori-test"]!.loss).toBe(events[1]!.evals!["ori-test"]!.loss);
+    const db = join(out, "b.sqlite");
+    const merged = runCli(["merge", out, "--out", db, "--json"]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ files: 1, inserted: 1, corrupt: [] });
+    const q = runCli(["query", "11472", "--bench", db, "--dataset", "fashion-mnist", "--hp", "1", "--json"]);
+    expect(q.status, q.stderr).toBe(0);
+    const info = JSON.parse(q.stdout) as Record<string, number>;
+    const final = recordFinal(record);
+    expect(info["test-accuracy"]).toBe(final.acc1);
+    expect(info["test-loss"]).toBe(final.loss);
+    expect(info["train-loss"]).toBe(file.runs[0]!.train.loss[0]);
+
+    expect(evalNet(join(out, file.weights!["fashion-mnist"]!))).toMatchObject(final);
+  }, 120_000);
+
+  it("train --save-weights writes the same weights layout, which eval-net reads back to the record's final accuracy", () => {
+    const out = tmp("aa-cli-train-");
+    const r = runCli(["train", "--arch-index", "1835", "--seeds", "3", "--hp", "1", ...TINY, "--save-weights", "--out", out], ENV);
+    expect(r.status, r.stderr).toBe(0);
+    const file = readRecordFile(join(out, "arch-001835-seed-0003.json"));
+    expect(evalNet(join(out, file.weights!["fashion-mnist"]!))).toMatchObject(recordFinal(join(out, "arch-001835-seed-0003.json")));
+  }, 120_000);
+
+  it("eval-net still reads the weights files older `train --save-weights` wrote (unprefixed, no network metadata)", () => {
+    const out = tmp("aa-cli-old-weights-");
+    expect(runCli(["train", "--arch-index", "1835", "--seeds", "3", "--hp", "1", ...TINY, "--save-weights", "--out", out], ENV).status).toBe(0);
+    const current = join(out, "arch-001835-seed-0003-fashion-mnist.safetensors");
+    const { tensors } = loadSafetensors(current);
+    const old = join(out, "old.safetensors");
+    const unprefixed = new Map([...tensors].map(([k, t]) => [k.replace(/^fashion-mnist\//, ""), t]));
+    saveSafetensors(old, unprefixed, { arch: readRecordFile(join(out, "arch-001835-seed-0003.json")).arch, dataset: "fashion-mnist", seed: "3", hp: "1" });
+    for (const t of tensors.values()) t.dispose();
+    const { acc1, loss } = evalNet(current);
+    expect(evalNet(old)).toMatchObject({ acc1, loss });
+  }, 120_000);
+
+  it("merge names an older train-net per-seed file and says how to train it again (exit 2)", () => {
+    const out = tmp("aa-cli-seedfile-");
+    const legacy = { arch: "x", archIndex: 11472, seed: 777, hp: "200", datasetKeys: ["cifar10-valid", "cifar10"], records: { "cifar10-valid": { config: { channel: 16, numCells: 5 } } } };
+    writeFileSync(join(out, "arch-011472-seed-0777.json"), JSON.stringify(legacy, null, 1));
+    const r = runCli(["merge", out, "--out", join(out, "b.sqlite")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("is a per-seed file of an older `aa-nas train-net` (no checksum)");
+    expect(r.stderr).toContain("aa-nas train-net 11472 --seeds 777 --datasets cifar10-valid cifar10 --hp 200 --channel 16 --num-cells 5 --out <dir>");
   });
 
   it("rejects an unknown cell name with one line naming the valid ones (exit 2)", () => {
@@ -53,9 +107,14 @@ describe("aa-nas train-net / eval-net / data (built CLI)", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("rejects unknown dataset keys and bad numbers before loading anything", () => {
-    expect(runCli(["train-net", "0", "--datasets", "mnist"]).stderr).toMatch(/unknown dataset 'mnist'; valid datasets: 'cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120' or 'fashion-mnist'/);
+  it("train and train-net check hp, datasets and numbers by the same rules before loading anything", () => {
+    for (const cmd of [["train-net", "0"], ["train", "--arch-index", "0", "--seeds", "1", "--out", tmp("aa-cli-")]]) {
+      expect(runCli([...cmd, "--datasets", "mnist", "--hp", "12"]).stderr).toMatch(/unknown dataset 'mnist'; valid datasets: 'cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120' or 'fashion-mnist'/);
+      expect(runCli([...cmd, "--datasets", "fashion-mnist", "--hp", "0"]).stderr).toMatch(/^aa-nas: bad hp '0': an hp setting is the schedule length in epochs/);
+      expect(runCli([...cmd, "--datasets", "fashion-mnist", "--hp", "12", "--replicas", "0"]).stderr).toMatch(/bad --replicas '0': expected a positive integer/);
+    }
     expect(runCli(["train-net", "0", "--epochs", "0"]).stderr).toMatch(/bad --epochs '0': expected a positive integer/);
+    expect(runCli(["train-net", "0", "--hp", "12", "--epochs", "3"]).stderr).toMatch(/give --hp or --epochs, not both/);
   });
 
   it("data download: local archive errors and unknown names are one-line user errors", () => {

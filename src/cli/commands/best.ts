@@ -1,7 +1,7 @@
 /** `aa-nas best`: the highest-accuracy architecture under FLOPs / params limits (NATS-Bench find_best). */
 import type { Command } from "commander";
 import { NasBench } from "../../bench/api.js";
-import { UserError } from "../../errors.js";
+import { parseNumber } from "../options.js";
 
 export interface BestCommandOptions {
   bench: string;
@@ -13,20 +13,13 @@ export interface BestCommandOptions {
   json?: boolean;
 }
 
-function parseLimit(name: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === "" || !Number.isFinite(v)) throw new UserError(`invalid ${name} '${s}': expected a number`);
-  return v;
-}
-
 export function runBest(opts: BestCommandOptions): string {
   const bench = NasBench.open(opts.bench);
   try {
     const best = bench.findBest(opts.dataset, opts.set, {
       hp: opts.hp,
-      flopMax: parseLimit("--flop-max", opts.flopMax),
-      paramMax: parseLimit("--param-max", opts.paramMax),
+      flopMax: parseNumber(opts.flopMax, "--flop-max"),
+      paramMax: parseNumber(opts.paramMax, "--param-max"),
     });
     const arch = best.index >= 0 ? bench.arch(best.index) : null;
     if (opts.json === true) return `${JSON.stringify({ index: best.index, arch, accuracy: best.accuracy })}\n`;

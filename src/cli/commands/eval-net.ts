@@ -1,27 +1,25 @@
-/** `aa-nas eval-net`: evaluate trained weights (a train-net .safetensors file); the engine is imported inside the action. */
+/** `aa-nas eval-net`: evaluate trained weights (any .safetensors weights file aa-nas writes); the engine is imported inside the action. */
 import type { Command } from "commander";
-import { defaultDataDir } from "../../data/training-data.js";
-import { parseDevice } from "./train-net.js";
-import { integerOption } from "../options.js";
+import { DATA_DIR_HELP, dataLocation, integerOption, parseDevice } from "../options.js";
 import { parseRecordDatasetKey } from "../../core/index.js";
 
 export function registerEvalNetCommands(program: Command): void {
   program
     .command("eval-net")
-    .description("evaluate trained weights (a train-net .safetensors file) on a dataset key's eval sets")
-    .argument("<checkpoint>", "arch-XXXXXX-seed-YYYY.safetensors written by train-net")
+    .description("evaluate trained weights on a dataset key's eval sets")
+    .argument("<weights>", "arch-XXXXXX-seed-YYYY-<dataset>.safetensors written by train --save-weights, train-net or a sweep worker")
     .option("--dataset <key>", "which network of the file (needed when it holds several)")
-    .option("--data-dir <dir>", "data folder", defaultDataDir())
+    .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
     .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
     .option("--eval-subset <n>", "evaluate on the first N images of each eval set only", integerOption("--eval-subset"))
     .option("--json", "print one JSON object")
-    .action(async (checkpoint: string, opts: { dataset?: string; dataDir: string; splitDir?: string; device: string; evalSubset?: number; json?: boolean }) => {
+    .action(async (checkpoint: string, opts: { dataset?: string; dataDir?: string; splitDir?: string; device: string; evalSubset?: number; json?: boolean }) => {
       const device = parseDevice(opts.device);
       const dataset = opts.dataset === undefined ? undefined : parseRecordDatasetKey(opts.dataset);
       const [{ evalNet }, { checkDevice }] = await Promise.all([import("../../train/eval-net.js"), import("../../engine/device.js")]);
       checkDevice(device);
-      const result = evalNet({ checkpoint, dataset, dataDir: opts.dataDir, splitDir: opts.splitDir, device, evalSubset: opts.evalSubset ?? null });
+      const result = evalNet({ checkpoint, dataset, ...dataLocation(opts), device, evalSubset: opts.evalSubset ?? null });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;

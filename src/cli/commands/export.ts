@@ -3,8 +3,8 @@ import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Command } from "commander";
 import { BenchStore, type FinalRow } from "../../bench/store.js";
-import { UserError } from "../../errors.js";
 import { archAt } from "../../space/index.js";
+import { parseChoice } from "../options.js";
 
 export const EXPORT_COLUMNS = [
   "arch_index",
@@ -35,7 +35,7 @@ function csvField(v: unknown): string {
 
 /** The table as lines, one run at a time (streaming: the store is not loaded at once). */
 export function* exportLines(opts: { bench: string; format: string }): Generator<string> {
-  if (opts.format !== "csv" && opts.format !== "jsonl") throw new UserError(`invalid --format '${opts.format}': use 'csv' or 'jsonl'`);
+  parseChoice(opts.format, "--format", ["csv", "jsonl"]);
   const store = BenchStore.open(opts.bench);
   try {
     if (opts.format === "csv") yield `${EXPORT_COLUMNS.join(",")}\n`;

@@ -1,9 +1,9 @@
 /** `aa-nas import <path> --out <db>`: official NATS-Bench / NAS-Bench-201 files → a benchmark store (resumable). */
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import { importBenchmark, type ImportOptions, type ImportSummary } from "../../bench/import/importers.js";
 import { BenchStore } from "../../bench/store.js";
 import { integerOption } from "../options.js";
+import { progressBar } from "../progress.js";
 
 export interface ImportCommandOptions {
   out: string;
@@ -15,23 +15,19 @@ export interface ImportCommandOptions {
   workers?: number;
 }
 
-/** Runs an import; the progress bar (stderr, TTY only) is drawn unless disabled. */
+/** Runs an import; progress goes to stderr (cli/progress.ts) unless disabled. */
 export function runImport(path: string, opts: ImportCommandOptions): ImportSummary {
   const store = BenchStore.openOrCreate(opts.out);
-  const bar = opts.progress === false ? null : new cliProgress.SingleBar({ stream: process.stderr, format: " {bar} {percentage}% | {value}/{total} {unit} | ETA {eta_formatted}" }, cliProgress.Presets.shades_classic);
-  let started = false;
+  const bar = progressBar("import", { quiet: opts.progress === false });
+  let total = -1;
   const importOpts: ImportOptions = {
     source: opts.source,
     workers: opts.workers,
     onConflict: opts.replace === true ? "replace" : opts.skipConflicts === true ? "skip" : "error",
     onProgress: (p) => {
-      if (bar === null) return;
-      if (!started) {
-        bar.start(p.total, 0, { unit: p.unit });
-        started = true;
-      }
-      bar.setTotal(p.total);
-      bar.update(p.done, { unit: p.unit });
+      if (p.total !== total) bar.start(p.total, p.unit);
+      total = p.total;
+      bar.update(p.done, p.unit);
     },
   };
   try {
@@ -39,7 +35,7 @@ export function runImport(path: string, opts: ImportCommandOptions): ImportSumma
     if (opts.verify === true) store.verify();
     return summary;
   } finally {
-    if (started) bar?.stop();
+    bar.stop();
     store.close();
   }
 }

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { NasBench, toOriginalKeys, type Trial } from "../../bench/api.js";
 import { UserError } from "../../errors.js";
 import { PyRandom } from "../../space/index.js";
+import { parseOptionalInteger } from "../options.js";
 
 export interface QueryCommandOptions {
   bench: string;
@@ -17,22 +18,16 @@ export interface QueryCommandOptions {
 export function parseTrial(s: string | undefined): Trial {
   if (s === undefined || s === "mean" || s === "random") return s ?? "mean";
   if (/^-?\d+$/.test(s)) return Number(s);
-  throw new UserError(`invalid --trial '${s}': use 'mean', 'random' or a seed number`);
-}
-
-export function parseIntOption(name: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  if (!/^-?\d+$/.test(s)) throw new UserError(`invalid ${name} '${s}': expected an integer`);
-  return Number(s);
+  throw new UserError(`bad --trial '${s}': use 'mean', 'random' or a seed number`);
 }
 
 /** Returns the text the command prints. */
 export function runQuery(arch: string, opts: QueryCommandOptions): string {
-  const bench = NasBench.open(opts.bench, { rng: new PyRandom(parseIntOption("--rng-seed", opts.rngSeed) ?? 0) });
+  const bench = NasBench.open(opts.bench, { rng: new PyRandom(parseOptionalInteger(opts.rngSeed, "--rng-seed", -Infinity) ?? 0) });
   try {
     const ref = /^\d+$/.test(arch) ? Number(arch) : arch;
     const info = toOriginalKeys(
-      bench.getMoreInfo(ref, opts.dataset, { hp: opts.hp, iepoch: parseIntOption("--iepoch", opts.iepoch), trial: parseTrial(opts.trial) }),
+      bench.getMoreInfo(ref, opts.dataset, { hp: opts.hp, iepoch: parseOptionalInteger(opts.iepoch, "--iepoch", -Infinity), trial: parseTrial(opts.trial) }),
     );
     if (opts.json === true) return `${JSON.stringify(info, null, 2)}\n`;
     const index = bench.indexOf(ref);

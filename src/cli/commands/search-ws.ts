@@ -8,11 +8,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import { SEARCH_DATASETS, WS_DATASETS, datasetInfo } from "../../core/index.js";
-import { UserError, listChoices } from "../../errors.js";
+import { UserError } from "../../errors.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../../models/structure.js";
 import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isWsAlgorithm, parseWsAlgorithm, type WsAlgorithm, type WsSettings } from "../../search/weight-sharing/settings.js";
-import { parseOptionalInteger } from "../options.js";
+import { DATA_DIR_HELP, dataLocation, parseChoice, parseDevice, parseNumber, parseOptionalInteger } from "../options.js";
+import { progressBar } from "../progress.js";
 
 export { WS_ALGORITHMS };
 
@@ -64,9 +65,9 @@ export const WS_SEARCH_OPTIONS: readonly WsOptionSpec[] = [
   { flags: "--epochs <n>", description: "[weight-sharing] search epochs (paper: DARTS 50, GDAS/SETN/ENAS/RSPS 250)" },
   { flags: "--data-subset <n>", description: "[weight-sharing] use only the first n images of the train and of the valid half" },
   { flags: "--bn <0|1>", description: "[weight-sharing] track_running_stats of the search cells' BatchNorms (default 0)" },
-  { flags: "--data-dir <dir>", description: "[weight-sharing] dataset folder (Fashion-MNIST falls back to /usr/share/datasets/fashion-mnist)" },
-  { flags: "--channel <C>", description: "[weight-sharing] channels of the first stage (default 16)" },
-  { flags: "--num-cells <N>", description: "[weight-sharing] search cells per stage (default 5)" },
+  { flags: "--data-dir <dir>", description: `[weight-sharing] ${DATA_DIR_HELP}` },
+  { flags: "--channel <C>", description: `[weight-sharing] channels of the first stage (default ${DEFAULT_CHANNEL})` },
+  { flags: "--num-cells <N>", description: `[weight-sharing] search cells per stage (default ${DEFAULT_NUM_CELLS})` },
   { flags: "--save-dir <dir>", description: "[weight-sharing] write a checkpoint after every epoch here" },
   { flags: "--resume", description: "[weight-sharing] continue from the checkpoint in --save-dir" },
   { flags: "--device <cpu|cuda>", description: "[weight-sharing] where to train (default cpu)" },
@@ -91,19 +92,6 @@ export function addWeightSharingOptions(cmd: Command): Command {
   return cmd;
 }
 
-const positiveNumber = (v: string | undefined, flag: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UserError(`bad ${flag} '${v}': expected a positive number`);
-  return n;
-};
-const unitNumber = (v: string | undefined, flag: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new UserError(`bad ${flag} '${v}': expected a number in [0, 1]`);
-  return n;
-};
-
 /** The algorithm's paper settings with the command-line overrides applied. */
 export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): WsSettings {
   const s = defaultSettings(algorithm);
@@ -115,29 +103,20 @@ export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): Ws
     if (s.weight.testBatchSize === s.weight.batchSize) s.weight.testBatchSize = batch;
     s.weight.batchSize = batch;
   }
-  s.arch.lr = positiveNumber(o.archLearningRate, "--arch-learning-rate") ?? s.arch.lr;
-  const wd = o.archWeightDecay === undefined ? undefined : Number(o.archWeightDecay);
-  if (wd !== undefined && !(wd >= 0)) throw new UserError(`bad --arch-weight-decay '${o.archWeightDecay}': expected a number ≥ 0`);
-  s.arch.weightDecay = wd ?? s.arch.weightDecay;
-  s.tauMax = positiveNumber(o.tauMax, "--tau-max") ?? s.tauMax;
-  s.tauMin = positiveNumber(o.tauMin, "--tau-min") ?? s.tauMin;
+  const positive = { min: 0, above: true };
+  s.arch.lr = parseNumber(o.archLearningRate, "--arch-learning-rate", positive) ?? s.arch.lr;
+  s.arch.weightDecay = parseNumber(o.archWeightDecay, "--arch-weight-decay", { min: 0 }) ?? s.arch.weightDecay;
+  s.tauMax = parseNumber(o.tauMax, "--tau-max", positive) ?? s.tauMax;
+  s.tauMin = parseNumber(o.tauMin, "--tau-min", positive) ?? s.tauMin;
   if (s.tauMin > s.tauMax) throw new UserError(`--tau-min ${s.tauMin} is above --tau-max ${s.tauMax}`);
   s.selectNum = parseOptionalInteger(o.selectNum, "--select-num") ?? s.selectNum;
   const c = s.controller;
-  const ew = o.controllerEntropyWeight === undefined ? undefined : Number(o.controllerEntropyWeight);
-  if (ew !== undefined && !(ew >= 0)) throw new UserError(`bad --controller-entropy-weight '${o.controllerEntropyWeight}': expected a number ≥ 0`);
-  c.entropyWeight = ew ?? c.entropyWeight;
-  c.baselineDecay = unitNumber(o.controllerBlDec, "--controller-bl-dec") ?? c.baselineDecay;
+  c.entropyWeight = parseNumber(o.controllerEntropyWeight, "--controller-entropy-weight", { min: 0 }) ?? c.entropyWeight;
+  c.baselineDecay = parseNumber(o.controllerBlDec, "--controller-bl-dec", { min: 0, max: 1 }) ?? c.baselineDecay;
   c.trainSteps = parseOptionalInteger(o.controllerTrainSteps, "--controller-train-steps") ?? c.trainSteps;
   c.numAggregate = parseOptionalInteger(o.controllerNumAggregate, "--controller-num-aggregate") ?? c.numAggregate;
   c.numSamples = parseOptionalInteger(o.controllerNumSamples, "--controller-num-samples") ?? c.numSamples;
   return s;
-}
-
-function parseBn(v: string | undefined): boolean {
-  if (v === undefined || v === "0") return false;
-  if (v === "1") return true;
-  throw new UserError(`bad --bn '${v}': valid values are ${listChoices(["0", "1"])}`);
 }
 
 /**
@@ -147,35 +126,27 @@ function parseBn(v: string | undefined): boolean {
 export async function runWeightSharingSearchCommand(algorithmName: string, o: WsCliOptions): Promise<void> {
   const algorithm = parseWsAlgorithm(algorithmName);
   const settings = settingsFromOptions(algorithm, o);
-  const trackRunningStats = parseBn(o.bn);
+  const trackRunningStats = parseChoice(o.bn ?? "0", "--bn", ["0", "1"] as const) === "1";
   const seed = parseOptionalInteger(o.seed ?? "1", "--seed", 0)!;
   const subset = parseOptionalInteger(o.dataSubset, "--data-subset") ?? null;
-  const channel = parseOptionalInteger(o.channel, "--channel") ?? 16;
-  const numCells = parseOptionalInteger(o.numCells, "--num-cells") ?? 5;
+  const channel = parseOptionalInteger(o.channel, "--channel") ?? DEFAULT_CHANNEL;
+  const numCells = parseOptionalInteger(o.numCells, "--num-cells") ?? DEFAULT_NUM_CELLS;
   const maxSteps = parseOptionalInteger(o.maxSteps, "--max-steps") ?? null;
   const evalBatches = parseOptionalInteger(o.evalBatches, "--eval-batches") ?? null;
   if (o.resume && o.saveDir === undefined) throw new UserError("--resume needs --save-dir (the folder holding the checkpoint)");
 
   const ws = await import("../../search/weight-sharing/index.js");
   const engine = await import("../../engine/index.js");
-  const { defaultDataDir } = await import("../../data/training-data.js");
   const dataset = ws.parseWsDataset(o.dataset ?? WS_DATASETS[0]);
-  const device = engine.checkDevice(o.device ?? "cpu");
-  const data = ws.loadSearchData(dataset, { dataDir: o.dataDir ?? defaultDataDir(), subset });
+  const device = engine.checkDevice(parseDevice(o.device ?? "cpu"));
+  const data = ws.loadSearchData(dataset, { dataDir: dataLocation(o).dataDir, subset });
   let checkpointPath: string | undefined;
   if (o.saveDir !== undefined) {
     mkdirSync(o.saveDir, { recursive: true });
     checkpointPath = join(o.saveDir, `${algorithm}-${dataset}-seed${seed}.safetensors`);
   }
 
-  const label = WS_ALGORITHM_LABELS[algorithm];
-  const bar =
-    o.progress === false || o.json
-      ? null
-      : new cliProgress.SingleBar(
-          { format: `${label} epoch {epoch}/{epochs} {phase} [{bar}] {value}/{total} loss {loss}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        );
+  const bar = progressBar(WS_ALGORITHM_LABELS[algorithm], { quiet: o.progress === false || o.json === true });
   let barKey = "";
   const result = await ws.runWeightSharingSearch({
     algorithm,
@@ -192,26 +163,19 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
     ...(checkpointPath === undefined ? {} : { checkpointPath }),
     resume: o.resume ?? false,
     onProgress: (p) => {
-      if (bar === null) return;
       const key = `${p.epoch}:${p.phase}`;
-      const payload = { epoch: p.epoch + 1, epochs: p.epochs, phase: p.phase.padEnd(10), loss: p.loss === undefined ? "-" : p.loss.toFixed(3) };
-      if (key !== barKey) {
-        if (barKey !== "") bar.stop();
-        bar.start(p.steps, p.step, payload);
-        barKey = key;
-      } else {
-        bar.update(p.step, payload);
-      }
+      const label = `epoch ${p.epoch + 1}/${p.epochs} ${p.phase.padEnd(10)} loss ${p.loss === undefined ? "-" : p.loss.toFixed(3)}`;
+      if (key !== barKey) bar.start(p.steps, label);
+      barKey = key;
+      bar.update(p.step, label);
     },
     onEpoch: (e) => {
-      if (bar !== null && barKey !== "") {
-        bar.stop();
-        barKey = "";
-      }
+      bar.stop();
+      barKey = "";
       if (!o.json) process.stderr.write(`${formatEpoch(e)}\n`);
     },
   });
-  bar?.stop();
+  bar.stop();
 
   let benchmark: import("../../search/weight-sharing/bench-lookup.js").BenchmarkAccuracies | null = null;
   if (o.bench !== undefined) {

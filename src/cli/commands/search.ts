@@ -4,7 +4,6 @@
  * valid/test accuracy and the paper-style mean ± std summary; weight-sharing ones are handed to search-ws.ts.
  */
 import type { Command, Option } from "commander";
-import cliProgress from "cli-progress";
 import { WS_DATASETS, datasetInfo, searchTrainKey } from "../../core/index.js";
 import { UserError, listChoices } from "../../errors.js";
 import {
@@ -26,7 +25,8 @@ import {
 } from "../../search/api/index.js";
 import { openSearchBenchmark } from "../../search/api/store-benchmark.js";
 import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
-import { parseInteger } from "../options.js";
+import { parseInteger, parseNumber } from "../options.js";
+import { progressBar } from "../progress.js";
 
 export interface SearchCommandOptions {
   bench?: string;
@@ -108,11 +108,7 @@ export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
     reinforce: { ...DEFAULT_SETTINGS.reinforce },
     bohb: { ...DEFAULT_SETTINGS.bohb },
   };
-  if (opts.lr !== undefined) {
-    const lr = Number(opts.lr);
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new UserError(`bad --lr '${opts.lr}': expected a positive number such as 0.01`);
-    settings.reinforce.learningRate = lr;
-  }
+  settings.reinforce.learningRate = parseNumber(opts.lr, "--lr", { min: 0, above: true }) ?? settings.reinforce.learningRate;
   if (opts.population !== undefined) settings.rea.populationSize = parseInteger(opts.population, "--population");
   if (opts.tournament !== undefined) settings.rea.tournamentSize = parseInteger(opts.tournament, "--tournament");
   return settings;
@@ -129,14 +125,8 @@ export function runSearchCommand(
   const seed = parseInteger(opts.seed, "--seed", 0);
   const budget = resolveBudget(opts.budget, dataset);
   const settings = settingsFrom(opts);
-  const bar =
-    opts.progress === false
-      ? null
-      : new cliProgress.SingleBar(
-          { format: `${ALGORITHM_LABELS[algorithm]} on ${dataset} [{bar}] {value}/{total} runs`, stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        );
-  bar?.start(runs, 0);
+  const bar = progressBar(`${ALGORITHM_LABELS[algorithm]} on ${dataset}`, { quiet: opts.progress === false });
+  bar.start(runs, "runs");
   try {
     return runCampaign({
       algorithm,
@@ -148,10 +138,10 @@ export function runSearchCommand(
       budget,
       settings,
       accountWallTime: opts.accountWallTime ?? false,
-      onRun: (done) => bar?.update(done),
+      onRun: (done) => bar.update(done),
     });
   } finally {
-    bar?.stop();
+    bar.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 /** `aa-nas serve`: the web explorer over a benchmark store and, optionally, `aa-nas search --json` results. */
 import type { Command } from "commander";
-import { UserError } from "../../errors.js";
+import { parseInteger } from "../options.js";
 import { BenchStore } from "../../bench/store.js";
 import { DEFAULT_HOST, DEFAULT_PORT, ExplorerData, isLoopbackHost, loadCampaigns, startExplorer } from "../../web/index.js";
 
@@ -11,10 +11,9 @@ export interface ServeOptions {
   host: string;
 }
 
+/** 0 = any free port. */
 export function parsePort(s: string): number {
-  const n = Number(s);
-  if (!/^\d+$/.test(s.trim()) || n > 65535) throw new UserError(`bad --port '${s}': expected an integer 0..65535 (0 = any free port)`);
-  return n;
+  return parseInteger(s, "--port", 0, 65535);
 }
 
 export function registerServeCommands(program: Command): void {

@@ -8,14 +8,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { UserError, listChoices } from "../../errors.js";
-import { defaultDataDir } from "../../data/training-data.js";
+import { UserError } from "../../errors.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../../models/structure.js";
 import { mergeRecords } from "../../pipeline/merge.js";
-import { parseRange, parseSeeds } from "../../pipeline/plan.js";
 import type { TrainingSettings } from "../../sweep/job.js";
 import type { SweepQueue } from "../../sweep/queue.js";
-import { integerOption } from "../options.js";
-import { parseRecordDatasetKey } from "../../core/index.js";
+import { DATA_DIR_HELP, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
+import { printMergeReport } from "./merge.js";
+import { RECORD_DATASET_KEYS } from "../../core/index.js";
 
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
 const DEFAULT_QUEUE = "aa-nas-sweep"; // as DEFAULT_QUEUE in sweep/redis-queue.ts
@@ -48,6 +48,8 @@ interface WorkerCliOptions extends QueueCliOptions {
   out: string;
   dataDir?: string;
   device: string;
+  replicas?: number;
+  saveWeights?: boolean;
   concurrency: number;
   lockMs: number;
   stalledMs: number;
@@ -93,19 +95,18 @@ function queueOptions(c: Command, outHelp: string): Command {
 function settingsOptions(c: Command): Command {
   return c
     .requiredOption("--seeds <seeds...>", "seeds, e.g. 777 888 999")
-    .requiredOption("--datasets <keys...>", "dataset keys: cifar10-valid, cifar10, cifar100, ImageNet16-120, fashion-mnist")
+    .requiredOption("--datasets <keys...>", `dataset keys: ${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--hp <epochs>", "schedule length: 12 or 200 for the benchmark (any positive number of epochs)")
-    .option("--channel <C>", "channels of the first stage", integerOption("--channel"), 16)
-    .option("--num-cells <N>", "cells per stage", integerOption("--num-cells"), 5)
+    .option("--channel <C>", "channels of the first stage", integerOption("--channel"), DEFAULT_CHANNEL)
+    .option("--num-cells <N>", "cells per stage", integerOption("--num-cells"), DEFAULT_NUM_CELLS)
     .option("--train-subset <n>", "train on the first n images only (quick runs)", integerOption("--train-subset"))
     .option("--eval-subset <n>", "evaluate on the first n images of each eval set", integerOption("--eval-subset"));
 }
 
 function trainingSettings(o: SettingsCliOptions): TrainingSettings {
-  if (!/^\d+$/.test(o.hp) || Number(o.hp) < 1) throw new UserError(`bad hp '${o.hp}': the schedule length in epochs, e.g. 12 or 200`);
   return {
-    hp: o.hp,
-    datasets: o.datasets.map(parseRecordDatasetKey),
+    hp: parseHp(o.hp),
+    datasets: parseDatasets(o.datasets),
     channel: o.channel,
     numCells: o.numCells,
     trainSubset: o.trainSubset ?? null,
@@ -139,13 +140,6 @@ async function withQueue<T>(q: SweepQueue, f: (q: SweepQueue) => Promise<T>): Pr
   }
 }
 
-function archSelection(o: { range?: string; archIndex?: string }): number[] {
-  if (o.range !== undefined && o.archIndex !== undefined) throw new UserError("give either --range or --arch-index, not both");
-  if (o.archIndex !== undefined) return parseRange(`${o.archIndex}-${o.archIndex}`);
-  if (o.range !== undefined) return parseRange(o.range);
-  throw new UserError("give --range A-B (e.g. --range 0-389) or --arch-index I");
-}
-
 export function registerSweepCommands(program: Command): void {
   const sweep = program.command("sweep").description("distributed generation: a queue of (arch, seed) jobs on Redis (or a local folder) and workers");
 
@@ -158,7 +152,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (o: PlanCliOptions) => {
       const { planSweepJobs } = await import("../../sweep/job.js");
-      const jobs = planSweepJobs(archSelection(o), parseSeeds(o.seeds), trainingSettings(o));
+      const jobs = planSweepJobs(parseArchSelection(o), parseSeeds(o.seeds), trainingSettings(o));
       const r = await withQueue(await openQueue(o), (q) => q.plan(jobs, { attempts: o.attempts, backoffMs: o.backoffMs }));
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stderr.write(`planned ${jobs.length} job(s): ${r.added} added, ${r.existing} already in the queue\n`);
@@ -166,8 +160,10 @@ export function registerSweepCommands(program: Command): void {
 
   queueOptions(sweep.command("worker"), "shared results directory: records and per-epoch checkpoints (required)")
     .description("take jobs from the queue and train them (resuming from checkpoints in the shared results directory)")
-    .option("--data-dir <dir>", "dataset directory on this machine (default $AA_NAS_DATA, $TORCH_HOME/cifar.python or ~/.cache/aa-nas/data)")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
+    .option("--replicas <n>", "CPU replicas per training run (default: one per thread)", integerOption("--replicas"))
+    .option("--save-weights", "save each dataset key's final weights next to the record (for eval-net)")
     .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", integerOption("--concurrency"), 1)
     .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", integerOption("--lock-ms", 1000), 60_000)
     .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", integerOption("--stalled-ms", 500), 30_000)
@@ -176,7 +172,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--json", "print a JSON summary on stdout when done")
     .action(async (o: WorkerCliOptions) => {
       if (o.out === undefined) throw new UserError("give --out <shared results directory>");
-      if (!/^(cpu|cuda(:\d+)?)$/.test(o.device)) throw new UserError(`--device must be ${listChoices(["cpu", "cuda", "cuda:N"])}, got '${o.device}'`);
+      const device = parseDevice(o.device);
       const queue = await openQueue(o, o);
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const stop = (signal: string) => () => {
@@ -187,7 +183,13 @@ export function registerSweepCommands(program: Command): void {
       process.once("SIGTERM", stop("SIGTERM"));
       const summary = await withQueue(queue, (q) =>
         q.work({
-          site: { outDir: o.out, dataDir: o.dataDir ?? defaultDataDir(), device: o.device },
+          site: {
+            outDir: o.out,
+            dataDir: dataLocation(o).dataDir,
+            device,
+            saveWeights: o.saveWeights === true,
+            ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
+          },
           concurrency: o.concurrency,
           exitWhenDone: o.exitWhenDone === true,
           log,
@@ -215,11 +217,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--json", "print the merge report as JSON")
     .action((o: CollectCliOptions) => {
       const r = mergeRecords({ inputs: [o.results], out: o.out, onConflict: "error" });
-      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else {
-        process.stderr.write(`collected ${r.files} record file(s) into ${o.out}: ${r.inserted} run(s) added, ${r.unchanged} already present\n`);
-        for (const c of r.corrupt) process.stderr.write(`aa-nas: ${c.error}\n`);
-      }
+      printMergeReport(r, o.out, o.json === true);
       if (r.corrupt.length > 0) process.exitCode = 2;
     });
 
@@ -228,7 +226,7 @@ export function registerSweepCommands(program: Command): void {
     .requiredOption("--range <A-B>", "arch index range, inclusive")
     .requiredOption("--array-size <n>", "number of array tasks (slices of the range)", integerOption("--array-size"))
     .requiredOption("--out <dir>", "shared results directory")
-    .option("--data-dir <dir>", "dataset directory on the nodes")
+    .option("--data-dir <dir>", "dataset directory on the nodes (default: the nodes' default, see train --help)")
     .option("--device <device>", "cpu or cuda", "cuda")
     .option("--aa-nas <command>", "how the nodes run the CLI", "aa-nas")
     .option("--job-name <name>", "Slurm job name", "aa-nas-train")

@@ -2,7 +2,8 @@
 // a JSON header {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}},
 // padded with spaces to a multiple of 8, then the raw little-endian tensor bytes. Python reads it with
 // `safetensors.torch.load_file`.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../../atomic-file.js";
 import { endianness } from "node:os";
 import { UserError } from "../../errors.js";
 import { tensor } from "../creation.js";
@@ -98,9 +99,7 @@ export function decodeSafetensors(buf: Uint8Array, source = "safetensors data"):
 
 /** Writes atomically (temp file + rename), so an interrupted save never leaves a truncated checkpoint. */
 export function saveSafetensors(path: string, tensors: ReadonlyMap<string, Tensor>, metadata: Record<string, string> = {}): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, encodeSafetensors(tensors, metadata));
-  renameSync(tmp, path);
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 export function loadSafetensors(path: string): SafetensorsContent {

@@ -1,53 +1,73 @@
 /**
  * `aa-nas demo`, the README's main job: the whole generation pipeline in miniature on the embedded Fashion-MNIST
  * (Debian's dataset-fashion-mnist): train a handful of architectures briefly, merge the records into a benchmark store,
- * print the table and name the best architecture. Re-running it resumes or reuses what is already trained.
+ * print the table and name the best architecture. Re-running it resumes or reuses what is already trained. Training
+ * needs the engine, imported inside the action.
  */
 import { join } from "node:path";
-import { BenchStore } from "../bench/store.js";
-import { EMBEDDED_DATASET } from "../core/index.js";
-import { defaultDataDir } from "../data/training-data.js";
-import { archAt, uniqueStr } from "../space/index.js";
-import { progressBar } from "../cli/progress.js";
-import { mergeRecords } from "./merge.js";
-import { trainRange } from "./train-range.js";
+import type { Command } from "commander";
+import { BenchStore } from "../../bench/store.js";
+import { EMBEDDED_DATASET } from "../../core/index.js";
+import { mergeRecords } from "../../pipeline/merge.js";
+import { archAt, uniqueStr } from "../../space/index.js";
+import { DATA_DIR_HELP, dataLocation, integerOption, parseArchSelection, parseHp, parseSeeds } from "../options.js";
+import { progressBar } from "../progress.js";
 
-export interface DemoOptions {
+interface DemoCliOptions {
   out: string;
-  archIndexes: number[];
+  archs: string[];
   hp: string;
   trainSubset: number;
   evalSubset: number;
-  seed: number;
+  seed: string;
   dataDir?: string;
 }
 
 const DATASET = EMBEDDED_DATASET;
 
-export async function demoCommand(o: DemoOptions): Promise<void> {
+export function registerDemoCommands(program: Command): void {
+  program
+    .command("demo")
+    .description("the main job on the embedded Fashion-MNIST: train a handful of archs briefly, merge, print the table")
+    .option("--out <dir>", "working directory", "aa-nas-demo")
+    .option("--archs <indexes...>", "arch indexes to train", ["11472", "1462", "1835", "0", "284"])
+    .option("--hp <epochs>", "epochs of the cosine schedule", "4")
+    .option("--train-subset <n>", "training images", integerOption("--train-subset"), 3072)
+    .option("--eval-subset <n>", "test images", integerOption("--eval-subset"), 1000)
+    .option("--seed <seed>", "seed", "777")
+    .option("--data-dir <dir>", DATA_DIR_HELP)
+    .action(demoCommand);
+}
+
+async function demoCommand(o: DemoCliOptions): Promise<void> {
+  const archIndexes = o.archs.map((a) => parseArchSelection({ archIndex: a })[0]!);
+  const hp = parseHp(o.hp);
+  const seed = parseSeeds(o.seed)[0]!;
+  const [{ trainRange }, { defaultReplicas }] = await Promise.all([import("../../pipeline/train-range.js"), import("../../train/train-run.js")]);
   const started = Date.now();
   const resultsDir = join(o.out, "results");
   const dbPath = join(o.out, "demo-bench.sqlite");
   const bar = progressBar("demo");
   bar.log(
-    `aa-nas demo: ${o.archIndexes.length} architectures × ${o.hp} epochs on ${o.trainSubset} Fashion-MNIST training images ` +
+    `aa-nas demo: ${archIndexes.length} architectures × ${hp} epochs on ${o.trainSubset} Fashion-MNIST training images ` +
       `(evaluated on ${o.evalSubset} test images); results in ${o.out}/`,
   );
   let done = 0;
   await trainRange({
-    archIndexes: o.archIndexes,
-    seeds: [o.seed],
+    archIndexes,
+    seeds: [seed],
     datasets: [DATASET],
-    hp: o.hp,
+    hp,
     mode: "new",
     outDir: resultsDir,
-    data: { dataDir: o.dataDir ?? defaultDataDir() },
+    data: dataLocation(o),
+    replicas: defaultReplicas("cpu"),
     trainSubset: o.trainSubset,
     evalSubset: o.evalSubset,
     events: {
       onPairStart: (e) => {
-        if (e.done === 0) bar.start(e.total * Number(o.hp), `arch ${e.archIndex}`);
-        done = e.done * Number(o.hp);
+        if (e.done === 0) bar.start(e.total * Number(hp), `arch ${e.archIndex}`);
+        done = e.done * Number(hp);
         bar.update(done, `arch ${e.archIndex}${e.skipped ? " (already trained)" : ""}`);
       },
       onEpoch: (e) => {
@@ -65,8 +85,8 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
   const store = BenchStore.open(dbPath);
   try {
     const rows = store
-      .finalRows(o.hp, DATASET)
-      .filter((r) => o.archIndexes.includes(r.arch_index) && r.seed === o.seed)
+      .finalRows(hp, DATASET)
+      .filter((r) => archIndexes.includes(r.arch_index) && r.seed === seed)
       .sort((a, b) => (b.oritest_acc ?? -1) - (a.oritest_acc ?? -1));
     const lines = [
       "",
@@ -89,7 +109,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     if (best) {
       lines.push("", `best architecture: index ${best.arch_index} ${archAt(best.arch_index)} — ${best.oritest_acc!.toFixed(2)}% test top-1`);
     }
-    lines.push(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Query it: npx aa-nas query ${best?.arch_index ?? 0} --bench ${dbPath} --dataset ${DATASET} --hp ${o.hp}`);
+    lines.push(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Query it: npx aa-nas query ${best?.arch_index ?? 0} --bench ${dbPath} --dataset ${DATASET} --hp ${hp}`);
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
     store.close();
