@@ -22,8 +22,8 @@ export class ResNetBasicblock extends Layer {
   }
 }
 
-/** per node 1..3: its incoming edges in string order (layer index, input node, whether it is a `none` edge) */
-type CellPlan = { layer: number; input: number; zero: boolean }[][];
+/** per node 1..3: the incoming edges forward() runs, in string order (layer index, input node) */
+type CellPlan = { layer: number; input: number }[][];
 
 /**
  * One flat `layers` list in arch-string order; node i = Σ layers[k](nodes[from_k]) over its edges, summed left to right
@@ -31,9 +31,15 @@ type CellPlan = { layer: number; input: number; zero: boolean }[][];
  * by one skip edge alone is `0 + x`, not x itself, so the gradients of its consumers are summed apart from those of x's
  * (float addition is not associative), hence the explicit `+ 0` below. Output is the last node.
  *
- * `none` edges contribute x·0, and adding exact zeros changes no finite value (nor any gradient), so they are left out
- * of the sum; a node whose edges are all `none` still gets its x·0. (Only a network that has already overflowed to
- * Inf/NaN could tell the difference: the original would turn Inf·0 into NaN.)
+ * `none` edges contribute x·0. The original computes every one of them, so every node (the cell input included) lies
+ * on the autograd graph and every parameter gets a gradient, zero where the node reaches the output only through
+ * `none` edges; SGD then still applies weight decay and momentum to those parameters. Here a `none` edge is run only
+ * where that matters: when its input node is dead (no path of non-`none` edges to the output), its x·0 is that
+ * node's link to the graph. A live input reaches the graph anyway, and its x·0 would add only exact zeros to sums and
+ * gradients, so that edge is left out; a node whose edges are all such `none` edges still gets one x·0 (its first)
+ * as its value. (Only a network that has already overflowed to Inf/NaN could tell the difference: the original would
+ * turn Inf·0 into NaN.) Every node is computed in forward, whatever its edges, so every batch norm updates its running
+ * statistics.
  */
 export class InferCell extends Layer {
   readonly layers: ModuleList<Layer>;
@@ -46,12 +52,14 @@ export class InferCell extends Layer {
   constructor(readonly s: InferCellSpec) {
     super();
     this.layers = this.registerModule("layers", new ModuleList(s.layers.map(buildLayer)));
-    this.plan = Array.from({ length: s.nodes - 1 }, () => []);
-    s.layers.forEach((spec, k) => this.plan[s.nodeOf[k]! - 1]!.push({ layer: k, input: s.inputs[k]!, zero: spec.kind === "zero" }));
-    this.lonelySkip = this.plan.map((edges) => {
-      const live = edges.filter((e) => !e.zero);
-      return live.length === 1 && s.layers[live[0]!.layer]!.kind === "identity";
+    const live = liveNodes(s);
+    const edges: { layer: number; input: number; zero: boolean }[][] = Array.from({ length: s.nodes - 1 }, () => []);
+    s.layers.forEach((spec, k) => edges[s.nodeOf[k]! - 1]!.push({ layer: k, input: s.inputs[k]!, zero: spec.kind === "zero" }));
+    this.plan = edges.map((node) => {
+      const run = node.filter((e) => !e.zero || !live[e.input]);
+      return (run.length > 0 ? run : node.slice(0, 1)).map(({ layer, input }) => ({ layer, input }));
     });
+    this.lonelySkip = this.plan.map((node) => node.length === 1 && s.layers[node[0]!.layer]!.kind === "identity");
     this.sharedRelu = Array.from({ length: s.nodes }, (_, j) => sharesRelu(s, this.plan, j));
   }
 
@@ -61,7 +69,6 @@ export class InferCell extends Layer {
     this.plan.forEach((edges, k) => {
       let acc: Tensor | null = null;
       for (const e of edges) {
-        if (e.zero) continue;
         const layer = this.layers.get(e.layer);
         const y =
           this.sharedRelu[e.input] && layer instanceof ReLUConvBN
@@ -69,23 +76,31 @@ export class InferCell extends Layer {
             : layer.forward(nodes[e.input]!);
         acc = acc === null ? y : acc.add(y);
       }
-      if (acc === null) acc = this.layers.get(edges[0]!.layer).forward(nodes[edges[0]!.input]!);
-      nodes.push(this.lonelySkip[k] ? acc.add(0) : acc);
+      nodes.push(this.lonelySkip[k] ? acc!.add(0) : acc!);
     });
     return nodes[nodes.length - 1]!;
   }
+}
+
+/** Per node 0..nodes-1: whether a path of non-`none` edges leads from it to the cell output (the output itself is live). */
+function liveNodes(s: InferCellSpec): boolean[] {
+  const live = Array.from({ length: s.nodes }, (_, j) => j === s.nodes - 1);
+  for (let j = s.nodes - 2; j >= 0; j--) {
+    live[j] = s.layers.some((spec, k) => s.inputs[k] === j && spec.kind !== "zero" && live[s.nodeOf[k]!]!);
+  }
+  return live;
 }
 
 /**
  * Whether every consumer of node j in the cell is a ReLU→conv→BN edge (at least two of them), so that they can share
  * one relu(node j) instead of each computing it. That is bit-identical to separate relus, forward and backward: the
  * relu values are the same, and the gradient reaching node j is the same sum in the same order, masked once instead of
- * term by term (the masked-out terms are exact zeros). Any other consumer (a skip, a pool, the x·0 of an all-`none`
- * node) would change the order of that sum, so then nothing is shared. Node j is consumed only inside the cell: every
- * node, the output included, is a tensor of its own (see InferCell). test/models/parity.test.ts pins the bits.
+ * term by term (the masked-out terms are exact zeros). Any other consumer (a skip, a pool, an x·0: of a dead node j,
+ * or the first edge of an all-`none` node) would change the order of that sum, so then nothing is shared. Node j is
+ * consumed only inside the cell: every node, the output included, is a tensor of its own (see InferCell).
+ * test/models/parity.test.ts pins the bits.
  */
 function sharesRelu(s: InferCellSpec, plan: CellPlan, j: number): boolean {
-  // the edges forward() runs: a node's live edges, or only the first of a node whose edges are all `none` (its x·0)
-  const consumers = plan.flatMap((edges) => (edges.every((e) => e.zero) ? edges.slice(0, 1) : edges.filter((e) => !e.zero))).filter((e) => e.input === j);
+  const consumers = plan.flat().filter((e) => e.input === j);
   return consumers.length >= 2 && consumers.every((e) => s.layers[e.layer]!.kind === "relu-conv-bn");
 }
