@@ -14,6 +14,8 @@ import { performance } from "node:perf_hooks";
 import { clipGradNorm, noGrad } from "../../engine/autograd.js";
 import { Adam } from "../../engine/optim/adam.js";
 import { tidy } from "../../engine/scope.js";
+import { tensor } from "../../engine/creation.js";
+import type { Device } from "../../engine/device.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { AverageMeter, batchPercent, topkHits } from "../../train/meters.js";
 import type { AlgorithmRun, EpochReport, FinalSelection } from "./algorithm.js";
@@ -68,8 +70,9 @@ export function controllerSampleStep(
     const logits = noGrad(() => net.forward(batch.inputs, { kind: "fixed", ops: sample.ops }).logits.toFloat32Array());
     const hits = topkHits(logits, targets, classNum);
     const top1 = Math.fround(batchPercent(hits.top1, targets.length) / 100);
-    const reward = sample.entropy.mul(c.entropyWeight).add(top1);
-    const base: Tensor | number = previous === null ? top1 : reward.rsub(previous).mul(1 - c.baselineDecay).rsub(previous);
+    const device = sample.entropy.device;
+    const reward = sample.entropy.mul(pythonNumber(c.entropyWeight, device)).add(top1);
+    const base: Tensor | number = previous === null ? top1 : reward.rsub(previous).mul(pythonNumber(1 - c.baselineDecay, device)).rsub(previous);
     const loss = sample.logProb.mul(-1).mul(reward.sub(base));
     loss.div(c.numAggregate).backward();
     return {
@@ -81,6 +84,16 @@ export function controllerSampleStep(
       ops: sample.ops,
     };
   });
+}
+
+/**
+ * A Python number as a factor of the original's tensor expressions (`w * entropy`): PyTorch wraps it as a scalar
+ * that computes in the tensor's float32, in the forward and in the backward. Tensor.mul(number) is libtorch's
+ * mul.Scalar, whose backward multiplies a 0-d gradient by a float64 0-d tensor — in double, which rounds the
+ * controller's gradients differently. A float32 0-d tensor computes as the wrapped scalar does.
+ */
+function pythonNumber(x: number, device: Device): Tensor {
+  return tensor(Float32Array.of(x), [], { device });
 }
 
 /** The controller's update after numAggregate samples: clip the accumulated gradient, Adam step. */
