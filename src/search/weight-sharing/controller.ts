@@ -7,7 +7,7 @@
  * Initialisation draws follow the original's order (input_vars, LSTM, Embedding, Linear, then the uniform(±0.1)
  * re-inits of input_vars, weight_hh_l0, weight_ih_l0, the embedding and the prediction weight).
  */
-import { empty, tensor } from "../../engine/creation.js";
+import { empty } from "../../engine/creation.js";
 import { cat, multinomial } from "../../engine/functional.js";
 import { noGrad } from "../../engine/autograd.js";
 import { Embedding } from "../../engine/nn/embedding.js";
@@ -34,6 +34,25 @@ export interface ControllerSample {
   ops: number[];
   /** the final logits of each edge (after temperature and tanh), for inspection */
   logits: Float32Array[];
+}
+
+/** torch.finfo(torch.float32).max */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * torch.logsumexp(x, -1, keepdim=True) for finite x (the controller's logits are bounded by tanh_constant), with
+ * libtorch's values and gradient: the value by its own ops, max + log Σ exp(x − max); the gradient grad·exp(x − lse)
+ * (its logsumexp_backward) through the differentiable term s − s.detach() with s = Σ x·exp(x − lse), which is 0 in
+ * value. The addon has no logsumexp entry.
+ */
+function logSumExp(x: Tensor): Tensor {
+  const { value, weight } = noGrad(() => {
+    const max = x.amax(-1, true);
+    const value = x.sub(max).exp().sum(-1, true).log().add(max);
+    return { value, weight: x.sub(value).exp() };
+  });
+  const s = x.mul(weight).sum(-1, true);
+  return value.add(s.sub(s.detach()));
 }
 
 export class Controller extends Module {
@@ -79,17 +98,18 @@ export class Controller extends Module {
       const [outputs, next] = this.lstm.forward(inputs, state);
       state = next;
       const logits = this.predictor.forward(outputs).div(this.temperature).tanh().mul(this.tanhConstant);
-      // Categorical(logits): normalised log-probabilities, probs = softmax
-      const logP = logits.logSoftmax(-1);
-      const probs = logits.softmax(-1);
+      // torch.distributions.Categorical(logits), op for op: the logits normalised by their logsumexp, probs their
+      // softmax, log p gathered from them, entropy −Σ clamp(logits)·probs. (Equal in value to log_softmax, but the
+      // gradients round differently.)
+      const normalized = logits.sub(logSumExp(logits));
+      const probs = normalized.softmax(-1);
       const index = noGrad(() => multinomial(probs.detach().view(1, this.numOps), 1, true));
       const op = index.toNumbers()[0]!;
       ops.push(op);
       logitsSeen.push(logits.toFloat32Array());
-      const flat = logP.view(-1);
-      logProbs.push(flat.select(0, op).view(1));
-      entropies.push(logP.mul(probs).sum(-1).neg().view(-1));
-      inputs = this.embedding.forward(tensor([op], [1, 1], { dtype: "int64", device: logits.device }));
+      logProbs.push(normalized.gather(-1, index.view(1, 1, 1)).squeeze(-1).view(-1));
+      entropies.push(normalized.clamp({ min: -FLOAT32_MAX }).mul(probs).sum(-1).neg().view(-1));
+      inputs = this.embedding.forward(index.view(1, 1));
     }
     // torch.sum(torch.cat(...)) as the original
     const sum = (ts: Tensor[]): Tensor => cat(ts).sum();

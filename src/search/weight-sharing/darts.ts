@@ -49,6 +49,28 @@ export function archStep(net: Supernet, aOptimizer: Adam, b: DeviceBatch, mode: 
   });
 }
 
+/**
+ * One second-order α step (DARTS-V2): α's gradient is the unrolled one (unrolled.ts), taken with the weight
+ * optimizer's current learning rate, momentum buffers and weight decay; then Adam on α.
+ */
+export function unrolledArchStep(net: Supernet, aOptimizer: Adam, wOptimizer: SGD, base: DeviceBatch, arch: DeviceBatch, r: number): StepResult {
+  return tidy(() => {
+    aOptimizer.zeroGrad();
+    const buffers = wOptimizer.stateDict().tensors;
+    const momentumBuffers = wOptimizer.params.map((_, i) => buffers.get(`${i}.momentum_buffer`) ?? null);
+    const u = unrolledArchGradient(net, base, arch, {
+      lr: wOptimizer.lr,
+      momentum: wOptimizer.momentum,
+      weightDecay: wOptimizer.weightDecay,
+      momentumBuffers,
+      r,
+    });
+    net.arch.grad = u.grad;
+    aOptimizer.step();
+    return { loss: u.loss, logits: u.logits };
+  });
+}
+
 /** Adam on α with the arch settings (`--arch_learning_rate`, `--arch_weight_decay`, betas (0.5, 0.999)). */
 export function createArchOptimizer(net: Supernet, a: ArchSettings): Adam {
   return new Adam([net.arch], { lr: a.lr, betas: a.betas, weightDecay: a.weightDecay });
@@ -58,24 +80,6 @@ export function createDarts(ctx: SearchContext, secondOrder: boolean): Algorithm
   const { net, wOptimizer, settings } = ctx;
   const aOptimizer = createArchOptimizer(net, settings.arch);
   const mode = (): NetworkMode => dartsWeights(net);
-
-  function unrolledArchStep(base: DeviceBatch, arch: DeviceBatch): StepResult {
-    return tidy(() => {
-      aOptimizer.zeroGrad();
-      const buffers = wOptimizer.stateDict().tensors;
-      const momentumBuffers = wOptimizer.params.map((_, i) => buffers.get(`${i}.momentum_buffer`) ?? null);
-      const u = unrolledArchGradient(net, base, arch, {
-        lr: wOptimizer.lr,
-        momentum: wOptimizer.momentum,
-        weightDecay: wOptimizer.weightDecay,
-        momentumBuffers,
-        r: settings.unrolledR,
-      });
-      net.arch.grad = u.grad;
-      aOptimizer.step();
-      return { loss: u.loss, logits: u.logits };
-    });
-  }
 
   return {
     parts: () => ({ modules: {}, optimizers: { aopt: aOptimizer } }),
@@ -87,7 +91,7 @@ export function createDarts(ctx: SearchContext, secondOrder: boolean): Algorithm
         const base = deviceBatch(ctx, baseBatch);
         const arch = deviceBatch(ctx, archBatch);
         if (secondOrder) {
-          const a = unrolledArchStep(base, arch);
+          const a = unrolledArchStep(net, aOptimizer, wOptimizer, base, arch, settings.unrolledR);
           const w = weightStep(net, wOptimizer, base, mode, settings.weight.gradientClip);
           return { w, a };
         }

@@ -14,12 +14,93 @@ import { performance } from "node:perf_hooks";
 import { clipGradNorm, noGrad } from "../../engine/autograd.js";
 import { Adam } from "../../engine/optim/adam.js";
 import { tidy } from "../../engine/scope.js";
+import { tensor } from "../../engine/creation.js";
+import type { Device } from "../../engine/device.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { AverageMeter, batchPercent, topkHits } from "../../train/meters.js";
 import type { AlgorithmRun, EpochReport, FinalSelection } from "./algorithm.js";
 import { LossAccMeter, allParameters, clipIfSet, deviceBatch, forwardLoss, pickBest, stepsOf, validPass, validStream, type SearchContext } from "./context.js";
 import type { Controller } from "./controller.js";
 import { BatchStream } from "./search-data.js";
+import type { ControllerSettings } from "./settings.js";
+import type { Supernet } from "./supernet.js";
+import type { SGD } from "../../engine/optim/sgd.js";
+import type { DeviceBatch } from "../../train/device-batch.js";
+
+/** One shared-CNN step: a cell sampled by the controller (no gradient), SGD on its weights with clip over all. */
+export function sharedCnnStep(net: Supernet, controller: Controller, wOptimizer: SGD, batch: DeviceBatch, clip: number): { loss: number; logits: Float32Array; ops: number[] } {
+  const ops = tidy(() => noGrad(() => controller.sample().ops));
+  return tidy(() => {
+    wOptimizer.zeroGrad();
+    const { loss, logits } = forwardLoss(net, batch, { kind: "fixed", ops });
+    loss.backward();
+    clipIfSet(allParameters(net), clip);
+    wOptimizer.step();
+    return { loss: loss.item(), logits: logits.toFloat32Array(), ops };
+  });
+}
+
+export interface ControllerSampleResult {
+  loss: number;
+  /** top-1 of the batch as a fraction (float32, as the original's tensor) */
+  top1: number;
+  reward: number;
+  entropy: number;
+  baseline: number;
+  ops: number[];
+}
+
+/**
+ * One REINFORCE sample: a cell from the controller scored on the batch (the network as it is, eval mode during
+ * controller training, no gradient), reward = top-1 + entropyWeight·entropy, baseline = the top-1 itself when there is
+ * no previous baseline, else previous − (1 − decay)(previous − reward); backward of −log p·(reward − baseline) /
+ * numAggregate into the controller's gradients.
+ */
+export function controllerSampleStep(
+  controller: Controller,
+  net: Supernet,
+  batch: DeviceBatch,
+  targets: Int32Array,
+  classNum: number,
+  previous: number | null,
+  c: ControllerSettings,
+): ControllerSampleResult {
+  return tidy(() => {
+    const sample = controller.sample();
+    const logits = noGrad(() => net.forward(batch.inputs, { kind: "fixed", ops: sample.ops }).logits.toFloat32Array());
+    const hits = topkHits(logits, targets, classNum);
+    const top1 = Math.fround(batchPercent(hits.top1, targets.length) / 100);
+    const device = sample.entropy.device;
+    const reward = sample.entropy.mul(pythonNumber(c.entropyWeight, device)).add(top1);
+    const base: Tensor | number = previous === null ? top1 : reward.rsub(previous).mul(pythonNumber(1 - c.baselineDecay, device)).rsub(previous);
+    const loss = sample.logProb.mul(-1).mul(reward.sub(base));
+    loss.div(c.numAggregate).backward();
+    return {
+      loss: loss.item(),
+      top1,
+      reward: reward.item(),
+      entropy: sample.entropy.item(),
+      baseline: typeof base === "number" ? base : base.item(),
+      ops: sample.ops,
+    };
+  });
+}
+
+/**
+ * A Python number as a factor of the original's tensor expressions (`w * entropy`): PyTorch wraps it as a scalar
+ * that computes in the tensor's float32, in the forward and in the backward. Tensor.mul(number) is libtorch's
+ * mul.Scalar, whose backward multiplies a 0-d gradient by a float64 0-d tensor — in double, which rounds the
+ * controller's gradients differently. A float32 0-d tensor computes as the wrapped scalar does.
+ */
+function pythonNumber(x: number, device: Device): Tensor {
+  return tensor(Float32Array.of(x), [], { device });
+}
+
+/** The controller's update after numAggregate samples: clip the accumulated gradient, Adam step. */
+export function controllerUpdate(controller: Controller, cOptimizer: Adam, clip: number): void {
+  clipGradNorm(controller.parameters(), clip);
+  cOptimizer.step();
+}
 
 export function createEnas(ctx: SearchContext, controller: Controller): AlgorithmRun {
   const { net, wOptimizer, schedule, data, settings } = ctx;
@@ -44,15 +125,7 @@ export function createEnas(ctx: SearchContext, controller: Controller): Algorith
     for (let step = 0; step < steps; step++) {
       wOptimizer.lr = schedule.lrAt(epoch, step / loaderLength);
       const batch = stream.next();
-      const ops = tidy(() => noGrad(() => controller.sample().ops));
-      const r = tidy(() => {
-        wOptimizer.zeroGrad();
-        const { loss, logits } = forwardLoss(net, deviceBatch(ctx, batch), { kind: "fixed", ops });
-        loss.backward();
-        clipIfSet(allParameters(net), settings.weight.gradientClip);
-        wOptimizer.step();
-        return { loss: loss.item(), logits: logits.toFloat32Array() };
-      });
+      const r = sharedCnnStep(net, controller, wOptimizer, deviceBatch(ctx, batch), settings.weight.gradientClip);
       meter.update(r.loss, r.logits, batch.targets, batch.size);
       ctx.progress({ phase: "shared-cnn", epoch, epochs: settings.weight.epochs, step: step + 1, steps, loss: meter.loss.avg });
     }
@@ -72,31 +145,14 @@ export function createEnas(ctx: SearchContext, controller: Controller): Algorith
     try {
       for (let step = 0; step < steps; step++) {
         const batch = stream.next();
-        const r = tidy(() => {
-          const sample = controller.sample();
-          const logits = noGrad(() => net.forward(deviceBatch(ctx, batch).inputs, { kind: "fixed", ops: sample.ops }).logits.toFloat32Array());
-          const hits = topkHits(logits, batch.targets.subarray(0, batch.size), data.classNum);
-          const top1 = Math.fround(batchPercent(hits.top1, batch.size) / 100);
-          const reward = sample.entropy.mul(c.entropyWeight).add(top1);
-          const base: Tensor | number = previous === null ? top1 : reward.rsub(previous).mul(1 - c.baselineDecay).rsub(previous);
-          const loss = sample.logProb.mul(-1).mul(reward.sub(base));
-          loss.div(c.numAggregate).backward();
-          return {
-            loss: loss.item(),
-            top1,
-            reward: reward.item(),
-            entropy: sample.entropy.item(),
-            baseline: typeof base === "number" ? base : base.item(),
-          };
-        });
+        const r = controllerSampleStep(controller, net, deviceBatch(ctx, batch), batch.targets.subarray(0, batch.size), data.classNum, previous, c);
         meters.loss.update(r.loss, 1);
         meters.acc.update(r.top1 * 100, 1);
         meters.reward.update(r.reward, 1);
         meters.entropy.update(r.entropy, 1);
         lastBaseline = r.baseline;
         if ((step + 1) % c.numAggregate === 0) {
-          clipGradNorm(controller.parameters(), c.gradientClip);
-          cOptimizer.step();
+          controllerUpdate(controller, cOptimizer, c.gradientClip);
           controller.zeroGrad();
         }
         ctx.progress({ phase: "controller", epoch, epochs: settings.weight.epochs, step: step + 1, steps, loss: meters.loss.avg });

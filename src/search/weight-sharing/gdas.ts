@@ -8,16 +8,19 @@ import { deviceBatch, type SearchContext } from "./context.js";
 import { archStep, createArchOptimizer, weightStep } from "./darts.js";
 import { gdasTau, gumbelHardSample } from "./gumbel.js";
 import { runPairedEpoch } from "./paired-epoch.js";
-import type { NetworkMode } from "./supernet.js";
+import type { NetworkMode, Supernet } from "./supernet.js";
+
+/** A fresh hard sample of α at temperature τ, as the network mode of one forward (each forward draws its own). */
+export function gdasMode(net: Supernet, tau: number): NetworkMode {
+  const sample = gumbelHardSample(net.arch, tau);
+  return { kind: "hard", weights: sample.weights, selected: sample.selected };
+}
 
 export function createGdas(ctx: SearchContext): AlgorithmRun {
   const { net, wOptimizer, settings } = ctx;
   const aOptimizer = createArchOptimizer(net, settings.arch);
   let tau = settings.tauMax;
-  const mode = (): NetworkMode => {
-    const sample = gumbelHardSample(net.arch, tau);
-    return { kind: "hard", weights: sample.weights, selected: sample.selected };
-  };
+  const mode = (): NetworkMode => gdasMode(net, tau);
 
   return {
     parts: () => ({ modules: {}, optimizers: { aopt: aOptimizer } }),

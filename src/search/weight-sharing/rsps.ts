@@ -8,8 +8,16 @@ import { performance } from "node:perf_hooks";
 import type { AlgorithmRun, EpochReport, FinalSelection } from "./algorithm.js";
 import { LossAccMeter, deviceBatch, pickBest, stepsOf, validPass, type SearchContext } from "./context.js";
 import { randomOps } from "./candidates.js";
-import { weightStep } from "./darts.js";
+import { weightStep, type StepResult } from "./darts.js";
+import type { SGD } from "../../engine/optim/sgd.js";
+import type { DeviceBatch } from "../../train/device-batch.js";
+import type { Supernet } from "./supernet.js";
 import { SetAssembler, planSearchEpoch, streamRandom } from "./search-data.js";
+
+/** One RSPS step: the weights of one uniformly random cell trained on the batch (clip over all parameters). */
+export function rspsStep(net: Supernet, wOptimizer: SGD, batch: DeviceBatch, ops: readonly number[], clip: number): StepResult {
+  return weightStep(net, wOptimizer, batch, () => ({ kind: "fixed", ops }), clip);
+}
 
 export function createRsps(ctx: SearchContext): AlgorithmRun {
   const { net, wOptimizer, schedule, data, settings } = ctx;
@@ -39,7 +47,7 @@ export function createRsps(ctx: SearchContext): AlgorithmRun {
         const [s, e] = plan.bounds[step]!;
         const batch = baseSet.augmented(plan.base, s, e);
         const ops = randomOps(rng);
-        const w = weightStep(net, wOptimizer, deviceBatch(ctx, batch), () => ({ kind: "fixed", ops }), settings.weight.gradientClip);
+        const w = rspsStep(net, wOptimizer, deviceBatch(ctx, batch), ops, settings.weight.gradientClip);
         meter.update(w.loss, w.logits, batch.targets, e - s);
         ctx.progress({ phase: "search", epoch, epochs: settings.weight.epochs, step: step + 1, steps, loss: meter.loss.avg });
       }

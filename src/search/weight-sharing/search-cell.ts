@@ -1,7 +1,7 @@
 /**
  * The weight-sharing cell (spec §2.4, the original's NAS201SearchCell): each of the 6 edges `'{to}<-{from}'` holds all
  * 5 candidate ops, and one cell computes any of the forward variants the algorithms need. Node i is the sum of its
- * incoming edges (in canonical order, summed left to right as Python's `sum`); the output is node 3.
+ * incoming edges (in canonical order, summed as Python's `sum`, see pythonSum); the output is node 3.
  */
 import type { Tensor } from "../../engine/tensor.js";
 import { ModuleList } from "../../engine/nn/containers.js";
@@ -22,6 +22,19 @@ export type CellMode =
   | { kind: "fixed"; ops: readonly number[] };
 
 const NONE_OP = 0;
+
+/**
+ * A node as the original sums it, Python's `sum(inputs)` after all its inputs are computed: 0 + t0 + t1 + … . The
+ * order of these ops decides in which order backward adds up the gradients that reach a tensor, and so their rounding.
+ * The leading `+ 0` matters for a node with a single input: without it a skip_connect edge would make node 1 the cell
+ * input itself, whose gradient would then gather the terms from node 1's consumers one by one among the others,
+ * instead of as one sum.
+ */
+function pythonSum(terms: readonly Tensor[]): Tensor {
+  let sum = terms[0]!.add(0);
+  for (let k = 1; k < terms.length; k++) sum = sum.add(terms[k]!);
+  return sum;
+}
 
 /** Named children `'1<-0'`, `'2<-0'`, … as the original's nn.ModuleDict (insertion order = canonical edge order). */
 class EdgeDict extends Module {
@@ -62,13 +75,12 @@ export class SearchCell extends Module {
   forward(x: Tensor, mode: CellMode): Tensor {
     const nodes: Tensor[] = [x];
     for (let to = 1; to < MAX_NODES; to++) {
-      let node: Tensor | null = null;
+      const inputs: Tensor[] = [];
       for (let from = 0; from < to; from++) {
         const edge = EDGES.findIndex(([t, f]) => t === to && f === from);
-        const term = this.edgeForward(edge, nodes[from]!, mode);
-        node = node === null ? term : node.add(term);
+        inputs.push(this.edgeForward(edge, nodes[from]!, mode));
       }
-      nodes.push(node!);
+      nodes.push(pythonSum(inputs));
     }
     return nodes[MAX_NODES - 1]!;
   }

@@ -10,6 +10,33 @@ import { topKByLogProb, randomOps } from "./candidates.js";
 import { archStep, createArchOptimizer, dartsWeights } from "./darts.js";
 import { runPairedEpoch } from "./paired-epoch.js";
 import { streamRandom } from "./search-data.js";
+import type { Adam } from "../../engine/optim/adam.js";
+import type { SGD } from "../../engine/optim/sgd.js";
+import { tidy } from "../../engine/scope.js";
+import type { DeviceBatch } from "../../train/device-batch.js";
+import type { StepResult } from "./paired-epoch.js";
+import type { Supernet } from "./supernet.js";
+
+/**
+ * SETN's weight step: one sampled cell on the base batch. `network.zero_grad()` first zeroes every gradient, α's
+ * included, so every weight that ever had a gradient takes part in the SGD step (weight decay, momentum).
+ */
+export function setnWeightStep(net: Supernet, wOptimizer: SGD, base: DeviceBatch, ops: readonly number[], clip: number): StepResult {
+  return tidy(() => {
+    net.zeroGrad();
+    const out = forwardLoss(net, base, { kind: "fixed", ops });
+    out.loss.backward();
+    clipIfSet(net.parameters(), clip);
+    wOptimizer.step();
+    return { loss: out.loss.item(), logits: out.logits.toFloat32Array() };
+  });
+}
+
+/** SETN's α step in "joint" mode (the softmax(α)-weighted sum of all ops), after zeroing every gradient. */
+export function setnArchStep(net: Supernet, aOptimizer: Adam, arch: DeviceBatch): StepResult {
+  net.zeroGrad();
+  return archStep(net, aOptimizer, arch, () => dartsWeights(net));
+}
 
 export function createSetn(ctx: SearchContext): AlgorithmRun {
   const { net, wOptimizer, settings } = ctx;
@@ -29,15 +56,8 @@ export function createSetn(ctx: SearchContext): AlgorithmRun {
       net.train();
       const rng = streamRandom(ctx.seed, "archs", epoch);
       const r = runPairedEpoch(ctx, epoch, (baseBatch, archBatch) => {
-        const sampled = randomOps(rng);
-        net.zeroGrad();
-        const out = forwardLoss(net, deviceBatch(ctx, baseBatch), { kind: "fixed", ops: sampled });
-        out.loss.backward();
-        clipIfSet(net.parameters(), settings.weight.gradientClip);
-        wOptimizer.step();
-        const w = { loss: out.loss.item(), logits: out.logits.toFloat32Array() };
-        net.zeroGrad();
-        const a = archStep(net, aOptimizer, deviceBatch(ctx, archBatch), () => dartsWeights(net));
+        const w = setnWeightStep(net, wOptimizer, deviceBatch(ctx, baseBatch), randomOps(rng), settings.weight.gradientClip);
+        const a = setnArchStep(net, aOptimizer, deviceBatch(ctx, archBatch));
         return { w, a };
       });
       const chosen = select(epoch);

@@ -10,6 +10,7 @@
  */
 import { grad, noGrad } from "../../engine/autograd.js";
 import { zerosLike } from "../../engine/creation.js";
+import { cat } from "../../engine/functional.js";
 import type { Tensor } from "../../engine/tensor.js";
 import type { DeviceBatch } from "../../train/device-batch.js";
 import { forwardLoss } from "./context.js";
@@ -80,27 +81,26 @@ export function unrolledArchGradient(net: Supernet, base: DeviceBatch, arch: Dev
   return { grad: result, loss: valLoss, logits: valLogits };
 }
 
-/** (∇_α L_train(w + εv) − ∇_α L_train(w − εv)) / 2ε with ε = r/‖v‖ (float32 like the original's tensor R). */
+/**
+ * (∇_α L_train(w + εv) − ∇_α L_train(w − εv)) / 2ε with ε = r/‖v‖, computed as the original does: ‖v‖ is libtorch's
+ * norm of all of v concatenated (summing per-tensor squares instead rounds differently, and ε with it), ε = r · 1/‖v‖
+ * in float32 (Python's `r / tensor`), the moves take ε and 2ε as scalars and the difference is divided by the 2ε tensor.
+ */
 export function hessianVectorProduct(net: Supernet, base: DeviceBatch, vector: readonly Tensor[], r: number): Tensor {
   const weights = net.weights();
-  const norm = noGrad(() => {
-    let sq: Tensor | null = null;
-    for (const v of vector) {
-      const s = v.square().sum();
-      sq = sq === null ? s : sq.add(s);
-    }
-    return sq!.sqrt().item();
+  const { R, twoR } = noGrad(() => {
+    const R = cat(vector.map((v) => v.view(-1))).norm().reciprocal().mul(r);
+    return { R, twoR: R.mul(2) };
   });
-  const R = Math.fround(r / norm);
   const move = (scale: number): void => noGrad(() => weights.forEach((w, i) => w.add_(vector[i]!, scale)));
   const alphaGrad = (): Tensor => {
     const loss = forwardLoss(net, base, dartsMode(net)).loss;
     return grad(loss, [net.arch])[0]!;
   };
-  move(R);
+  move(R.item());
   const gradPlus = alphaGrad();
-  move(-Math.fround(2 * R));
+  move(-twoR.item());
   const gradMinus = alphaGrad();
-  move(R);
-  return noGrad(() => gradPlus.sub(gradMinus).div(Math.fround(2 * R)));
+  move(R.item());
+  return noGrad(() => gradPlus.sub(gradMinus).div(twoR));
 }
