@@ -1,6 +1,7 @@
 /** `aa-nas best`: the highest-accuracy architecture under FLOPs / params limits (NATS-Bench find_best). */
 import type { Command } from "commander";
 import { NasBench } from "../../bench/api.js";
+import { RECORD_DATASET_KEYS } from "../../core/index.js";
 import { parseNumber } from "../options.js";
 
 export interface BestCommandOptions {
@@ -35,7 +36,7 @@ export function registerBestCommands(program: Command): void {
     .command("best")
     .description("best architecture by mean last-epoch accuracy (NATS-Bench find_best)")
     .requiredOption("--bench <db>", "benchmark store")
-    .requiredOption("--dataset <d>", "cifar10-valid, cifar10, cifar100 or ImageNet16-120")
+    .requiredOption("--dataset <d>", `${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--set <s>", "train, valid, test, x-valid, x-test or ori-test (remapped as NATS-Bench does)")
     .requiredOption("--hp <hp>", "training schedule: '12' or '200' (no default)")
     .option("--flop-max <mflops>", "skip archs with more MFLOPs")

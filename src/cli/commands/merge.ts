@@ -3,7 +3,7 @@
  * record any command writes: train, train-net, demo and sweep workers all write through one driver.
  */
 import type { Command } from "commander";
-import { DATASET_KEYS } from "../../core/index.js";
+import { DATASET_KEYS, TIME_REFERENCE_RUN } from "../../core/index.js";
 import { mergeRecords, type MergeReport } from "../../pipeline/merge.js";
 import { parseChoice, parseDatasets, parseHp, parseRange, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
@@ -59,7 +59,7 @@ export function printMergeReport(r: MergeReport, out: string, json: boolean): vo
       `${r.replaced} replaced, ${r.skipped} skipped`,
   );
   for (const c of r.corrupt) log.log(`aa-nas: ${c.error}`);
-  if (r.uncorrected.length) log.log(`time correction skipped for ${r.uncorrected.length} arch(s) without a 12-epoch cifar10-valid seed-777 run`);
+  if (r.uncorrected.length) log.log(`time correction skipped for ${r.uncorrected.length} arch(s) without a ${TIME_REFERENCE_RUN.hp}-epoch ${TIME_REFERENCE_RUN.dataset} seed-${TIME_REFERENCE_RUN.seed} run`);
   if (r.missing.length) {
     log.log(`${r.missing.length} (arch, seed, dataset) triple(s) missing, e.g.:`);
     for (const m of r.missing.slice(0, 10)) log.log(`  arch ${m.archIndex} seed ${m.seed} ${m.dataset}`);

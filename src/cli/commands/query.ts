@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { NasBench, toOriginalKeys, type Trial } from "../../bench/api.js";
 import { UserError } from "../../errors.js";
 import { PyRandom } from "../../space/index.js";
+import { RECORD_DATASET_KEYS } from "../../core/index.js";
 import { parseOptionalInteger } from "../options.js";
 
 export interface QueryCommandOptions {
@@ -46,7 +47,7 @@ export function registerQueryCommands(program: Command): void {
     .description("metrics of one architecture (NATS-Bench get_more_info)")
     .argument("<index|arch>", "benchmark index or arch string")
     .requiredOption("--bench <db>", "benchmark store")
-    .requiredOption("--dataset <d>", "cifar10-valid, cifar10, cifar100 or ImageNet16-120")
+    .requiredOption("--dataset <d>", `${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--hp <hp>", "training schedule: '12' or '200' (no default)")
     .option("--iepoch <n>", "epoch index (default: the last)")
     .option("--trial <t>", "'mean' (default), 'random' or a seed", "mean")
