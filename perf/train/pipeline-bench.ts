@@ -5,14 +5,14 @@
 import type { ImageSet } from "../../src/data/image-set.js";
 import type { Device } from "../../src/engine/index.js";
 import { hpConfig } from "../../src/train/hyper.js";
-import { trainRun } from "../../src/train/train-run.js";
+import { defaultReplicas, trainRun } from "../../src/train/train-run.js";
 import { datasetInfo } from "../../src/core/index.js";
 
 const args = process.argv.slice(2);
 const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] : "cpu") as Device;
 const images = args.includes("--images") ? Number(args[args.indexOf("--images") + 1]) : 25600;
-/** CPU replicas (default: trainRun's, one per thread) */
-const replicas = args.includes("--replicas") ? Number(args[args.indexOf("--replicas") + 1]) : undefined;
+/** CPU replicas (default: what the training commands use, one per intra-op thread) */
+const replicas = args.includes("--replicas") ? Number(args[args.indexOf("--replicas") + 1]) : defaultReplicas(device);
 
 const pixels = new Uint8Array(images * 3072);
 for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
@@ -29,12 +29,12 @@ for (const [name, arch] of [["all-conv3x3 (1462)", 1462], ["ResNet (11472)", 114
     hp: "bench",
     config: { ...hpConfig("12"), epochs: 2 },
     device,
-    ...(replicas === undefined ? {} : { replicas }),
+    replicas,
   });
   net.dispose();
   const evalTime = record.evals["ori-test"]!.time![1]!;
   rows.push(`| ${name} | 256 | ${(images / record.train.time![1]!).toFixed(1)} | ${(EVAL_IMAGES / evalTime).toFixed(1)} | ${record.provenance.device} |`);
   process.stderr.write(`${rows[rows.length - 1]}\n`);
 }
-rows.push(`(device ${device}, ${replicas ?? "default"} replicas; ${images} synthetic 32×32 images, epoch 1 after a warm-up epoch; train pass = augmentation, copy, step, metrics)`);
+rows.push(`(device ${device}, ${replicas} replicas; ${images} synthetic 32×32 images, epoch 1 after a warm-up epoch; train pass = augmentation, copy, step, metrics)`);
 process.stdout.write(`${rows.join("\n")}\n`);
