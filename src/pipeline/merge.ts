@@ -5,6 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { InvalidRecordError } from "../bench/errors.js";
+import { validateRecord } from "../bench/rows.js";
 import { BenchStore, type PutOptions, type PutResult } from "../bench/store.js";
 import type { RunRecord } from "../core/index.js";
 import { UserError } from "../errors.js";
@@ -66,9 +68,12 @@ export function mergeRecords(o: MergeOptions): MergeReport {
         let runs: RunRecord[] = [];
         for (const file of group) {
           try {
-            runs.push(...readRecordFile(file).runs);
+            const fileRuns = readRecordFile(file).runs;
+            // a record with an impossible value is damaged like one with a bad checksum: reported, the others merged
+            for (const run of fileRuns) validateRecord(run, `record file ${file}`);
+            runs.push(...fileRuns);
           } catch (err) {
-            if (!(err instanceof CorruptRecordError)) throw err;
+            if (!(err instanceof CorruptRecordError) && !(err instanceof InvalidRecordError)) throw err;
             corrupt.push({ file, error: err.message });
           }
         }
