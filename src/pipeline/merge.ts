@@ -51,11 +51,11 @@ const BATCH_RUNS = 2048;
 
 export function mergeRecords(o: MergeOptions): MergeReport {
   const files = findRecordFiles(o.inputs);
-  const corrupt: MergeReport["corrupt"] = [];
-  const uncorrected: number[] = [];
-  const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
-  const store = BenchStore.openOrCreate(o.out);
-  try {
+  // a new store appears only once the merge succeeded (BenchStore.write); an existing one is changed in one transaction
+  return BenchStore.write(o.out, (store) => {
+    const corrupt: MergeReport["corrupt"] = [];
+    const uncorrected: number[] = [];
+    const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
     // one transaction, so a conflict still leaves the store as it was, while runs go in batch by batch
     store.transaction(() => {
       let batch: RunRecord[] = [];
@@ -101,9 +101,7 @@ export function mergeRecords(o: MergeOptions): MergeReport {
       }
     }
     return { ...put, files: files.length, corrupt, uncorrected, missing };
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /**
