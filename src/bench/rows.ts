@@ -10,40 +10,96 @@ import { type DecodedEval, type DecodedRun, evalAt, prefixSums, runLatency, trai
 /** Column values of one `runs` row (names as in the schema). */
 export type RunRow = Record<string, string | number | Buffer | null>;
 
-function fail(rec: RunRecord, msg: string): never {
-  throw new InvalidRecordError(`run (arch ${rec.archIndex}, hp '${rec.hp}', ${rec.dataset}, seed ${rec.seed}): ${msg}`);
+function fail(rec: RunRecord, msg: string, where?: string): never {
+  const run = `run (arch ${rec.archIndex}, hp '${rec.hp}', ${rec.dataset}, seed ${rec.seed})`;
+  throw new InvalidRecordError(`${where !== undefined ? `${where}: ` : ""}${run}: ${msg}`);
 }
 
-export function validateRecord(rec: RunRecord): void {
-  if (!Number.isInteger(rec.archIndex) || rec.archIndex < 0 || rec.archIndex >= NUM_ARCHS) fail(rec, `arch index out of 0..${NUM_ARCHS - 1}`);
-  if (archAt(rec.archIndex) !== rec.arch) fail(rec, `arch string '${rec.arch}' is not arch ${rec.archIndex} ('${archAt(rec.archIndex)}')`);
-  if (typeof rec.hp !== "string" || rec.hp.length === 0 || rec.hp.length > 64) fail(rec, "hp must be a non-empty name");
-  if (!(RECORD_DATASET_KEYS as readonly string[]).includes(rec.dataset)) fail(rec, `unknown dataset; valid: ${RECORD_DATASET_KEYS.join(", ")}`);
-  if (!Number.isSafeInteger(rec.seed)) fail(rec, "seed must be an integer");
-  if (!Number.isInteger(rec.epochs) || rec.epochs <= 0) fail(rec, "epochs must be a positive integer");
-  const n = rec.train.loss.length;
-  if (n > rec.epochs) fail(rec, `train curve has ${n} epochs, more than the schedule's ${rec.epochs}`);
-  if (rec.train.acc1.length !== n) fail(rec, "train acc1 and loss lengths differ");
-  if (rec.train.acc5 !== null && rec.train.acc5.length !== n) fail(rec, "train acc5 and loss lengths differ");
-  if (rec.train.time !== null && rec.train.time.length !== n) fail(rec, "train time and loss lengths differ");
-  if (rec.latency !== null && rec.latency.length === 0) fail(rec, "latency list is empty (use null when not measured)");
+/** The bounds every stored value must satisfy: what a percentage, a loss, a duration and a cost can be at all. */
+const VALUE_BOUNDS = {
+  accuracy: { min: 0, max: 100, text: "an accuracy in [0, 100] %" },
+  loss: { min: 0, max: Infinity, text: "a finite loss ≥ 0" },
+  time: { min: 0, max: Infinity, text: "a finite time ≥ 0 s" },
+} as const;
+
+function showValue(v: unknown): string {
+  return typeof v === "number" ? String(v) : v === null ? "null" : `a ${typeof v}`;
+}
+
+function checkValues(rec: RunRecord, field: string, values: readonly number[] | null, kind: keyof typeof VALUE_BOUNDS, where?: string): void {
+  if (values === null) return;
+  const b = VALUE_BOUNDS[kind];
+  for (let i = 0; i < values.length; i++) {
+    const v: unknown = values[i];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < b.min || v > b.max) {
+      fail(rec, `${field}[${i}] is ${showValue(v)}, expected ${b.text}`, where);
+    }
+  }
+}
+
+function checkPositive(rec: RunRecord, field: string, v: unknown, integer: boolean, where?: string): void {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+    fail(rec, `${field} is ${showValue(v)}, expected a ${integer ? "positive integer" : "finite number > 0"}`, where);
+  }
+}
+
+/**
+ * Every check a run passes before it is stored, imported or merged: identity, curve shapes, and the range of every
+ * value (a byte flip in a pickled float can still unpickle, as 14101.5 % or −4.5e67 s). `where` (the file) leads the
+ * error message; the InvalidRecordError names the run, the field, the bad value and what is valid.
+ */
+export function validateRecord(rec: RunRecord, where?: string): void {
+  validateShape(rec, where);
+  checkPositive(rec, "params", rec.params, false, where);
+  checkPositive(rec, "flops", rec.flops, false, where);
+  checkPositive(rec, "config.channel", rec.config?.channel, true, where);
+  checkPositive(rec, "config.numCells", rec.config?.numCells, true, where);
+  checkPositive(rec, "config.classNum", rec.config?.classNum, true, where);
+  checkValues(rec, "latency", rec.latency, "time", where);
+  checkValues(rec, "train.loss", rec.train.loss, "loss", where);
+  checkValues(rec, "train.acc1", rec.train.acc1, "accuracy", where);
+  checkValues(rec, "train.acc5", rec.train.acc5, "accuracy", where);
+  checkValues(rec, "train.time", rec.train.time, "time", where);
   for (const [set, ev] of Object.entries(rec.evals) as [EvalSet, EvalCurve | undefined][]) {
-    if (!(EVAL_SETS as readonly string[]).includes(set)) fail(rec, `unknown eval set '${set}'`);
+    if (ev === undefined) continue;
+    checkValues(rec, `${set}.loss`, ev.loss, "loss", where);
+    checkValues(rec, `${set}.acc`, ev.acc, "accuracy", where);
+    checkValues(rec, `${set}.time`, ev.time, "time", where);
+    checkValues(rec, `${set}.timeAllEpochs`, ev.timeAllEpochs ?? null, "time", where);
+  }
+}
+
+function validateShape(rec: RunRecord, where?: string): void {
+  const fail2 = (r: RunRecord, msg: string): never => fail(r, msg, where);
+  if (!Number.isInteger(rec.archIndex) || rec.archIndex < 0 || rec.archIndex >= NUM_ARCHS) fail2(rec, `arch index out of 0..${NUM_ARCHS - 1}`);
+  if (archAt(rec.archIndex) !== rec.arch) fail2(rec, `arch string '${rec.arch}' is not arch ${rec.archIndex} ('${archAt(rec.archIndex)}')`);
+  if (typeof rec.hp !== "string" || rec.hp.length === 0 || rec.hp.length > 64) fail2(rec, "hp must be a non-empty name");
+  if (!(RECORD_DATASET_KEYS as readonly string[]).includes(rec.dataset)) fail2(rec, `unknown dataset; valid: ${RECORD_DATASET_KEYS.join(", ")}`);
+  if (!Number.isSafeInteger(rec.seed)) fail2(rec, "seed must be an integer");
+  if (!Number.isInteger(rec.epochs) || rec.epochs <= 0) fail2(rec, "epochs must be a positive integer");
+  const n = rec.train.loss.length;
+  if (n > rec.epochs) fail2(rec, `train curve has ${n} epochs, more than the schedule's ${rec.epochs}`);
+  if (rec.train.acc1.length !== n) fail2(rec, "train acc1 and loss lengths differ");
+  if (rec.train.acc5 !== null && rec.train.acc5.length !== n) fail2(rec, "train acc5 and loss lengths differ");
+  if (rec.train.time !== null && rec.train.time.length !== n) fail2(rec, "train time and loss lengths differ");
+  if (rec.latency !== null && rec.latency.length === 0) fail2(rec, "latency list is empty (use null when not measured)");
+  for (const [set, ev] of Object.entries(rec.evals) as [EvalSet, EvalCurve | undefined][]) {
+    if (!(EVAL_SETS as readonly string[]).includes(set)) fail2(rec, `unknown eval set '${set}'`);
     if (ev === undefined) continue;
     const m = ev.epochs.length;
-    if (ev.loss.length !== m || ev.acc.length !== m) fail(rec, `${set}: epochs, loss and acc lengths differ`);
+    if (ev.loss.length !== m || ev.acc.length !== m) fail2(rec, `${set}: epochs, loss and acc lengths differ`);
     for (let i = 0; i < m; i++) {
       const e = ev.epochs[i]!;
       if (!Number.isInteger(e) || e < 0 || e >= rec.epochs || (i > 0 && e <= ev.epochs[i - 1]!)) {
-        fail(rec, `${set}: epochs must be ascending integers in 0..${rec.epochs - 1}`);
+        fail2(rec, `${set}: epochs must be ascending integers in 0..${rec.epochs - 1}`);
       }
     }
-    if (ev.time !== null && ev.time.length !== m) fail(rec, `${set}: time and epochs lengths differ`);
+    if (ev.time !== null && ev.time.length !== m) fail2(rec, `${set}: time and epochs lengths differ`);
     const all = ev.timeAllEpochs ?? null;
     if (all !== null) {
-      if (all.length !== rec.epochs) fail(rec, `${set}: timeAllEpochs must hold one time per epoch (${rec.epochs})`);
+      if (all.length !== rec.epochs) fail2(rec, `${set}: timeAllEpochs must hold one time per epoch (${rec.epochs})`);
       if (ev.time !== null && ev.time.some((t, i) => !Object.is(t, all[ev.epochs[i]!]))) {
-        fail(rec, `${set}: time disagrees with timeAllEpochs`);
+        fail2(rec, `${set}: time disagrees with timeAllEpochs`);
       }
     }
   }

@@ -3,7 +3,10 @@
  * Opening is lazy (a few pragmas and the meta table); runs are read per (arch, hp, dataset) on demand.
  *
  *   BenchStore.create(path, {overwrite?})    new store (fills the 15,625-row arch table)
- *   BenchStore.open(path, {write?})          existing store; validates magic, application id and schema version
+ *   BenchStore.open(path, {write?})          existing store; validates magic, application id, schema version, tables
+ *   BenchStore.write(path, store => …)       writes into path: an existing store (transactions wait for other
+ *                                            writers), or a new one built in a temporary file and linked into
+ *                                            place only when fn succeeds (a failed import leaves no file)
  *   store.putRuns(records, {onConflict?})    one transaction; idempotent on (arch, hp, dataset, seed):
  *                                            same content → no-op; different → RunConflictError unless
  *                                            onConflict 'replace' (overwrite) or 'skip' (keep the stored run)
@@ -15,7 +18,9 @@
  *   store.ranking(hp, dataset, metric)       per-arch ranking summary for findBest (stored BLOB or computed)
  *   store.refreshRankings()                  recompute all ranking summaries (after writing runs)
  */
-import { existsSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
@@ -90,6 +95,49 @@ function sqliteCode(e: unknown): string | null {
   return e instanceof Database.SqliteError ? e.code : null;
 }
 
+/**
+ * How long a write waits for another process's transaction before giving up. Importers commit every 64 archs and
+ * merges once, so concurrent writers take turns well within this.
+ */
+const BUSY_TIMEOUT_MS = 120_000;
+
+/** Tables every store has (schema.ts); one missing means the file is damaged or not a store. */
+const REQUIRED_TABLES = ["meta", "archs", "hps", "runs", "final", "rankings", "imports"] as const;
+
+/** SQLite's failures as the one-line StoreError a user can act on; other errors are returned unchanged. */
+function storeErrorOf(e: unknown, path: string): unknown {
+  const code = sqliteCode(e);
+  if (code === null) return e;
+  const msg = (e as Error).message;
+  if (CORRUPT_CODES.has(code) || code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_IOERR_SHORT_READ") {
+    return new StoreError(`${path} is not an aa-nas store or is damaged: corrupt (${code}: ${msg}); re-create it with 'aa-nas import'`);
+  }
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new StoreError(`${path} is being written by another process (waited ${BUSY_TIMEOUT_MS / 1000} s); try again when it has finished`);
+  }
+  if (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY")) {
+    const what = code === "SQLITE_FULL" ? "the disk is full" : code.startsWith("SQLITE_READONLY") ? "it is read-only" : `an I/O error (${msg})`;
+    return new StoreError(`cannot write ${path}: ${what} [${code}]; the write was rolled back and the store is as it was`);
+  }
+  if (code === "SQLITE_ERROR" && /no such (table|column)|has no column/.test(msg)) {
+    return new StoreError(`${path} is not an aa-nas store or is damaged: ${msg}`);
+  }
+  return e;
+}
+
+function removeStoreFiles(path: string): void {
+  for (const p of [path, `${path}-journal`]) rmSync(p, { force: true });
+}
+
+function syncFolder(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class BenchStore {
   private readonly stmts = new Map<string, Stmt>();
   private legacyRankingsLayout: boolean | undefined;
@@ -106,7 +154,12 @@ export class BenchStore {
       if (opts.overwrite !== true) throw new StoreError(`${path} already exists; pass overwrite to replace it, or open it to add runs`);
       rmSync(path);
     }
-    const db = new Database(path);
+    let db: Db;
+    try {
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    } catch (e) {
+      throw storeErrorOf(e, path);
+    }
     try {
       // 16 KiB pages: a 200-epoch run (~6 KB of curves) then fits one page instead of spilling into overflow pages.
       db.pragma("page_size = 16384");
@@ -126,9 +179,48 @@ export class BenchStore {
       })();
     } catch (e) {
       db.close();
-      throw e;
+      throw storeErrorOf(e, path);
     }
     return new BenchStore(db, path);
+  }
+
+  /**
+   * Runs `fn` on the store at `path` for writing. An existing store is opened (its transactions wait for other
+   * writers); a new one is built in a temporary file beside `path` and linked into place only when `fn` returned, so
+   * a failed or interrupted write never leaves a half-made store. When another process created `path` meanwhile,
+   * the temporary store is dropped and `fn` runs again on that store (imports and merges are idempotent).
+   */
+  static write<T>(path: string, fn: (store: BenchStore) => T, opts: { createdBy?: string } = {}): T {
+    if (existsSync(path)) {
+      const store = BenchStore.open(path, { write: true });
+      try {
+        return fn(store);
+      } finally {
+        store.close();
+      }
+    }
+    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    let result: T;
+    try {
+      const store = BenchStore.create(tmp, opts);
+      try {
+        result = fn(store);
+      } finally {
+        store.close();
+      }
+      try {
+        // link, not rename: it fails instead of replacing a store another process put there first
+        linkSync(tmp, path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new StoreError(`cannot create ${path}: ${(e as Error).message}`);
+        removeStoreFiles(tmp);
+        return BenchStore.write(path, fn, opts);
+      }
+    } finally {
+      removeStoreFiles(tmp);
+    }
+    syncFolder(dirname(path));
+    return result;
   }
 
   /** Opens an existing store. Cheap: no data is read beyond the header checks. */
@@ -136,7 +228,7 @@ export class BenchStore {
     if (!existsSync(path)) throw new StoreError(`benchmark store ${path} does not exist (create one with 'aa-nas import <source> --out ${path}')`);
     let db: Db;
     try {
-      db = new Database(path, { readonly: opts.write !== true, fileMustExist: true });
+      db = new Database(path, { readonly: opts.write !== true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     } catch (e) {
       throw new StoreError(`${path} cannot be opened as a benchmark store: ${(e as Error).message}`);
     }
@@ -165,22 +257,46 @@ export class BenchStore {
         throw new StoreError(`${this.path} uses store schema ${version}; this version reads schema ${SCHEMA_VERSION} — upgrade aa-nas-bench`);
       }
       if (version < 1) throw new StoreError(`${this.path} has no store schema version; it is not a benchmark store`);
+      const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as unknown[]).map(String));
+      const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
+      if (missing.length > 0) throw new StoreError(`${this.path} is not an aa-nas store or is damaged: table(s) ${missing.join(", ")} missing`);
       const format = this.db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get();
       if (format !== STORE_FORMAT) throw new StoreError(`${this.path}: meta.format is '${String(format)}', expected '${STORE_FORMAT}'`);
     });
   }
 
-  /** Runs a database operation, turning SQLite corruption into one clear StoreError. */
+  /** Runs a database operation, turning SQLite's failures (damage, a busy store, a full disk) into one StoreError. */
   private guard<T>(fn: () => T): T {
     if (this.closed) throw new StoreError(`${this.path}: the store is closed`);
     try {
       return fn();
     } catch (e) {
-      const code = sqliteCode(e);
-      if (code !== null && (CORRUPT_CODES.has(code) || code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_IOERR_SHORT_READ")) {
-        throw new StoreError(`${this.path} is corrupt (${code}: ${(e as Error).message}); re-create it with 'aa-nas import'`);
+      throw storeErrorOf(e, this.path);
+    }
+  }
+
+  /**
+   * A write transaction. The outermost one starts IMMEDIATE: it takes the write lock first (waiting for other
+   * writers), where a deferred one that read first could only fail with SQLITE_BUSY once another process wrote.
+   */
+  private writeTx<T>(fn: () => T): T {
+    return this.guard(() => {
+      const tx = this.db.transaction(fn);
+      return this.db.inTransaction || this.db.readonly ? tx() : tx.immediate();
+    });
+  }
+
+  /** Iterates a statement, with every step guarded (corruption can surface on any row). */
+  private *guardedIterate<R>(it: IterableIterator<unknown>): IterableIterator<R> {
+    try {
+      for (;;) {
+        const step = this.guard(() => it.next());
+        if (step.done === true) return;
+        yield step.value as R;
       }
-      throw e;
+    } finally {
+      // a consumer that stops early (an error) must end the statement, or the connection cannot close
+      it.return?.();
     }
   }
 
@@ -217,8 +333,7 @@ export class BenchStore {
     const hpInsert = this.stmt("INSERT INTO hps (hp, ordinal) VALUES (?, (SELECT COUNT(*) FROM hps))");
     const dropRanking = this.stmt("DELETE FROM rankings WHERE hp = ? AND dataset = ?");
     const touched = new Set<string>();
-    this.guard(() =>
-      this.db.transaction(() => {
+    this.writeTx(() => {
         for (const rec of records) {
           const row = recordToRow(rec);
           const hash = contentHash(row);
@@ -259,8 +374,7 @@ export class BenchStore {
             dropRanking.run(rec.hp, rec.dataset);
           }
         }
-      })(),
-    );
+    });
     return result;
   }
 
@@ -339,8 +453,8 @@ export class BenchStore {
 
   /** Every stored record, streamed in (arch, hp, dataset, seed) order. */
   *records(): IterableIterator<RunRecord> {
-    const it = this.guard(() => this.stmt("SELECT * FROM runs ORDER BY arch_index, hp, dataset, seed").iterate()) as IterableIterator<RunRow>;
-    for (const row of it) yield rowToRecord(row);
+    const it = this.guard(() => this.stmt("SELECT * FROM runs ORDER BY arch_index, hp, dataset, seed").iterate());
+    for (const row of this.guardedIterate<RunRow>(it)) yield rowToRecord(row);
   }
 
   /** Last-epoch table rows for (hp, dataset), ordered by arch and seed; all rows when both are omitted. */
@@ -471,8 +585,18 @@ export class BenchStore {
     this.legacyRankingsLayout = false;
   }
 
+  /**
+   * Every `final` row, checked: the table must have one row per run, and each row plausible values (checkFinalRow), so
+   * an export never passes on a damaged or edited table as data.
+   */
   *iterateFinal(): IterableIterator<FinalRow> {
-    yield* this.guard(() => this.stmt("SELECT * FROM final ORDER BY arch_index, hp, dataset, seed").iterate()) as IterableIterator<FinalRow>;
+    const [runs, finals] = this.guard(() => [this.stmt("SELECT COUNT(*) FROM runs").pluck().get(), this.stmt("SELECT COUNT(*) FROM final").pluck().get()]);
+    if (runs !== finals) throw new StoreError(`${this.path} is damaged: the final table has ${String(finals)} rows for ${String(runs)} runs; re-create it with 'aa-nas import'`);
+    const it = this.guard(() => this.stmt("SELECT * FROM final ORDER BY arch_index, hp, dataset, seed").iterate());
+    for (const row of this.guardedIterate<FinalRow>(it)) {
+      checkFinalRow(row, this.path);
+      yield row;
+    }
   }
 
   /** Number of trials per (arch, dataset) for an hp: rows of (arch_index, dataset, trials). */
@@ -490,7 +614,7 @@ export class BenchStore {
   markImported(source: string, archIndexes: readonly number[]): void {
     const s = this.stmt("INSERT OR REPLACE INTO imports (source, arch_index, completed_at) VALUES (?, ?, ?)");
     const now = new Date().toISOString();
-    this.guard(() => this.db.transaction(() => archIndexes.forEach((i) => s.run(source, i, now)))());
+    this.writeTx(() => archIndexes.forEach((i) => s.run(source, i, now)));
   }
 
   importedArchs(source: string): Set<number> {
@@ -499,7 +623,7 @@ export class BenchStore {
 
   /** Runs several store operations in one transaction (importers batch archs this way). */
   transaction<T>(fn: () => T): T {
-    return this.guard(() => this.db.transaction(fn)());
+    return this.writeTx(fn);
   }
 
   close(): void {
@@ -507,5 +631,32 @@ export class BenchStore {
       this.closed = true;
       this.db.close();
     }
+  }
+}
+
+const FINAL_ACCURACIES = ["train_acc", "xvalid_acc", "xtest_acc", "oritest_acc"] as const;
+const FINAL_NONNEGATIVE = ["latency", "train_loss", "xvalid_loss", "xtest_loss", "oritest_loss", "train_time_total"] as const;
+
+/** The `final` row's values must be what validateRecord admits; anything else means the table was damaged or edited. */
+function checkFinalRow(row: FinalRow, path: string): void {
+  const bad = (col: string, v: unknown, valid: string): never => {
+    throw new StoreError(
+      `${path} is damaged: final row (arch ${String(row.arch_index)}, hp '${String(row.hp)}', ${String(row.dataset)}, seed ${String(row.seed)}) ` +
+        `has ${col} = ${typeof v === "string" ? `'${v}'` : String(v)}, expected ${valid}; re-create it with 'aa-nas import'`,
+    );
+  };
+  const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= allArchs().length) bad("arch_index", row.arch_index, "an arch index");
+  if (typeof row.hp !== "string" || typeof row.dataset !== "string") bad("hp/dataset", `${String(row.hp)}/${String(row.dataset)}`, "names");
+  if (!Number.isSafeInteger(row.seed)) bad("seed", row.seed, "an integer");
+  if (!Number.isInteger(row.epochs) || row.epochs <= 0) bad("epochs", row.epochs, "a positive integer");
+  for (const c of ["params", "flops"] as const) if (!isNum(row[c]) || row[c] <= 0) bad(c, row[c], "a finite number > 0");
+  for (const c of FINAL_ACCURACIES) {
+    const v = row[c];
+    if (v !== null && (!isNum(v) || v < 0 || v > 100)) bad(c, v, "null or an accuracy in [0, 100]");
+  }
+  for (const c of FINAL_NONNEGATIVE) {
+    const v = row[c];
+    if (v !== null && (!isNum(v) || v < 0)) bad(c, v, "null or a finite number ≥ 0");
   }
 }

@@ -5,6 +5,15 @@ export interface ChunkSource {
   next(): Uint8Array | null;
 }
 
+/**
+ * The most decompressed bytes a caller accepts from one input, and what that input is (for the error message). Callers
+ * derive it from what the file can legitimately hold; decoders stop with a FormatError as soon as output exceeds it.
+ */
+export interface DecompressLimit {
+  bytes: number;
+  what: string;
+}
+
 export interface ByteReaderOptions {
   /** label used in error messages, e.g. the file name */
   label?: string;

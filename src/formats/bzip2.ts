@@ -3,12 +3,18 @@
  * streams with bounded memory. Multi-stream files (pbzip2, concatenated streams) are read like Python's bz2 module
  * does. Block and stream CRCs are checked; truncated or corrupt input is one FormatError naming the file.
  *
- *   bunzip2(bytes, label?) → Uint8Array                    whole-buffer decode
- *   new Bunzip2Chunks(bytesOrChunks, label?)               ChunkSource of decompressed blocks (feed to unpickle)
+ *   bunzip2(bytes, label?, limit?) → Uint8Array            whole-buffer decode
+ *   new Bunzip2Chunks(bytesOrChunks, label?, limit?)       ChunkSource of decompressed blocks (feed to unpickle)
  *     .compressedOffset                                    compressed bytes consumed (progress)
+ *
+ * A few KB of bzip2 can expand to gigabytes (each block to ~45 MB through its run-length stage), so every caller
+ * names the most its input can legitimately hold (`limit`); more is a FormatError as soon as it is produced, never an
+ * allocation of the whole output.
  */
 import Bunzip from "seek-bzip";
-import type { ChunkSource } from "./byte-reader.js";
+import type { ChunkSource, DecompressLimit } from "./byte-reader.js";
+
+export type { DecompressLimit } from "./byte-reader.js";
 import { FormatError } from "./errors.js";
 
 class Truncated extends Error {}
@@ -62,13 +68,18 @@ class InputBytes {
   }
 }
 
-/** Growable output collector for one block. */
+
+class LimitExceeded extends Error {}
+
+/** Growable output collector for one block; refuses to hold more than `max` bytes. */
 class OutputBytes {
   buf = new Uint8Array(1 << 16);
   pos = 0;
+  max = Infinity;
   writeByte(b: number): void {
     if (this.pos >= this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
+      if (this.pos >= this.max) throw new LimitExceeded();
+      const bigger = new Uint8Array(Math.min(this.buf.length * 2, Math.max(this.max, this.pos + 1)));
       bigger.set(this.buf);
       this.buf = bigger;
     }
@@ -86,12 +97,20 @@ export class Bunzip2Chunks implements ChunkSource {
   private readonly output = new OutputBytes();
   private bz: Bunzip | null = null;
   private finished = false;
+  private produced = 0;
 
   constructor(
     source: Uint8Array | ChunkSource,
     readonly label = "bzip2 input",
+    private readonly limit: DecompressLimit | null = null,
   ) {
     this.input = new InputBytes(source);
+    if (limit !== null) this.output.max = limit.bytes;
+  }
+
+  /** decompressed bytes handed out so far */
+  get decompressedOffset(): number {
+    return this.produced;
   }
 
   get compressedOffset(): number {
@@ -113,7 +132,13 @@ export class Bunzip2Chunks implements ChunkSource {
       if (this.bz === null) this.bz = new Bunzip(this.input, this.output);
       if (this.bz._init_block()) {
         this.bz._read_bunzip();
-        return this.output.take();
+        const out = this.output.take();
+        this.produced += out.length;
+        if (this.limit !== null) {
+          if (this.produced > this.limit.bytes) throw new LimitExceeded();
+          this.output.max = this.limit.bytes - this.produced;
+        }
+        return out;
       }
       const stored = this.bz.reader.read(32) >>> 0;
       if (stored !== this.bz.streamCRC >>> 0) throw new FormatError(`${this.label}: bzip2 stream checksum mismatch; the file is corrupt`);
@@ -128,6 +153,12 @@ export class Bunzip2Chunks implements ChunkSource {
 
   private wrap(e: unknown): Error {
     if (e instanceof FormatError) return e;
+    if (e instanceof LimitExceeded) {
+      const l = this.limit!;
+      return new FormatError(
+        `${this.label}: bzip2 data decompresses to more than ${l.bytes} bytes, the most ${l.what} can hold; the file is corrupt or not what its name says`,
+      );
+    }
     if (e instanceof Truncated) {
       return new FormatError(`${this.label}: bzip2 data is truncated (ended after ${this.input.offset} compressed bytes)`);
     }
@@ -139,8 +170,8 @@ export class Bunzip2Chunks implements ChunkSource {
 }
 
 /** Decompresses a whole bzip2 buffer. */
-export function bunzip2(data: Uint8Array, label?: string): Uint8Array {
-  const chunks = new Bunzip2Chunks(data, label);
+export function bunzip2(data: Uint8Array, label?: string, limit: DecompressLimit | null = null): Uint8Array {
+  const chunks = new Bunzip2Chunks(data, label, limit);
   const parts: Uint8Array[] = [];
   let total = 0;
   for (let c = chunks.next(); c !== null; c = chunks.next()) {

@@ -8,7 +8,7 @@
  *     opts.stream          forwarded to the unpickler (stream `arch2infos` entries of a multi-GB file)
  *     opts.onProgress      (bytesRead, totalBytes) as the object pickle is consumed
  */
-import { ByteReader, type ChunkSource } from "./byte-reader.js";
+import { ByteReader, type ChunkSource, type DecompressLimit } from "./byte-reader.js";
 import { FormatError } from "./errors.js";
 import { FileChunks } from "./file-chunks.js";
 import { arrayFromBytes } from "./numpy.js";
@@ -21,6 +21,10 @@ export interface TorchReadOptions {
   loadTensorData?: boolean;
   stream?: StreamSpec;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** most bytes the object pickle (zip layout: any entry read) may decompress to */
+  limit?: DecompressLimit;
+  /** largest single string or bytes object the object pickle may hold (see ByteReaderOptions) */
+  maxItemBytes?: number;
 }
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -115,13 +119,13 @@ function readZipLayout(source: string | Uint8Array, label: string, opts: TorchRe
     if (pkl === undefined) throw new FormatError(`${label}: zip file without a data.pkl entry; not a torch.save file`);
     const prefix = pkl.name.slice(0, pkl.name.length - "data.pkl".length);
     const { resolve, storages } = storageResolver(label);
-    const reader = new ByteReader(withProgress(zip.chunks(pkl), pkl.compressedSize, opts.onProgress), { label: `${label}:${pkl.name}` });
+    const reader = new ByteReader(withProgress(zip.chunks(pkl, opts.limit ?? null), pkl.compressedSize, opts.onProgress), { label: `${label}:${pkl.name}`, maxItemBytes: opts.maxItemBytes });
     const value = new Unpickler(reader, { label, persistentLoad: resolve, stream: opts.stream }).load();
     if (opts.loadTensorData === true) {
       for (const s of storages.values()) {
         const e = zip.find(`${prefix}data/${s.key}`) ?? zip.entries.find((x) => x.name === `${prefix}data/${s.key}`);
         if (e === undefined) throw new FormatError(`${label}: storage '${s.key}' is missing from the zip container`);
-        s.data = storageData(s.dtype, zip.read(e), label);
+        s.data = storageData(s.dtype, zip.read(e, opts.limit ?? null), label);
       }
     }
     return value;
@@ -133,7 +137,7 @@ function readZipLayout(source: string | Uint8Array, label: string, opts: TorchRe
 function readLegacyLayout(source: string | Uint8Array, label: string, opts: TorchReadOptions): PyValue {
   const file = typeof source === "string" ? new FileChunks(source) : null;
   const total = file?.total ?? (source as Uint8Array).length;
-  const reader = new ByteReader(file !== null ? withProgress(file, total, opts.onProgress) : (source as Uint8Array), { label });
+  const reader = new ByteReader(file !== null ? withProgress(file, total, opts.onProgress) : (source as Uint8Array), { label, maxItemBytes: opts.maxItemBytes });
   try {
     const magic = new Unpickler(reader, { label }).load();
     if (magic !== LEGACY_MAGIC) throw new FormatError(`${label}: not a torch.save file (legacy magic number missing)`);

@@ -8,7 +8,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { Inflate } from "fflate";
-import type { ChunkSource } from "./byte-reader.js";
+import type { ChunkSource, DecompressLimit } from "./byte-reader.js";
 import { FormatError } from "./errors.js";
 
 export interface ZipEntry {
@@ -93,8 +93,15 @@ export class ZipArchive {
     return start;
   }
 
-  /** Entry contents as a stream of chunks (bounded memory for any entry size). */
-  chunks(e: ZipEntry, chunkSize = 1 << 20): ChunkSource {
+  /**
+   * Entry contents as a stream of chunks (bounded memory for any entry size). The contents must be exactly the size
+   * the directory declares, and that size at most `limit`: a deflate bomb or an entry that holds more than it declares
+   * is a FormatError as soon as the excess is produced.
+   */
+  chunks(e: ZipEntry, limit: DecompressLimit | null = null, chunkSize = 1 << 20): ChunkSource {
+    if (limit !== null && e.size > limit.bytes) {
+      throw new FormatError(`${this.label}: zip entry '${e.name}' declares ${e.size} bytes, more than the ${limit.bytes} that ${limit.what} can hold`);
+    }
     const start = this.dataOffset(e);
     let pos = 0;
     const raw: ChunkSource = {
@@ -107,13 +114,13 @@ export class ZipArchive {
         return c;
       },
     };
-    if (e.method === 0) return raw;
-    if (e.method === 8) return inflating(raw, `${this.label}:${e.name}`);
+    if (e.method === 0) return sized(raw, e, this.label);
+    if (e.method === 8) return sized(inflating(raw, `${this.label}:${e.name}`), e, this.label);
     throw new FormatError(`${this.label}: zip entry '${e.name}' uses compression method ${e.method}; only stored and deflate are supported`);
   }
 
-  read(e: ZipEntry): Uint8Array {
-    const src = this.chunks(e);
+  read(e: ZipEntry, limit: DecompressLimit | null = null): Uint8Array {
+    const src = this.chunks(e, limit);
     const parts: Uint8Array[] = [];
     let total = 0;
     for (let c = src.next(); c !== null; c = src.next()) {
@@ -135,16 +142,46 @@ export class ZipArchive {
   }
 }
 
+/** Holds a stream to the entry's declared size: more is refused when it appears, less when the stream ends. */
+function sized(src: ChunkSource, e: ZipEntry, label: string): ChunkSource {
+  let total = 0;
+  return {
+    next() {
+      const c = src.next();
+      if (c === null) {
+        if (total !== e.size) throw new FormatError(`${label}: zip entry '${e.name}' holds ${total} bytes, the directory says ${e.size}`);
+        return null;
+      }
+      total += c.length;
+      if (total > e.size) throw new FormatError(`${label}: zip entry '${e.name}' holds more than the ${e.size} bytes the directory says; the file is corrupt`);
+      return c;
+    },
+  };
+}
+
+/**
+ * Deflate expands at most ~1032×, so compressed input goes in 16 KiB pieces: one piece then yields ≤ 16.5 MiB, and a
+ * bomb is stopped by `sized` before the next piece, instead of a 1 MiB read inflating to a gigabyte at once.
+ */
+const INFLATE_PIECE = 1 << 14;
+
 function inflating(raw: ChunkSource, label: string): ChunkSource {
   const queue: Uint8Array[] = [];
   let ended = false;
+  let pending: Uint8Array | null = null;
+  let at = 0;
   const inflater = new Inflate((data) => {
     if (data.length > 0) queue.push(data);
   });
   return {
     next() {
       while (queue.length === 0 && !ended) {
-        const c = raw.next();
+        if (pending === null || at >= pending.length) {
+          pending = raw.next();
+          at = 0;
+        }
+        const c = pending === null ? null : pending.subarray(at, at + INFLATE_PIECE);
+        at += INFLATE_PIECE;
         try {
           if (c === null) {
             inflater.push(new Uint8Array(0), true);

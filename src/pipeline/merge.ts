@@ -5,6 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { InvalidRecordError } from "../bench/errors.js";
+import { validateRecord } from "../bench/rows.js";
 import { BenchStore, type PutOptions, type PutResult } from "../bench/store.js";
 import type { RunRecord } from "../core/index.js";
 import { UserError } from "../errors.js";
@@ -49,11 +51,11 @@ const BATCH_RUNS = 2048;
 
 export function mergeRecords(o: MergeOptions): MergeReport {
   const files = findRecordFiles(o.inputs);
-  const corrupt: MergeReport["corrupt"] = [];
-  const uncorrected: number[] = [];
-  const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
-  const store = BenchStore.openOrCreate(o.out);
-  try {
+  // a new store appears only once the merge succeeded (BenchStore.write); an existing one is changed in one transaction
+  return BenchStore.write(o.out, (store) => {
+    const corrupt: MergeReport["corrupt"] = [];
+    const uncorrected: number[] = [];
+    const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
     // one transaction, so a conflict still leaves the store as it was, while runs go in batch by batch
     store.transaction(() => {
       let batch: RunRecord[] = [];
@@ -66,9 +68,12 @@ export function mergeRecords(o: MergeOptions): MergeReport {
         let runs: RunRecord[] = [];
         for (const file of group) {
           try {
-            runs.push(...readRecordFile(file).runs);
+            const fileRuns = readRecordFile(file).runs;
+            // a record with an impossible value is damaged like one with a bad checksum: reported, the others merged
+            for (const run of fileRuns) validateRecord(run, `record file ${file}`);
+            runs.push(...fileRuns);
           } catch (err) {
-            if (!(err instanceof CorruptRecordError)) throw err;
+            if (!(err instanceof CorruptRecordError) && !(err instanceof InvalidRecordError)) throw err;
             corrupt.push({ file, error: err.message });
           }
         }
@@ -96,9 +101,7 @@ export function mergeRecords(o: MergeOptions): MergeReport {
       }
     }
     return { ...put, files: files.length, corrupt, uncorrected, missing };
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { unpickle } from "../../formats/pickle.js";
 import { readTorch } from "../../formats/torch.js";
 import type { RunRecord } from "../../core/index.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
+import { NATS_ARCH_FILE_LIMIT, NB201_ARCH_FILE_LIMIT } from "./limits.js";
 
 export type ArchFileKind = "nats" | "nb201";
 
@@ -18,8 +19,8 @@ export const nb201Hp = (k: string): string => (k === "full" ? "200" : k === "les
 export function archFileRecords(kind: ArchFileKind, bytes: Uint8Array, ctx: ConvertContext, index: number): RunRecord[] {
   const { label } = ctx;
   return kind === "nats"
-    ? archEntryToRecords(unpickle(bunzip2(bytes, label), { label }), ctx, natsHp, index)
-    : archEntryToRecords(readTorch(bytes, { label }), ctx, nb201Hp, index);
+    ? archEntryToRecords(unpickle(bunzip2(bytes, label, NATS_ARCH_FILE_LIMIT), { label }), ctx, natsHp, index)
+    : archEntryToRecords(readTorch(bytes, { label, limit: NB201_ARCH_FILE_LIMIT }), ctx, nb201Hp, index);
 }
 
 /** One arch's file, named by path or given as its bytes (a tar entry). */

@@ -5,6 +5,7 @@
  */
 import { FormatError } from "../../formats/errors.js";
 import { describe, PyDict, PyTuple, type PyValue } from "../../formats/pyvalue.js";
+import { validateRecord } from "../rows.js";
 import { DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../../core/index.js";
 
 export interface ConvertContext {
@@ -153,7 +154,10 @@ export function archResultsToRecords(stateValue: PyValue, hp: string, ctx: Conve
       const seed = num(s, "seed", where);
       const rc = all.get(new PyTuple([dsValue, s]));
       if (rc === undefined) throw new FormatError(`${where}: all_results lacks (${dsValue}, ${seed})`);
-      out.push(resultsCountToRecord(dict(rc, "ResultsCount state", where), archIndex, arch, hp, dsValue as DatasetKey, seed, ctx));
+      const rec = resultsCountToRecord(dict(rc, "ResultsCount state", where), archIndex, arch, hp, dsValue as DatasetKey, seed, ctx);
+      // checked here, where the file is known, so the error names it; putRuns checks again for every other writer
+      validateRecord(rec, ctx.label);
+      out.push(rec);
     }
   }
   return out;

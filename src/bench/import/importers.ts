@@ -7,17 +7,18 @@
  *   importBenchmark(path, store, opts?) → ImportSummary   dispatches on what `path` is:
  *     NATS-Bench tss directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2)   'nats-dir'
  *     NATS-Bench single file  *.pickle.pbz2 (or an uncompressed *.pickle) 'nats-file'
+ *     one arch of a NATS-Bench directory  NNNNNN.pickle.pbz2              'nats-arch-file'
  *     NAS-Bench-201 *.pth (v1.0 / v1.1; zip container or legacy)          'nb201-file'
  *     NAS-Bench-201 archive directory of NNNNNN-FULL.pth files            'nb201-dir'
  *     a .tar of either directory (as distributed), read entry by entry     'tar'
  */
 import { availableParallelism } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import * as tar from "tar";
 import { Bunzip2Chunks, bunzip2 } from "../../formats/bzip2.js";
 import { FormatError } from "../../formats/errors.js";
 import { FileChunks } from "../../formats/file-chunks.js";
+import { readTar } from "../../formats/tar.js";
 import { unpickle } from "../../formats/pickle.js";
 import { describe, PyDict, type PyValue } from "../../formats/pyvalue.js";
 import { readTorch } from "../../formats/torch.js";
@@ -25,11 +26,12 @@ import { UserError } from "../../errors.js";
 import { allArchs } from "../../space/index.js";
 import type { RunRecord } from "../../core/index.js";
 import type { BenchStore, PutOptions, PutResult } from "../store.js";
-import { type ArchFileKind, natsHp, nb201Hp } from "./arch-file.js";
+import { type ArchFileKind, decodeArchFile, natsHp, nb201Hp } from "./arch-file.js";
 import { ArchFileDecoder } from "./arch-file-pool.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
+import { MAX_PICKLE_ITEM_BYTES, NATS_ARCH_FILE_LIMIT, NATS_META_LIMIT, NB201_ARCH_FILE_LIMIT } from "./limits.js";
 
-export type ImportKind = "nats-dir" | "nats-file" | "nb201-file" | "nb201-dir" | "tar";
+export type ImportKind = "nats-dir" | "nats-file" | "nats-arch-file" | "nb201-file" | "nb201-dir" | "tar";
 
 export interface ImportProgress {
   done: number;
@@ -142,6 +144,7 @@ export function importBenchmark(path: string, store: BenchStore, opts: ImportOpt
     throw new UserError(`${path} is neither a NATS-Bench directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2) nor a NAS-Bench-201 archive (NNNNNN-FULL.pth)`);
   }
   if (/\.tar$/.test(path)) return importTar(path, store, opts);
+  if (NATS_FILE.test(basename(path))) return importNatsArchFile(path, store, opts);
   if (/\.pickle(\.pbz2)?$/.test(path)) return importNatsFile(path, store, opts);
   if (/\.pth$/.test(path)) return importNb201File(path, store, opts);
   throw new UserError(`${path}: unknown benchmark file type (expected a .pickle.pbz2, .pickle, .pth or .tar file, or a directory)`);
@@ -150,9 +153,25 @@ export function importBenchmark(path: string, store: BenchStore, opts: ImportOpt
 export function importNatsDirectory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   const source = opts.source ?? defaultSource(dir);
   const metaPath = join(dir, "meta.pickle.pbz2");
-  checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath), { label: metaPath }), metaPath);
+  checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath, NATS_META_LIMIT), { label: metaPath }), metaPath);
   const r = importArchFiles(dir, NATS_FILE, "nats", store, opts, { source, timesEstimated: opts.timesEstimated ?? true });
   return { kind: "nats-dir", ...r };
+}
+
+/**
+ * One arch's file of a NATS directory (`<dir>/NNNNNN.pickle.pbz2`). Its source defaults to the directory's, so that
+ * importing the whole directory later skips the arch.
+ */
+export function importNatsArchFile(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  const index = Number(NATS_FILE.exec(basename(path))![1]);
+  if (index >= allArchs().length) throw new UserError(`${path}: arch ${index} does not exist; NATS-Bench files are numbered 000000 to ${allArchs().length - 1}`);
+  const source = opts.source ?? defaultSource(dirname(resolve(path)));
+  const done = store.importedArchs(source);
+  const writer = new BatchWriter(store, source, opts);
+  if (!done.has(index)) writer.add(index, decodeArchFile({ index, kind: "nats", file: path, ctx: { label: path, source, timesEstimated: opts.timesEstimated ?? true } }));
+  writer.finish();
+  opts.onProgress?.({ done: 1, total: 1, unit: "archs" });
+  return { kind: "nats-arch-file", source, archs: writer.written, skippedArchs: done.has(index) ? 1 : 0, runs: writer.result };
 }
 
 /**
@@ -250,7 +269,7 @@ export function importNatsFile(path: string, store: BenchStore, opts: ImportOpti
         },
       };
       try {
-        return unpickle(chunks, { label: path, stream: { key: "arch2infos", onEntry } });
+        return unpickle(chunks, { label: path, stream: { key: "arch2infos", onEntry }, maxItemBytes: MAX_PICKLE_ITEM_BYTES });
       } finally {
         file.close();
       }
@@ -271,6 +290,7 @@ export function importNb201File(path: string, store: BenchStore, opts: ImportOpt
       readTorch(path, {
         label: path,
         stream: { key: "arch2infos", onEntry },
+        maxItemBytes: MAX_PICKLE_ITEM_BYTES,
         onProgress: (done, total) => opts.onProgress?.({ done, total, unit: "bytes" }),
       }),
     path,
@@ -290,8 +310,9 @@ export function importNb201Directory(dir: string, store: BenchStore, opts: Impor
 }
 
 /**
- * A tar of a NATS directory or a NAS-Bench-201 archive directory, read entry by entry (tar's synchronous mode), so
- * the archive is never unpacked to disk and only one entry is in memory.
+ * A tar of a NATS directory or a NAS-Bench-201 archive directory, read entry by entry, so the archive is never
+ * unpacked to disk and only the entries in flight are in memory. The reader is strict (formats/tar.ts): a damaged
+ * header or a truncated archive stops the import instead of dropping archs.
  */
 export function importTar(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   const source = opts.source ?? defaultSource(path.replace(/\.tar$/, "")).replace(/-archive$/, "");
@@ -299,7 +320,6 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
   const writer = new BatchWriter(store, source, opts);
   let skipped = 0;
   let processed = 0;
-  let failure: unknown = null;
   let delivered = 0;
   const decoder = new ArchFileDecoder(importWorkers(opts), (index, records) => {
     writer.add(index, records);
@@ -310,7 +330,7 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
     const base = basename(name);
     if (base === "meta.pickle.pbz2") {
       // checked when present; every record's arch string is checked against the index anyway
-      checkMetaArchs(unpickle(bunzip2(bytes, label), { label }), label);
+      checkMetaArchs(unpickle(bunzip2(bytes, label, NATS_META_LIMIT), { label }), label);
       return;
     }
     const nats = NATS_FILE.exec(base);
@@ -328,29 +348,17 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
         : { index, bytes, kind: "nb201", ctx: { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) } },
     );
   };
-  tar.t({
-    file: path,
-    sync: true,
-    onReadEntry(entry) {
-      if (failure !== null || entry.type !== "File") {
-        entry.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      // copied: tar hands out views of one read buffer that its next 16 MiB read overwrites
-      entry.on("data", (c: Buffer) => chunks.push(Buffer.from(c)));
-      entry.on("end", () => {
-        if (failure !== null) return;
-        try {
-          handle(entry.path, new Uint8Array(Buffer.concat(chunks)));
-        } catch (e) {
-          failure = e;
-        }
-      });
-    },
-  });
   try {
-    if (failure !== null) throw failure;
+    readTar(path, {
+      select: (name) => {
+        const base = basename(name);
+        if (base === "meta.pickle.pbz2") return NATS_META_LIMIT;
+        if (NATS_FILE.test(base)) return NATS_ARCH_FILE_LIMIT;
+        if (NB201_ARCHIVE_FILE.test(base)) return NB201_ARCH_FILE_LIMIT;
+        return null;
+      },
+      onEntry: handle,
+    });
     decoder.finish();
   } finally {
     decoder.close();

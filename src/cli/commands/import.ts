@@ -17,7 +17,6 @@ export interface ImportCommandOptions {
 
 /** Runs an import; progress goes to stderr (cli/progress.ts) unless disabled. */
 export function runImport(path: string, opts: ImportCommandOptions): ImportSummary {
-  const store = BenchStore.openOrCreate(opts.out);
   const bar = progressBar("import", { quiet: opts.progress === false });
   let total = -1;
   const importOpts: ImportOptions = {
@@ -31,12 +30,14 @@ export function runImport(path: string, opts: ImportCommandOptions): ImportSumma
     },
   };
   try {
-    const summary = importBenchmark(path, store, importOpts);
-    if (opts.verify === true) store.verify();
-    return summary;
+    // a new store appears only once the import succeeded; an existing one takes each batch as one transaction
+    return BenchStore.write(opts.out, (store) => {
+      const summary = importBenchmark(path, store, importOpts);
+      if (opts.verify === true) store.verify();
+      return summary;
+    });
   } finally {
     bar.stop();
-    store.close();
   }
 }
 
