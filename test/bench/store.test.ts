@@ -65,6 +65,19 @@ describe("BenchStore writer", () => {
     store.close();
   });
 
+  test("NaN marks a value a table-derived record does not have; in any other record it is rejected as damage", () => {
+    const store = BenchStore.create(fresh());
+    const base = syntheticRun(4);
+    const nanLoss = { ...base.train, loss: base.train.loss.map(() => NaN) };
+    const fromFile = { ...base, train: nanLoss };
+    expect(() => store.putRuns([fromFile])).toThrow(/train\.loss\[0\] is NaN, expected a finite loss/);
+    const fromTable = { ...fromFile, provenance: { ...base.provenance, source: "table:metric_vals.csv" } };
+    expect(store.putRuns([fromTable]).inserted).toBe(1);
+    const tooHigh = { ...fromTable, train: { ...base.train, acc1: base.train.acc1.map(() => 140) } };
+    expect(() => store.putRuns([tooHigh])).toThrow(/train\.acc1\[0\] is 140, expected an accuracy in \[0, 100\]/);
+    store.close();
+  });
+
   test("constant curves are stored as one value, other curves as float64 little-endian BLOBs", () => {
     const path = fresh();
     const store = BenchStore.create(path);
