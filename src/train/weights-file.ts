@@ -7,7 +7,7 @@
  */
 import { loadSafetensors, saveSafetensors, type Tensor } from "../engine/index.js";
 import { UserError, listChoices, showInput } from "../errors.js";
-import { checkNetworkSize, tinyNetwork } from "../models/structure.js";
+import { checkNetworkSize, checkNetworkValues, stateEntries, tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { resolveArch } from "../space/index.js";
 
@@ -55,11 +55,17 @@ export function loadNetwork(path: string, key: string | undefined): LoadedNetwor
       );
     }
     const entry = checkEntry(path, chosen, entries[chosen]);
-    const net = new TinyNetwork(tinyNetwork(entry.channel, entry.numCells, entry.arch, entry.classNum, entry.inputChannels));
+    const spec = tinyNetwork(entry.channel, entry.numCells, entry.arch, entry.classNum, entry.inputChannels);
+    const prefix = prefixed ? `${chosen}/` : "";
+    const state = new Map<string, Tensor>();
+    for (const [name, t] of tensors) if (name.startsWith(prefix)) state.set(name.slice(prefix.length), t);
+    // the file must hold every tensor of the network it describes, in its shape, before the network is built: what
+    // is allocated then stays bounded by the file's own size, whatever sizes its metadata claims
+    const where = `${showInput(path, 200)}: network '${showInput(chosen, 40)}'`;
+    checkNetworkValues(spec, where);
+    checkTensors(where, spec, state);
+    const net = new TinyNetwork(spec);
     try {
-      const prefix = prefixed ? `${chosen}/` : "";
-      const state = new Map<string, Tensor>();
-      for (const [name, t] of tensors) if (name.startsWith(prefix)) state.set(name.slice(prefix.length), t);
       net.loadStateDict(state);
     } catch (err) {
       net.dispose();
@@ -69,6 +75,27 @@ export function loadNetwork(path: string, key: string | undefined): LoadedNetwor
   } finally {
     for (const t of tensors.values()) t.dispose();
   }
+}
+
+function checkTensors(where: string, spec: TinyNetworkSpec, state: ReadonlyMap<string, Tensor>): void {
+  const expected = stateEntries(spec);
+  const names = new Set(expected.map((e) => e.name));
+  const missing = expected.filter((e) => !state.has(e.name)).map((e) => e.name);
+  const unexpected = [...state.keys()].filter((n) => !names.has(n));
+  const reshaped = expected.flatMap((e) => {
+    const shape = state.get(e.name)?.shape;
+    return shape === undefined || (shape.length === e.shape.length && shape.every((d, i) => d === e.shape[i]))
+      ? []
+      : [`${e.name} [${shape.join(", ")}] (expected [${e.shape.join(", ")}])`];
+  });
+  if (missing.length + unexpected.length + reshaped.length === 0) return;
+  const list = (what: string, items: string[]): string[] =>
+    items.length === 0 ? [] : [`${items.length} ${what} (${items.slice(0, 3).map((n) => showInput(n, 80)).join(", ")}${items.length > 3 ? ", …" : ""})`];
+  const c = spec;
+  throw new WeightsFileError(
+    `${where}: its tensors do not fit the network its metadata describes (C=${c.C}, N=${c.N}, ${c.numClasses} classes, ${c.inputChannels} planes): ` +
+      [...list("missing", missing), ...list("unexpected", unexpected), ...list("of another shape", reshaped)].join("; "),
+  );
 }
 
 /** The entry of `key` with every field checked: sizes within NETWORK_LIMITS (checked before anything is allocated). */
