@@ -86,6 +86,9 @@ interface SlurmCliOptions extends SettingsCliOptions {
   script?: string;
 }
 
+/** Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer delay fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function queueOptions(c: Command, outHelp: string): Command {
   return c
     .option("--redis [url]", `Redis holding the queue (default ${DEFAULT_REDIS} when given without a URL; without --redis: the local folder queue)`)
@@ -150,7 +153,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--range <A-B>", "arch index range, inclusive")
     .option("--arch-index <i>", "a single arch index")
     .option("--attempts <n>", "tries per job before it counts as failed", integerOption("--attempts"), 3)
-    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0), 60_000)
+    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0, MAX_TIMER_MS), 60_000)
     .option("--json", "print the result as JSON")
     .action(async (o: PlanCliOptions) => {
       const { planSweepJobs } = await import("../../sweep/job.js");
@@ -166,9 +169,9 @@ export function registerSweepCommands(program: Command): void {
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--replicas <n>", "CPU replicas per training run (default: one per thread)", integerOption("--replicas"))
     .option("--save-weights", "save each dataset key's final weights next to the record (for eval-net)")
-    .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", integerOption("--concurrency"), 1)
-    .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", integerOption("--lock-ms", 1000), 60_000)
-    .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", integerOption("--stalled-ms", 500), 30_000)
+    .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", integerOption("--concurrency", 1, 256), 1)
+    .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", integerOption("--lock-ms", 1000, MAX_TIMER_MS), 60_000)
+    .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", integerOption("--stalled-ms", 500, MAX_TIMER_MS), 30_000)
     .option("--max-stalled <n>", "a job whose worker died more often than this fails (Redis)", integerOption("--max-stalled"), 5)
     .option("--exit-when-done", "exit once no job is waiting, delayed or active (default: wait for more jobs)")
     .option("--json", "print a JSON summary on stdout when done")
