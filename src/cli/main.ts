@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { UserError } from "../errors.js";
+import { errorLine, UserError } from "../errors.js";
 import { registerSpaceCommands } from "./commands/space.js";
 // cli:imports (one line per command module; keep this marker)
 import { registerSweepCommands } from "./commands/sweep.js";
@@ -39,6 +39,21 @@ registerBestCommands(program);
 registerExportCommands(program);
 registerSearchCommands(program);
 
+/**
+ * What the user is told for an error they caused, or null for a bug (which keeps its stack trace). Besides UserError,
+ * a file-system refusal met after the up-front checks (the disk fills, a folder turns read-only mid-run) is the
+ * user's environment, not a bug: Node's message names the call, the path and the reason.
+ */
+function userMessage(err: unknown): string | null {
+  if (err instanceof UserError) return err.message;
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === "string" && FS_CODES.has((err as NodeJS.ErrnoException).code ?? "")) {
+    return err.message;
+  }
+  return null;
+}
+
+const FS_CODES = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EISDIR", "ENOTDIR", "ENOENT", "EEXIST", "ENAMETOOLONG", "ELOOP", "EMFILE", "EBUSY", "EFBIG", "EIO"]);
+
 async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
@@ -48,8 +63,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof UserError) {
-      process.stderr.write(`aa-nas: ${err.message}\n`);
+    const message = userMessage(err);
+    if (message !== null) {
+      process.stderr.write(`aa-nas: ${errorLine(message)}\n`);
       process.exitCode = 2;
       return;
     }

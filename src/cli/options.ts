@@ -4,7 +4,8 @@
  */
 import type { Device } from "../engine/device.js";
 import { defaultDataDir, type DataLocation } from "../data/training-data.js";
-import { UserError, listChoices } from "../errors.js";
+import { UserError, listChoices, showInput } from "../errors.js";
+import { NETWORK_LIMITS } from "../models/structure.js";
 import { NUM_ARCHS } from "../space/index.js";
 import { hpConfig } from "../train/hyper.js";
 import { parseRecordDatasetKey, type RecordDatasetKey } from "../core/index.js";
@@ -26,14 +27,18 @@ export function parseInteger(value: string, flag: string, min = 1, max = Infinit
 }
 
 /** For options that may be absent. */
-export function parseOptionalInteger(value: string | undefined, flag: string, min = 1): number | undefined {
-  return value === undefined ? undefined : parseInteger(value, flag, min);
+export function parseOptionalInteger(value: string | undefined, flag: string, min = 1, max = Infinity): number | undefined {
+  return value === undefined ? undefined : parseInteger(value, flag, min, max);
 }
 
 /** commander's argParser form: `.option("--runs <n>", "…", integerOption("--runs"))`. */
-export function integerOption(flag: string, min = 1): (value: string) => number {
-  return (value) => parseInteger(value, flag, min);
+export function integerOption(flag: string, min = 1, max = Infinity): (value: string) => number {
+  return (value) => parseInteger(value, flag, min, max);
 }
+
+/** --channel and --num-cells, bounded by the network limits (models/structure.ts) so no value reaches libtorch unchecked. */
+export const channelOption = integerOption("--channel", NETWORK_LIMITS.channel.min, NETWORK_LIMITS.channel.max);
+export const numCellsOption = integerOption("--num-cells", NETWORK_LIMITS.numCells.min, NETWORK_LIMITS.numCells.max);
 
 export interface NumberRange {
   /** lower bound, included unless `above` */
@@ -75,7 +80,10 @@ export function listValues(values: readonly string[] | string): string[] {
 
 export function parseSeeds(values: readonly string[] | string): number[] {
   return listValues(values).map((v) => {
-    if (!/^\d+$/.test(v)) throw new UserError(`bad seed '${v}': seeds are non-negative integers, e.g. 777 888 999`);
+    // seeds go to torch.manual_seed and into `seed · 2^32 + epoch` (data/epoch-plan.ts): exact integers only
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
+      throw new UserError(`bad seed '${showInput(v, 40)}': seeds are integers 0..${Number.MAX_SAFE_INTEGER}, e.g. 777 888 999`);
+    }
     return Number(v);
   });
 }

@@ -67,8 +67,17 @@ export function loadFashionMnist(dataDir: string | null, systemDir = FASHION_MNI
   const dirs = [...(dataDir === null ? [] : [join(dataDir, "fashion-mnist")]), systemDir];
   const read = (part: keyof typeof FILES): ImageSet => {
     const [imagesBase, labelsBase] = FILES[part];
-    const imagesFile = findFile(dirs, imagesBase);
-    const labelsFile = findFile(dirs, labelsBase);
+    // images and labels come from one folder: the first that holds either file. Taking each from wherever it is found
+    // would pair a folder's images with another dataset's labels when one file is missing.
+    const dir = dirs.find((d) => findFile([d], imagesBase) !== null || findFile([d], labelsBase) !== null);
+    const imagesFile = dir === undefined ? null : findFile([dir], imagesBase);
+    const labelsFile = dir === undefined ? null : findFile([dir], labelsBase);
+    if (dir !== undefined && (imagesFile === null || labelsFile === null)) {
+      throw new DataFileError(
+        `${dir} holds ${imagesFile === null ? `${labelsBase} but not ${imagesBase}` : `${imagesBase} but not ${labelsBase}`} (.gz or plain): ` +
+          `Fashion-MNIST ${part} needs both files in one folder`,
+      );
+    }
     if (imagesFile === null || labelsFile === null) {
       throw new MissingDataError(
         `Fashion-MNIST ${part} files (${imagesBase}.gz, ${labelsBase}.gz) not found in ${dirs.join(" or ")}; ` +

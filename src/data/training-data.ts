@@ -13,6 +13,9 @@ import type { Normalization } from "./normalization.js";
 import { loadCifar10, loadCifar100, loadImageNet16, type DataChecks, type TrainTest } from "./sources.js";
 import { loadSplit, type SplitIndices } from "./splits.js";
 
+/** A dataset key whose training or eval set is empty: refused before any training. */
+export class EmptyDataError extends UserError {}
+
 export interface IndexedImages {
   set: ImageSet;
   /** images used, ascending */
@@ -116,6 +119,11 @@ export function loadTrainingData(key: RecordDatasetKey, where: DataLocation): Tr
     if (s === undefined) throw new Error(`dataset registry: ${key} lists eval set ${name}, which its data does not provide`);
     return { name, ...s };
   });
+  // an empty set would train nothing (or evaluate nothing) and still write a record of loss 0, accuracy 0
+  if (train.indices.length === 0) throw new EmptyDataError(`${key}: the training set in ${raw.source} holds no images; check the data folder ${dataDir}`);
+  for (const e of evals) {
+    if (e.indices.length === 0) throw new EmptyDataError(`${key}: the ${e.name} eval set in ${raw.source} holds no images; check the data folder ${dataDir}`);
+  }
   return {
     key,
     classNum: info.classes,

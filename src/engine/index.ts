@@ -56,5 +56,5 @@ export { Adam, type AdamOptions } from "./optim/adam.js";
 export type { Optimizer, OptimizerState } from "./optim/optimizer.js";
 export { CosineSchedule, ConstantSchedule, type LrSchedule, type CosineScheduleOptions } from "./optim/schedule.js";
 
-export { saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsContent } from "./checkpoint/safetensors.js";
+export { saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors, SafetensorsError, TENSORS_SHA256_KEY, type SafetensorsContent } from "./checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, type CheckpointParts } from "./checkpoint/checkpoint.js";

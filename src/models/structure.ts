@@ -3,6 +3,7 @@
  * in construction order, without any tensors. It is the blueprint the engine-backed network is built from, and what
  * the parameter / FLOP walk (`costs.ts`) runs over — so counting all 15,625 architectures needs no libtorch.
  */
+import { showInput, UserError } from "../errors.js";
 import { parseArch, type OpName } from "../space/index.js";
 
 export interface Conv2dSpec {
@@ -200,7 +201,49 @@ export function inferCell(arch: string, inC: number, outC: number, stride: numbe
 export const DEFAULT_CHANNEL = 16;
 export const DEFAULT_NUM_CELLS = 5;
 
+/**
+ * Bounds on the network's size, far above the benchmark's (C = 16, N = 5, 10–120 classes, 1 or 3 planes) yet small
+ * enough that a typo or a crafted weights file fails here, with the valid range, instead of in a libtorch allocation
+ * (bad_alloc) or an endless construction (N = 100000 is 300,000 cells). `MAX_NETWORK_VALUES` caps what the
+ * parameters and buffers take together: 2^27 float32 values are 512 MB, and training holds about four times that
+ * (weights, gradients, momentum, a copy per replica); the benchmark's largest network holds 1.5 M.
+ */
+export const NETWORK_LIMITS = {
+  channel: { min: 1, max: 256 },
+  numCells: { min: 1, max: 32 },
+  classNum: { min: 1, max: 100_000 },
+  inputChannels: { min: 1, max: 64 },
+} as const;
+export const MAX_NETWORK_VALUES = 2 ** 27;
+
+export class NetworkSizeError extends UserError {}
+
+/** Throws NetworkSizeError unless every size is an integer within NETWORK_LIMITS; `source` prefixes the message. */
+export function checkNetworkSize(size: Partial<Record<keyof typeof NETWORK_LIMITS, unknown>>, source = "network"): void {
+  for (const key of Object.keys(NETWORK_LIMITS) as (keyof typeof NETWORK_LIMITS)[]) {
+    const v = size[key];
+    const { min, max } = NETWORK_LIMITS[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+      const shown = typeof v === "number" ? String(v) : showInput(JSON.stringify(v) ?? String(v), 40);
+      throw new NetworkSizeError(`${source}: ${key} ${shown} is out of range: expected an integer ${min}..${max}`);
+    }
+  }
+}
+
+/** The number of values (parameters and buffers) the network holds; throws NetworkSizeError above MAX_NETWORK_VALUES. */
+export function checkNetworkValues(spec: TinyNetworkSpec, source = "network"): number {
+  const values = stateEntries(spec).reduce((sum, e) => sum + e.shape.reduce((a, b) => a * b, 1), 0);
+  if (values > MAX_NETWORK_VALUES) {
+    throw new NetworkSizeError(
+      `${source}: C=${spec.C}, N=${spec.N} with ${spec.numClasses} classes holds ${values.toLocaleString("en-US")} values, ` +
+        `above the limit of ${MAX_NETWORK_VALUES.toLocaleString("en-US")} (the benchmark's networks hold at most 1.5 M); use a smaller --channel or --num-cells`,
+    );
+  }
+  return values;
+}
+
 export function tinyNetwork(C: number, N: number, arch: string, numClasses: number, inputChannels = 3): TinyNetworkSpec {
+  checkNetworkSize({ channel: C, numCells: N, classNum: numClasses, inputChannels });
   const channels = [...Array<number>(N).fill(C), 2 * C, ...Array<number>(N).fill(2 * C), 4 * C, ...Array<number>(N).fill(4 * C)];
   const reductions = [...Array<boolean>(N).fill(false), true, ...Array<boolean>(N).fill(false), true, ...Array<boolean>(N).fill(false)];
   let prev = C;

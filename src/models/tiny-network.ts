@@ -6,7 +6,7 @@
 import { ModuleList, Sequential, Linear, Layer, Module, AdaptiveAvgPool2d, type Tensor } from "../engine/index.js";
 import { InferCell, ResNetBasicblock } from "./cells.js";
 import { buildSequential } from "./operations.js";
-import { tinyNetwork, type TinyNetworkSpec } from "./structure.js";
+import { checkNetworkValues, tinyNetwork, type TinyNetworkSpec } from "./structure.js";
 
 export interface NetworkOutput {
   /** pooled features, `N × 4C` */
@@ -23,6 +23,7 @@ export class TinyNetwork extends Module {
 
   constructor(readonly spec: TinyNetworkSpec) {
     super();
+    checkNetworkValues(spec); // before the first libtorch allocation
     this.stem = this.registerModule("stem", buildSequential(spec.stem));
     this.cells = this.registerModule(
       "cells",

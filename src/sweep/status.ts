@@ -1,4 +1,5 @@
 /** What `aa-nas sweep status` reports, for either queue, and how it is printed. */
+import { errorLine } from "../errors.js";
 import type { JobProgress } from "./thread-protocol.js";
 
 export interface SweepCounts {
@@ -56,7 +57,7 @@ export function formatStatus(s: SweepStatus): string {
     lines.push(`  active ${a.id}: ${where}${a.attemptsMade > 0 ? `, attempt ${a.attemptsMade + 1}` : ""}`);
   }
   for (const f of s.failures) {
-    lines.push(`  ${f.willRetry ? "retrying" : "FAILED"} ${f.id} after ${f.attemptsMade} attempt(s): ${f.reason}`);
+    lines.push(`  ${f.willRetry ? "retrying" : "FAILED"} ${f.id} after ${f.attemptsMade} attempt(s): ${errorLine(f.reason)}`);
   }
   return lines.join("\n");
 }

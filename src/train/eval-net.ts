@@ -1,7 +1,7 @@
 /** `aa-nas eval-net`: rebuild a trained network from a weights file (weights-file.ts) and evaluate it on a dataset key's eval sets. */
 import { type Device } from "../engine/index.js";
 import { limitIndices, loadTrainingData, type DataLocation } from "../data/training-data.js";
-import { UserError } from "../errors.js";
+import { showInput, UserError } from "../errors.js";
 import { evaluatePass, type EvalResult } from "./evaluate.js";
 import { loadNetwork } from "./weights-file.js";
 import { type RecordDatasetKey } from "../core/index.js";
@@ -18,14 +18,16 @@ export interface EvalNetOptions extends DataLocation {
 export interface EvalNetResult {
   dataset: string;
   arch: string;
+  /** `verified`: the weights matched the checksum stored with them; `absent`: an older file without one */
+  checksum: "verified" | "absent";
   results: Record<string, Omit<EvalResult, "latencies"> & { latency: number }>;
 }
 
 export function evalNet(o: EvalNetOptions): EvalNetResult {
-  const { net, key, entry } = loadNetwork(o.checkpoint, o.dataset);
+  const { net, key, entry, checksum } = loadNetwork(o.checkpoint, o.dataset);
   try {
     const data = loadTrainingData(key as RecordDatasetKey, o);
-    if (data.classNum !== entry.classNum) throw new UserError(`${o.checkpoint}: the '${key}' network has ${entry.classNum} classes, the data ${data.classNum}`);
+    if (data.classNum !== entry.classNum) throw new UserError(`${showInput(o.checkpoint, 200)}: the '${key}' network has ${entry.classNum} classes, the data ${data.classNum}`);
     const device = o.device ?? "cpu";
     if (device !== "cpu") net.to(device);
     const results: EvalNetResult["results"] = {};
@@ -42,7 +44,7 @@ export function evalNet(o: EvalNetOptions): EvalNetResult {
       const latency = r.latencies.length === 0 ? -1 : r.latencies.reduce((a, b) => a + b, 0) / r.latencies.length;
       results[set.name] = { loss: r.loss, acc1: r.acc1, acc5: r.acc5, time: r.time, latency };
     }
-    return { dataset: key, arch: entry.arch, results };
+    return { dataset: key, arch: entry.arch, checksum, results };
   } finally {
     net.dispose();
   }

@@ -3,7 +3,7 @@
  * weight decay 5e-4 (coupled, on all parameters), per-epoch cosine to 0 without warm-up, cross-entropy, batch 256;
  * they differ only in the number of epochs.
  */
-import { UserError } from "../errors.js";
+import { showInput, UserError } from "../errors.js";
 
 export interface TrainConfig {
   epochs: number;
@@ -34,13 +34,19 @@ export const HP_NAMES = ["12", "200", "01", "90"] as const;
  * (digits, so "01" stays the original's name for one epoch); any other positive length (e.g. "4" for the demo) trains
  * the same recipe over that many epochs.
  */
+/**
+ * Longest schedule accepted: 50 times the benchmark's 200 epochs. Without a bound a slip like `--hp 1e20`-as-digits
+ * starts a run that never ends (and a record whose epoch count is not an exact number).
+ */
+export const MAX_EPOCHS = 10_000;
+
 export function isHp(hp: string): boolean {
-  return /^\d+$/.test(hp) && Number(hp) >= 1;
+  return /^\d+$/.test(hp) && Number(hp) >= 1 && Number(hp) <= MAX_EPOCHS;
 }
 
 export function hpConfig(hp: string): TrainConfig {
   if (!isHp(hp)) {
-    throw new UserError(`bad hp '${hp}': an hp setting is the schedule length in epochs (a positive integer), e.g. ${HP_NAMES.join(", ")}`);
+    throw new UserError(`bad hp '${showInput(hp, 40)}': an hp setting is the schedule length in epochs (an integer 1..${MAX_EPOCHS}), e.g. ${HP_NAMES.join(", ")}`);
   }
   return { ...BENCHMARK_CONFIG, epochs: Number(hp) };
 }

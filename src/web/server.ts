@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { UserError } from "../errors.js";
+import { escapeControl, UserError } from "../errors.js";
 import { StoreError } from "../bench/errors.js";
 import type { ExplorerData } from "./explorer-data.js";
 import { acceptsGzip, HttpError, SECURITY_HEADERS, sendError, sendJson } from "./http.js";
@@ -43,7 +43,7 @@ export function createRequestHandler(data: ExplorerData, opts: HandlerOptions): 
       if (opts.loopbackOnly && !isLoopbackHost(hostName(req.headers.host))) {
         throw new HttpError(403, `host '${req.headers.host ?? ""}' refused: this server answers loopback names only (localhost, 127.0.0.1, [::1])`);
       }
-      const url = new URL(req.url ?? "/", "http://localhost");
+      const url = requestUrl(req.url ?? "/");
       if (url.pathname.startsWith("/api/")) {
         const route = routes.get(url.pathname);
         if (route === undefined) throw new HttpError(404, `no endpoint ${url.pathname}: endpoints are ${[...routes.keys()].join(", ")}`);
@@ -74,6 +74,18 @@ export function createRequestHandler(data: ExplorerData, opts: HandlerOptions): 
       }
     }
   };
+}
+
+/**
+ * The request target as a URL. Node's parser accepts any target the HTTP grammar lets through, e.g. `http://[`,
+ * which the WHATWG URL parser then rejects: that is the client's fault (400), not the server's.
+ */
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target, "http://localhost");
+  } catch {
+    throw new HttpError(400, `malformed request target ${escapeControl(target.slice(0, 200))}${target.length > 200 ? "…" : ""}`);
+  }
 }
 
 function reportInternalError(err: unknown): void {

@@ -7,6 +7,7 @@ import { defaultDataDir } from "../../data/training-data.js";
 import { IMAGENET16_DIR, IMAGENET16_FILES } from "../../data/sources.js";
 import { SPLIT_FILES, locateSplitFile } from "../../data/splits.js";
 import { FASHION_MNIST_SYSTEM_DIR } from "../../data/fashion-mnist.js";
+import { checkOutputFolder } from "../output-path.js";
 
 export function registerDataCommands(program: Command): void {
   const data = program.command("data").description("download and inspect the training datasets");
@@ -18,6 +19,7 @@ export function registerDataCommands(program: Command): void {
     .option("--data-dir <dir>", "where to unpack", defaultDataDir())
     .option("--from <path>", "a local archive, or a folder holding the published files, instead of the network")
     .action(async (name: string, opts: { dataDir: string; from?: string }) => {
+      checkOutputFolder(opts.dataDir, { flag: "--data-dir" });
       const spec = downloadSpec(name);
       const files = await downloadDataset(spec, { dataDir: opts.dataDir, from: opts.from, log: (l) => process.stderr.write(`${l}\n`) });
       process.stderr.write(`${spec.what}: ${files.length} files in ${opts.dataDir}\n`);

@@ -12,6 +12,7 @@ import { mergeRecords } from "../../pipeline/merge.js";
 import { archAt, uniqueStr } from "../../space/index.js";
 import { DATA_DIR_HELP, dataLocation, integerOption, parseArchSelection, parseHp, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
+import { checkOutputFolder } from "../output-path.js";
 
 interface DemoCliOptions {
   out: string;
@@ -40,6 +41,7 @@ export function registerDemoCommands(program: Command): void {
 }
 
 async function demoCommand(o: DemoCliOptions): Promise<void> {
+  checkOutputFolder(o.out);
   const archIndexes = o.archs.map((a) => parseArchSelection({ archIndex: a })[0]!);
   const hp = parseHp(o.hp);
   const seed = parseSeeds(o.seed)[0]!;

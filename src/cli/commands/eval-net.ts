@@ -24,7 +24,9 @@ export function registerEvalNetCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
       }
-      const lines = [`${result.dataset}  ${result.arch}`];
+      // say whether the weights were checked, and never claim it for a file that carries no checksum
+      const integrity = result.checksum === "verified" ? "weights checksum verified" : "no weights checksum (file written before checksums)";
+      const lines = [`${result.dataset}  ${result.arch}  (${integrity})`];
       for (const [set, r] of Object.entries(result.results)) {
         lines.push(`  ${set.padEnd(9)} loss ${r.loss.toFixed(5)}  top-1 ${r.acc1.toFixed(2)}%  top-5 ${r.acc5.toFixed(2)}%  ${r.time.toFixed(2)} s`);
       }

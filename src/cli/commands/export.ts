@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { BenchStore, type FinalRow } from "../../bench/store.js";
 import { archAt } from "../../space/index.js";
 import { parseChoice } from "../options.js";
+import { checkOutputFile } from "../output-path.js";
 
 export const EXPORT_COLUMNS = [
   "arch_index",
@@ -57,6 +58,7 @@ export function registerExportCommands(program: Command): void {
     .requiredOption("--format <f>", "csv or jsonl")
     .option("--out <file>", "write to a file instead of stdout")
     .action(async (opts: { bench: string; format: string; out?: string }) => {
+      if (opts.out !== undefined) checkOutputFile(opts.out, { stream: true });
       const out: WriteStream | NodeJS.WriteStream = opts.out !== undefined ? createWriteStream(opts.out) : process.stdout;
       // 64 KB writes that wait for the reader, so a slow pipe does not make the whole table pile up in memory
       let pending = "";

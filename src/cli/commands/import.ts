@@ -4,6 +4,7 @@ import { importBenchmark, type ImportOptions, type ImportSummary } from "../../b
 import { BenchStore } from "../../bench/store.js";
 import { integerOption } from "../options.js";
 import { progressBar } from "../progress.js";
+import { checkOutputFile } from "../output-path.js";
 
 export interface ImportCommandOptions {
   out: string;
@@ -54,6 +55,7 @@ export function registerImportCommands(program: Command): void {
     .option("--workers <n>", "threads decoding the per-arch files of a directory or .tar (default: one per CPU, at most 8; 0 = none)", integerOption("--workers", 0))
     .option("--no-progress", "no progress bar")
     .action((path: string, opts: ImportCommandOptions) => {
+      checkOutputFile(opts.out);
       const s = runImport(path, opts);
       const r = s.runs;
       process.stderr.write(

@@ -7,6 +7,7 @@ import { DATASET_KEYS, TIME_REFERENCE_RUN } from "../../core/index.js";
 import { mergeRecords, type MergeReport } from "../../pipeline/merge.js";
 import { parseChoice, parseDatasets, parseHp, parseRange, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
+import { checkOutputFile } from "../output-path.js";
 
 interface MergeCliOptions {
   out: string;
@@ -33,6 +34,7 @@ export function registerMergeCommands(program: Command): void {
     .option("--hp <epochs>", "hp expected (with --expect-range)", "200")
     .option("--json", "print the report as JSON")
     .action((inputs: string[], o: MergeCliOptions) => {
+      checkOutputFile(o.out);
       const report = mergeRecords({
         inputs,
         out: o.out,

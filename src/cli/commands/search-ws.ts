@@ -10,10 +10,11 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { SEARCH_DATASETS, WS_DATASETS, datasetInfo } from "../../core/index.js";
 import { UserError } from "../../errors.js";
-import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../../models/structure.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS, NETWORK_LIMITS } from "../../models/structure.js";
 import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isWsAlgorithm, parseWsAlgorithm, type WsAlgorithm, type WsSettings } from "../../search/weight-sharing/settings.js";
 import { DATA_DIR_HELP, dataLocation, parseChoice, parseDevice, parseNumber, parseOptionalInteger } from "../options.js";
 import { progressBar } from "../progress.js";
+import { checkOutputFolder } from "../output-path.js";
 
 export { WS_ALGORITHMS };
 
@@ -129,11 +130,12 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
   const trackRunningStats = parseChoice(o.bn ?? "0", "--bn", ["0", "1"] as const) === "1";
   const seed = parseOptionalInteger(o.seed ?? "1", "--seed", 0)!;
   const subset = parseOptionalInteger(o.dataSubset, "--data-subset") ?? null;
-  const channel = parseOptionalInteger(o.channel, "--channel") ?? DEFAULT_CHANNEL;
-  const numCells = parseOptionalInteger(o.numCells, "--num-cells") ?? DEFAULT_NUM_CELLS;
+  const channel = parseOptionalInteger(o.channel, "--channel", NETWORK_LIMITS.channel.min, NETWORK_LIMITS.channel.max) ?? DEFAULT_CHANNEL;
+  const numCells = parseOptionalInteger(o.numCells, "--num-cells", NETWORK_LIMITS.numCells.min, NETWORK_LIMITS.numCells.max) ?? DEFAULT_NUM_CELLS;
   const maxSteps = parseOptionalInteger(o.maxSteps, "--max-steps") ?? null;
   const evalBatches = parseOptionalInteger(o.evalBatches, "--eval-batches") ?? null;
   if (o.resume && o.saveDir === undefined) throw new UserError("--resume needs --save-dir (the folder holding the checkpoint)");
+  if (o.saveDir !== undefined) checkOutputFolder(o.saveDir, { flag: "--save-dir" });
 
   const ws = await import("../../search/weight-sharing/index.js");
   const engine = await import("../../engine/index.js");

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { DATASET_KEYS, SEARCH_DATASETS } from "../../core/index.js";
+import { checkOutputFolder } from "../output-path.js";
 import {
   archCosts,
   isValid,
@@ -48,6 +49,7 @@ export function registerSpaceCommands(program: Command): void {
     .description("write the pipeline's meta file (arch list, CIFAR-10 split) and the training job plan")
     .requiredOption("--out <dir>", "output directory")
     .action((opts: { out: string }) => {
+      checkOutputFolder(opts.out);
       mkdirSync(opts.out, { recursive: true });
       const metaPath = join(opts.out, "meta.json");
       const jobsPath = join(opts.out, "jobs.json");

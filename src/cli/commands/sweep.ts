@@ -8,14 +8,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { UserError } from "../../errors.js";
+import { errorLine, UserError } from "../../errors.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../../models/structure.js";
 import { mergeRecords } from "../../pipeline/merge.js";
 import type { TrainingSettings } from "../../sweep/job.js";
 import type { SweepQueue } from "../../sweep/queue.js";
-import { DATA_DIR_HELP, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
 import { printMergeReport } from "./merge.js";
 import { RECORD_DATASET_KEYS } from "../../core/index.js";
+import { checkOutputFile, checkOutputFolder } from "../output-path.js";
 
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
 const DEFAULT_QUEUE = "aa-nas-sweep"; // as DEFAULT_QUEUE in sweep/redis-queue.ts
@@ -85,6 +86,9 @@ interface SlurmCliOptions extends SettingsCliOptions {
   script?: string;
 }
 
+/** Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer delay fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function queueOptions(c: Command, outHelp: string): Command {
   return c
     .option("--redis [url]", `Redis holding the queue (default ${DEFAULT_REDIS} when given without a URL; without --redis: the local folder queue)`)
@@ -97,8 +101,8 @@ function settingsOptions(c: Command): Command {
     .requiredOption("--seeds <seeds...>", "seeds, e.g. 777 888 999")
     .requiredOption("--datasets <keys...>", `dataset keys: ${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--hp <epochs>", "schedule length: 12 or 200 for the benchmark (any positive number of epochs)")
-    .option("--channel <C>", "channels of the first stage", integerOption("--channel"), DEFAULT_CHANNEL)
-    .option("--num-cells <N>", "cells per stage", integerOption("--num-cells"), DEFAULT_NUM_CELLS)
+    .option("--channel <C>", "channels of the first stage", channelOption, DEFAULT_CHANNEL)
+    .option("--num-cells <N>", "cells per stage", numCellsOption, DEFAULT_NUM_CELLS)
     .option("--train-subset <n>", "train on the first n images only (quick runs)", integerOption("--train-subset"))
     .option("--eval-subset <n>", "evaluate on the first n images of each eval set", integerOption("--eval-subset"));
 }
@@ -128,6 +132,7 @@ async function openQueue(o: QueueCliOptions, stall?: { lockMs: number; stalledMs
     return openRedisQueue(url, o.queue, stall ? { lockMs: stall.lockMs, stalledCheckMs: stall.stalledMs, maxStalled: stall.maxStalled } : undefined);
   }
   if (o.out === undefined) throw new UserError("give --redis URL for the Redis queue, or --out <results dir> for the local queue kept in that folder");
+  checkOutputFolder(o.out);
   const { openLocalQueue } = await import("../../sweep/local-queue.js");
   return openLocalQueue(o.out);
 }
@@ -148,7 +153,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--range <A-B>", "arch index range, inclusive")
     .option("--arch-index <i>", "a single arch index")
     .option("--attempts <n>", "tries per job before it counts as failed", integerOption("--attempts"), 3)
-    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0), 60_000)
+    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0, MAX_TIMER_MS), 60_000)
     .option("--json", "print the result as JSON")
     .action(async (o: PlanCliOptions) => {
       const { planSweepJobs } = await import("../../sweep/job.js");
@@ -164,17 +169,19 @@ export function registerSweepCommands(program: Command): void {
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--replicas <n>", "CPU replicas per training run (default: one per thread)", integerOption("--replicas"))
     .option("--save-weights", "save each dataset key's final weights next to the record (for eval-net)")
-    .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", integerOption("--concurrency"), 1)
-    .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", integerOption("--lock-ms", 1000), 60_000)
-    .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", integerOption("--stalled-ms", 500), 30_000)
+    .option("--concurrency <n>", "jobs trained at once by this worker (each on its own thread)", integerOption("--concurrency", 1, 256), 1)
+    .option("--lock-ms <ms>", "job lock duration: a dead worker's job is taken again after about this long (Redis)", integerOption("--lock-ms", 1000, MAX_TIMER_MS), 60_000)
+    .option("--stalled-ms <ms>", "how often to look for jobs of dead workers (Redis)", integerOption("--stalled-ms", 500, MAX_TIMER_MS), 30_000)
     .option("--max-stalled <n>", "a job whose worker died more often than this fails (Redis)", integerOption("--max-stalled"), 5)
     .option("--exit-when-done", "exit once no job is waiting, delayed or active (default: wait for more jobs)")
     .option("--json", "print a JSON summary on stdout when done")
     .action(async (o: WorkerCliOptions) => {
       if (o.out === undefined) throw new UserError("give --out <shared results directory>");
+      checkOutputFolder(o.out);
       const device = parseDevice(o.device);
       const queue = await openQueue(o, o);
-      const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      // lines carry job failure messages, which may echo names from data files: escaped, one line each
+      const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${errorLine(line, 2000)}\n`);
       const stop = (signal: string) => () => {
         log(`${signal}: stopping; unfinished jobs resume from their last checkpoint on another worker`);
         void queue.stop().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
@@ -216,6 +223,7 @@ export function registerSweepCommands(program: Command): void {
     .requiredOption("--out <db>", "benchmark store (SQLite) to create or extend")
     .option("--json", "print the merge report as JSON")
     .action((o: CollectCliOptions) => {
+      checkOutputFile(o.out);
       const r = mergeRecords({ inputs: [o.results], out: o.out, onConflict: "error" });
       printMergeReport(r, o.out, o.json === true);
       if (r.corrupt.length > 0) process.exitCode = 2;
@@ -237,6 +245,8 @@ export function registerSweepCommands(program: Command): void {
     .option("--max-parallel <n>", "at most this many tasks at once", integerOption("--max-parallel"))
     .option("--script <file>", "write the script here (default: stdout)")
     .action(async (o: SlurmCliOptions) => {
+      checkOutputFolder(o.out);
+      if (o.script) checkOutputFile(o.script, { flag: "--script" });
       const { slurmScript } = await import("../../sweep/slurm.js");
       const range = parseRange(o.range);
       const text = slurmScript({

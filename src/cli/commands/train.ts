@@ -10,8 +10,9 @@ import { UserError } from "../../errors.js";
 import { resolveCell } from "../../models/cell-archs.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../../models/structure.js";
 import type { TrainRangeResult } from "../../pipeline/train-range.js";
-import { DATA_DIR_HELP, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
+import { checkOutputFolder } from "../output-path.js";
 
 interface TrainCliOptions {
   seeds: string[];
@@ -44,8 +45,8 @@ function trainingOptions(c: Command, defaults?: { seeds: string[]; datasets: str
     .option("--mode <mode>", "new: skip (arch, seed) pairs whose record is finished; cover: train them again", "new")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
-    .option("--channel <C>", "channels of the first stage", integerOption("--channel"), DEFAULT_CHANNEL)
-    .option("--num-cells <N>", "cells per stage", integerOption("--num-cells"), DEFAULT_NUM_CELLS)
+    .option("--channel <C>", "channels of the first stage", channelOption, DEFAULT_CHANNEL)
+    .option("--num-cells <N>", "cells per stage", numCellsOption, DEFAULT_NUM_CELLS)
     .option("--train-subset <n>", "train on the first n images only (quick runs; not comparable to the benchmark)", integerOption("--train-subset"))
     .option("--eval-subset <n>", "evaluate on the first n images of each eval set", integerOption("--eval-subset"))
     .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
@@ -86,6 +87,7 @@ export function registerTrainCommands(program: Command): void {
 }
 
 async function trainCommand(archIndexes: number[], o: TrainCliOptions): Promise<TrainRangeResult> {
+  checkOutputFolder(o.out);
   const seeds = parseSeeds(o.seeds);
   const datasets = parseDatasets(o.datasets);
   const hp = parseHp(o.hp);
