@@ -26,7 +26,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   syncFolder(dirname(path));
 }
 
-function syncFolder(dir: string): void {
+/** fsync a folder, so a rename or link inside it survives a crash. */
+export function syncFolder(dir: string): void {
   const fd = openSync(dir, "r");
   try {
     fsyncSync(fd);

@@ -19,9 +19,10 @@
  *   store.refreshRankings()                  recompute all ranking summaries (after writing runs)
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, rmSync } from "node:fs";
+import { existsSync, linkSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { syncFolder } from "../atomic-file.js";
 import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../core/index.js";
@@ -127,15 +128,6 @@ function storeErrorOf(e: unknown, path: string): unknown {
 
 function removeStoreFiles(path: string): void {
   for (const p of [path, `${path}-journal`]) rmSync(p, { force: true });
-}
-
-function syncFolder(dir: string): void {
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export class BenchStore {

@@ -3,6 +3,7 @@
  * then the data. Only unsigned bytes (type 0x08) occur in these datasets.
  */
 import { Gunzip } from "fflate";
+import { concatBytes } from "../formats/byte-reader.js";
 import { DataFileError } from "./errors.js";
 
 export interface IdxArray {
@@ -66,13 +67,7 @@ function gunzipIdx(raw: Uint8Array, file: string): Uint8Array {
     throw new DataFileError(`${file} is not a valid gzip file (${(err as Error).message}); it is truncated or corrupt, download it again`);
   }
   if (!ended) throw new DataFileError(`${file} is not a valid gzip file (unexpected end of data); it is truncated or corrupt, download it again`);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
 
 export function readIdx(raw: Uint8Array, file: string): IdxArray {

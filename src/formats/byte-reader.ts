@@ -27,6 +27,17 @@ export interface ByteReaderOptions {
 const DEFAULT_MAX_ITEM = 1 << 30;
 
 /** A Buffer's slice() is a view, not a copy: read through a plain Uint8Array so stored values never alias the input. */
+/** The pieces one after another in one new array (`total` = their summed length). */
+export function concatBytes(pieces: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of pieces) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 function plain(b: Uint8Array): Uint8Array {
   return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
@@ -127,13 +138,7 @@ export class ByteReader {
       this.at += take;
       need -= take;
     }
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of pieces) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(pieces, n);
   }
 
   /** Decodes the next n bytes as text without an intermediate copy when they lie in the current chunk. */

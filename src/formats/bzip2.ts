@@ -12,7 +12,7 @@
  * allocation of the whole output.
  */
 import Bunzip from "seek-bzip";
-import type { ChunkSource, DecompressLimit } from "./byte-reader.js";
+import { concatBytes, type ChunkSource, type DecompressLimit } from "./byte-reader.js";
 
 export type { DecompressLimit } from "./byte-reader.js";
 import { FormatError } from "./errors.js";
@@ -179,11 +179,5 @@ export function bunzip2(data: Uint8Array, label?: string, limit: DecompressLimit
     total += c.length;
   }
   if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }

@@ -8,7 +8,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { Inflate } from "fflate";
-import type { ChunkSource, DecompressLimit } from "./byte-reader.js";
+import { concatBytes, type ChunkSource, type DecompressLimit } from "./byte-reader.js";
 import { FormatError } from "./errors.js";
 
 export interface ZipEntry {
@@ -128,13 +128,7 @@ export class ZipArchive {
       total += c.length;
     }
     if (total !== e.size) throw new FormatError(`${this.label}: zip entry '${e.name}' holds ${total} bytes, the directory says ${e.size}`);
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(parts, total);
   }
 
   close(): void {
