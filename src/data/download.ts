@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameS
 import { basename, join } from "node:path";
 import { unzipSync } from "fflate";
 import * as tar from "tar";
+import { RECORD_DATASET_KEYS, datasetInfo } from "../core/index.js";
 import { UserError, listChoices } from "../errors.js";
 import { digestHex, verifyChecksum, type HashAlgorithm } from "./checksum.js";
 import { DataFileError } from "./errors.js";
@@ -39,7 +40,7 @@ const FASHION = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 export const DOWNLOADS: Record<string, DownloadSpec> = {
   cifar10: {
     name: "cifar10",
-    what: "CIFAR-10, python version (also used by cifar10-valid)",
+    what: `CIFAR-10, python version (for ${RECORD_DATASET_KEYS.filter((k) => datasetInfo(k).family === "CIFAR-10").join(" and ")})`,
     items: [{ file: "cifar-10-python.tar.gz", url: `${TORONTO}cifar-10-python.tar.gz`, algorithm: "md5", digest: "c58f30108f718f92721af3b95e74349a", kind: "tar.gz", into: "cifar-10-batches-py" }],
   },
   "cifar10-binary": {

@@ -8,6 +8,7 @@
 import { performance } from "node:perf_hooks";
 import type { Device } from "../../engine/device.js";
 import { manualSeed } from "../../engine/runtime.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../../models/structure.js";
 import { tidy } from "../../engine/scope.js";
 import { UserError } from "../../errors.js";
 import type { AlgorithmRun, EpochReport } from "./algorithm.js";
@@ -30,9 +31,9 @@ export interface WsSearchOptions {
   seed: number;
   /** defaults: `defaultSettings(algorithm)` */
   settings?: WsSettings;
-  /** channels of the first stage (16) */
+  /** channels of the first stage (default DEFAULT_CHANNEL, the paper's 16) */
   channel?: number;
-  /** search cells per stage (5) */
+  /** search cells per stage (default DEFAULT_NUM_CELLS, the paper's 5) */
   numCells?: number;
   /** `--bn`: track_running_stats of the search cells' BatchNorms (default false, the scripts' `BN=0`) */
   trackRunningStats?: boolean;
@@ -92,8 +93,8 @@ export async function runWeightSharingSearch(o: WsSearchOptions): Promise<WsSear
   const epochs = settings.weight.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`epochs must be a positive integer, got ${epochs}`);
   const device = o.device ?? "cpu";
-  const channel = o.channel ?? 16;
-  const numCells = o.numCells ?? 5;
+  const channel = o.channel ?? DEFAULT_CHANNEL;
+  const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
   const trackRunningStats = o.trackRunningStats ?? false;
   const stopEpoch = Math.min(o.stopEpoch ?? epochs, epochs);
 
