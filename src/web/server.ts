@@ -129,7 +129,7 @@ export async function startExplorer(data: ExplorerData, opts: ExplorerServerOpti
       reject(
         err.code === "EADDRINUSE"
           ? new UserError(`port ${port} on ${host} is in use: pick another with --port (0 = any free port)`)
-          : err.code === "EADDRNOTAVAIL"
+          : err.code === "EADDRNOTAVAIL" || err.syscall === "getaddrinfo"
             ? new UserError(`cannot listen on host '${host}': no such local address (the default is ${DEFAULT_HOST})`)
             : err,
       );
