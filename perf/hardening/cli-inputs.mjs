@@ -6,6 +6,9 @@
 // (exit 0: the bad input was accepted). Children run in a fresh network namespace (`unshare -n`) when that works, so
 // nothing can reach the network. Needs `npm run build`.
 // Usage: node perf/hardening/cli-inputs.mjs [--timeout 20] [--only <substring>] [--verbose] [scratch dir]
+import { Buffer } from "node:buffer";
+import { performance } from "node:perf_hooks";
+import { setTimeout, clearTimeout } from "node:timers";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -256,7 +259,9 @@ function runOne(args) {
       hung = true;
       try {
         process.kill(-child.pid, "SIGKILL");
-      } catch {}
+      } catch {
+        // the group has already exited
+      }
     }, TIMEOUT_S * 1000);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -265,7 +270,9 @@ function runOne(args) {
       try {
         const m = /(\d+)\s*$/.exec(readFileSync(rssFile, "utf8"));
         if (m) rssKb = Number(m[1]);
-      } catch {}
+      } catch {
+        // GNU time wrote no figure (the child was killed): RSS unknown
+      }
       // GNU time prints "Command exited with non-zero status N" before the number: drop its own lines.
       done({ code, signal, hung, stderr, secs, rssKb });
     });

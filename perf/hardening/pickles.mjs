@@ -10,6 +10,9 @@
 // No canary may exist afterwards. Children run in their own network namespace (`unshare -n`) when that works.
 // Needs `npm run build` and /usr/bin/time (GNU time) for the peak RSS.
 // Usage: node perf/hardening/pickles.mjs [--no-cli] [--timeout 20] [scratch dir]
+import { Buffer } from "node:buffer";
+import { performance } from "node:perf_hooks";
+import { setTimeout, clearTimeout } from "node:timers";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -237,11 +240,15 @@ function run(args) {
     let stderr = "";
     child.stderr.on("data", (d) => { if (stderr.length < 1 << 20) stderr += d; });
     let hung = false;
-    const timer = setTimeout(() => { hung = true; try { process.kill(-child.pid, "SIGKILL"); } catch {} }, TIMEOUT_S * 1000);
+    const timer = setTimeout(() => { hung = true; try { process.kill(-child.pid, "SIGKILL"); } catch {
+        // the group has already exited
+      } }, TIMEOUT_S * 1000);
     child.on("close", (code) => {
       clearTimeout(timer);
       let rssKb = null;
-      try { const m = /(\d+)\s*$/.exec(readFileSync(rssFile, "utf8")); if (m) rssKb = Number(m[1]); } catch {}
+      try { const m = /(\d+)\s*$/.exec(readFileSync(rssFile, "utf8")); if (m) rssKb = Number(m[1]); } catch {
+        // GNU time wrote no figure (the child was killed): RSS unknown
+      }
       const lines = stderr.replace(/\n$/, "").split("\n");
       const cls = hung ? "hang" : /^\s+at .+/m.test(stderr) ? "trace" : code === 0 ? "success" : code === 2 && lines.length === 1 && lines[0].startsWith("aa-nas: ") ? "clean" : "other";
       done({ cls, code, stderr, rssKb, secs: (performance.now() - t) / 1000 });

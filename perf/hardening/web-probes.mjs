@@ -8,8 +8,11 @@
 // connections (loopback only; stops by itself), reporting errors, req/s, p50/p99 latency and the server's peak RSS
 // (VmHWM). Needs `npm run build`. Traffic goes to 127.0.0.1 only.
 // Usage: node perf/hardening/web-probes.mjs [--requests 20000] [--concurrency 50] [store.sqlite]
+import { Buffer } from "node:buffer";
+import { performance } from "node:perf_hooks";
+import { setTimeout, clearTimeout } from "node:timers";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
