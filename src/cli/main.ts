@@ -21,7 +21,9 @@ program
   .name("aa-nas")
   .description("AA-NAS-Bench / NAS-Bench-201: query the benchmark, train architectures, run NAS algorithms")
   .version("0.1.0")
-  .showHelpAfterError("(run with --help for usage)")
+  // a usage error (unknown command or option, missing or bad argument) is the user's: one line, exit 2 like every
+  // other bad input (see main below); subcommands inherit both settings
+  .configureOutput({ outputError: (message, write) => write(`aa-nas: ${errorLine(message.replace(/^error: /, "").trimEnd())} (run with --help for usage)\n`) })
   .exitOverride();
 
 registerSpaceCommands(program);
@@ -59,8 +61,8 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander already printed its message (help, version or a usage error).
-      process.exitCode = err.exitCode;
+      // commander already printed its message: help and version exit 0, a usage error is bad input (exit 2)
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
     const message = userMessage(err);

@@ -60,6 +60,21 @@ describe("bad numbers on the command line", () => {
   }, 120_000);
 });
 
+describe("usage errors", () => {
+  it("an unknown command or option and a missing required option are one line and exit 2, like every bad input", async () => {
+    const cases: [string[], RegExp][] = [
+      [["nosuch"], /^aa-nas: unknown command 'nosuch' \(run with --help for usage\)$/m],
+      [["arch", "0", "--bogus"], /unknown option '--bogus'/],
+      [["query", "0", "--dataset", "cifar10", "--hp", "200"], /required option '--bench <db>' not specified/],
+      [["search"], /missing required argument 'algorithm'/],
+    ];
+    const results = await runAll(cases, ([args]) => runCliAsync(args, { timeoutMs: 15_000 }));
+    results.forEach((r, i) => expectCleanError(r, cases[i]![1]));
+    const help = await runCliAsync(["--help"], { timeoutMs: 15_000 });
+    expect(help.status).toBe(0);
+  }, 60_000);
+});
+
 describe("escape sequences in echoed names", () => {
   it("names from the command line are echoed escaped, on one line", async () => {
     const cases: string[][] = [
