@@ -17,7 +17,7 @@
  * - latency: unknown (null).
  */
 import { archAt, archCosts } from "../src/space/index.js";
-import { datasetInfo, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../src/core/index.js";
+import { TABLE_SOURCE_PREFIX, datasetInfo, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../src/core/index.js";
 import { TABLE_FILES, perEpochTime, type PeerTables, SEEDS_200 } from "./tables.js";
 
 /** Images per split (spec §5.5): train images set the per-epoch train time, eval images the per-epoch eval time. */
@@ -67,7 +67,7 @@ function makeRecord(tables: PeerTables, archIndex: number, spec: RecordSpec): Ru
     config: { channel: 16, numCells: 5, classNum: datasetInfo(spec.dataset).classes },
     train: { loss: filled(epochs, NaN), acc1: filled(epochs, NaN), acc5: null, time: filled(epochs, trainPerEpoch) },
     evals,
-    provenance: { seedImputed: spec.seedImputed, timesEstimated: true, device: null, source: `table:${spec.note}` },
+    provenance: { seedImputed: spec.seedImputed, timesEstimated: true, device: null, source: `${TABLE_SOURCE_PREFIX}${spec.note}` },
   };
 }
 

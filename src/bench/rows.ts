@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { archAt, NUM_ARCHS } from "../space/index.js";
 import { decodeEpochs, decodeFloatList, decodeFloats, encodeEpochs, encodeFloats } from "./codec.js";
 import { InvalidRecordError, StoreError } from "./errors.js";
-import { RECORD_DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../core/index.js";
+import { RECORD_DATASET_KEYS, TABLE_SOURCE_PREFIX, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../core/index.js";
 import { EVAL_COLUMN } from "./schema.js";
 import { type DecodedEval, type DecodedRun, evalAt, prefixSums, runLatency, trainAt } from "./semantics.js";
 
@@ -32,7 +32,7 @@ function showValue(v: unknown): string {
  * files, training runs — records every value, so a NaN there is damage like any other impossible value.
  */
 function nanMeansNotRecorded(rec: RunRecord): boolean {
-  return typeof rec.provenance?.source === "string" && rec.provenance.source.startsWith("table:");
+  return typeof rec.provenance?.source === "string" && rec.provenance.source.startsWith(TABLE_SOURCE_PREFIX);
 }
 
 function checkValues(rec: RunRecord, field: string, values: readonly number[] | null, kind: keyof typeof VALUE_BOUNDS, where?: string): void {

@@ -29,6 +29,12 @@ export interface EvalCurve {
   timeAllEpochs?: number[] | null;
 }
 
+/**
+ * The provenance source of a record derived from an all-arch table ("table:<file>"): such a record holds NaN for the
+ * metrics its table does not have, and NaN there means "not recorded" (see validateRecord in bench/rows.ts).
+ */
+export const TABLE_SOURCE_PREFIX = "table:";
+
 export interface Provenance {
   /** true when the seed was not recorded and was assigned by convention (e.g. a peer table's column order). */
   seedImputed: boolean;

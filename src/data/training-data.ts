@@ -11,7 +11,7 @@ import { loadFashionMnist } from "./fashion-mnist.js";
 import { sharedImageSet, type ImageSet } from "./image-set.js";
 import type { Normalization } from "./normalization.js";
 import { loadCifar10, loadCifar100, loadImageNet16, type DataChecks, type TrainTest } from "./sources.js";
-import { loadSplit, type SplitIndices } from "./splits.js";
+import { loadSplit, type SplitIndices, type SplitName } from "./splits.js";
 
 /** A dataset key whose training or eval set is empty: refused before any training. */
 export class EmptyDataError extends UserError {}
@@ -86,8 +86,17 @@ function loadFamily(family: DatasetFamily, dataDir: string, checks: DataChecks):
   }
 }
 
-/** The split file that halves a family's test set into x-valid / x-test (spec §4.3). */
-const TEST_HALVES: Partial<Record<DatasetFamily, "cifar100Test" | "imagenet16Test">> = { "CIFAR-100": "cifar100Test", ImageNet16: "imagenet16Test" };
+/**
+ * Each family's split file (spec §4.3): CIFAR-10's halves its training set (train / x-valid), CIFAR-100's and
+ * ImageNet16's halve their test set (x-valid / x-test).
+ */
+const SPLIT_OF: Partial<Record<DatasetFamily, SplitName>> = { "CIFAR-10": "cifar10", "CIFAR-100": "cifar100Test", ImageNet16: "imagenet16Test" };
+
+function splitOf(key: RecordDatasetKey, where: string): SplitIndices {
+  const name = SPLIT_OF[datasetInfo(key).family];
+  if (name === undefined) throw new Error(`dataset registry: ${key} needs a split of its ${datasetInfo(key).family} images, and none is defined`);
+  return loadSplit(name, where);
+}
 
 export function loadTrainingData(key: RecordDatasetKey, where: DataLocation): TrainingData {
   const { dataDir } = where;
@@ -101,16 +110,15 @@ export function loadTrainingData(key: RecordDatasetKey, where: DataLocation): Tr
   let train: IndexedImages = { set: raw.train, indices: all(raw.train.count) };
   if (info.trainSet === "train half") {
     // the original's cifar-split: half of the training set trains, the other half is x-valid
-    const split = loadSplit(info.family === "CIFAR-10" ? "cifar10" : unsupported(key), splitDir);
+    const split = splitOf(key, splitDir);
     if (raw.train.count !== info.images.train * 2 && checks === "official") {
       throw new UserError(`${key} needs the ${(info.images.train * 2).toLocaleString("en-US")} training images of its dataset, found ${raw.train.count}`);
     }
     train = { set: raw.train, indices: within(split.train!, raw.train) };
     sets.set("x-valid", { set: raw.train, indices: within(split.valid!, raw.train) });
   }
-  const halves = TEST_HALVES[info.family];
-  if (hasTestHalves(key) && halves !== undefined) {
-    const split: SplitIndices = loadSplit(halves, splitDir);
+  if (hasTestHalves(key)) {
+    const split = splitOf(key, splitDir);
     sets.set("x-valid", { set: raw.test, indices: within(split.xvalid!, raw.test) });
     sets.set("x-test", { set: raw.test, indices: within(split.xtest!, raw.test) });
   }
@@ -134,10 +142,6 @@ export function loadTrainingData(key: RecordDatasetKey, where: DataLocation): Tr
     evals,
     latencySet: info.latencySet,
   };
-}
-
-function unsupported(key: RecordDatasetKey): never {
-  throw new Error(`dataset registry: ${key} trains on half a training set, which only CIFAR-10's split defines`);
 }
 
 /** Keeps the first `n` indices of a set (quick runs: `--train-subset`, `--eval-subset`). */

@@ -26,7 +26,6 @@ export interface ByteReaderOptions {
 
 const DEFAULT_MAX_ITEM = 1 << 30;
 
-/** A Buffer's slice() is a view, not a copy: read through a plain Uint8Array so stored values never alias the input. */
 /** The pieces one after another in one new array (`total` = their summed length). */
 export function concatBytes(pieces: readonly Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
@@ -38,6 +37,7 @@ export function concatBytes(pieces: readonly Uint8Array[], total: number): Uint8
   return out;
 }
 
+/** A Buffer's slice() is a view, not a copy: read through a plain Uint8Array so stored values never alias the input. */
 function plain(b: Uint8Array): Uint8Array {
   return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

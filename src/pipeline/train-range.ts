@@ -14,7 +14,7 @@ import { hostname, cpus } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../atomic-file.js";
 import type { Device } from "../engine/device.js";
-import type { RunRecord } from "../core/index.js";
+import type { RecordDatasetKey, RunRecord } from "../core/index.js";
 import { limitIndices, loadTrainingData, type DataLocation, type TrainingData } from "../data/training-data.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "../models/structure.js";
 import { hpConfig } from "../train/hyper.js";
@@ -23,7 +23,6 @@ import { TRAIN_SOURCE } from "../train/train-record.js";
 import { saveNetwork } from "../train/weights-file.js";
 import { archAt } from "../space/index.js";
 import { CorruptRecordError, RECORD_FORMAT, readRecordFile, recordFilePath, runStem, weightsFileName, writeRecordFile, type RecordFile } from "./record-file.js";
-import { type RecordDatasetKey } from "../core/index.js";
 
 export interface TrainRangeOptions {
   archIndexes: readonly number[];

@@ -4,7 +4,7 @@ import { limitIndices, loadTrainingData, type DataLocation } from "../data/train
 import { showInput, UserError } from "../errors.js";
 import { evaluatePass, type EvalResult } from "./evaluate.js";
 import { loadNetwork } from "./weights-file.js";
-import { type RecordDatasetKey } from "../core/index.js";
+import type { RecordDatasetKey } from "../core/index.js";
 
 export interface EvalNetOptions extends DataLocation {
   checkpoint: string;

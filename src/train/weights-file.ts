@@ -91,9 +91,8 @@ function checkTensors(where: string, spec: TinyNetworkSpec, state: ReadonlyMap<s
   if (missing.length + unexpected.length + reshaped.length === 0) return;
   const list = (what: string, items: string[]): string[] =>
     items.length === 0 ? [] : [`${items.length} ${what} (${items.slice(0, 3).map((n) => showInput(n, 80)).join(", ")}${items.length > 3 ? ", …" : ""})`];
-  const c = spec;
   throw new WeightsFileError(
-    `${where}: its tensors do not fit the network its metadata describes (C=${c.C}, N=${c.N}, ${c.numClasses} classes, ${c.inputChannels} planes): ` +
+    `${where}: its tensors do not fit the network its metadata describes (C=${spec.C}, N=${spec.N}, ${spec.numClasses} classes, ${spec.inputChannels} planes): ` +
       [...list("missing", missing), ...list("unexpected", unexpected), ...list("of another shape", reshaped)].join("; "),
   );
 }
