@@ -7,8 +7,9 @@
 #   python3 python3-torch python3-numpy python3-pil bzip2
 #                               reference oracles of the tests: PyTorch for parity, CPython's pickle/bz2/random,
 #                               PIL to write small datasets in the official formats, the bzip2 tool
+#   time                        GNU time: peak RSS of bad-input runs (hardening tests, perf/hardening)
 set -euo pipefail
-pkgs=(libtorch-dev g++ make dataset-fashion-mnist redis-server chromium python3 python3-torch python3-numpy python3-pil bzip2)
+pkgs=(libtorch-dev g++ make dataset-fashion-mnist redis-server chromium python3 python3-torch python3-numpy python3-pil bzip2 time)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
