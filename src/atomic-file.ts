@@ -4,11 +4,60 @@
  * its bytes durable before the rename can name them; the folder's makes the rename itself durable, so after a power
  * loss the name points at either the old file or the complete new one.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+
+/** Host tag of temporary names: a folder shared between machines (a sweep's output) holds other hosts' live writes. */
+const HOST = hostname().replace(/[^A-Za-z0-9.]/g, "_") || "host";
+const TEMP = new RegExp(`^\\..+\\.tmp-${HOST.replace(/\./g, "\\.")}-(\\d+)-[0-9a-f]{8}(?:-journal|-wal|-shm)?$`);
+const swept = new Set<string>();
+
+/**
+ * A hidden temporary sibling of `path` named after this host and process, so that a later run can tell the leftover
+ * of a killed writer (SIGKILL runs no cleanup) from the file of a writer still at work: see removeStaleTemps.
+ */
+export function tempSibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${HOST}-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes the temporary files (tempSibling names, with SQLite's -journal/-wal/-shm) that writers on this host left in
+ * `dir` when they were killed: those whose process no longer exists. Returns how many were removed. Once per folder
+ * and process unless `always` (a folder of 15,625 records is listed once, not per record).
+ */
+export function removeStaleTemps(dir: string, always = false): number {
+  if (!always && swept.has(dir)) return 0;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0; // the folder is created later or cannot be listed: the write itself reports it
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (m === null || alive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+  removeStaleTemps(dirname(path));
+  const tmp = tempSibling(path);
   try {
     const fd = openSync(tmp, "w");
     try {

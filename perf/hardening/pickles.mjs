@@ -9,7 +9,7 @@
 // store left behind; (4) all of them at once as the arch files of one NATS-Bench directory (real meta file).
 // No canary may exist afterwards. Children run in their own network namespace (`unshare -n`) when that works.
 // Needs `npm run build` and /usr/bin/time (GNU time) for the peak RSS.
-// Usage: node perf/hardening/pickles.mjs [--no-cli] [--timeout 20] [scratch dir]
+// Usage: node perf/hardening/pickles.mjs [--no-cli] [--timeout 20] [--only <class substring>] [scratch dir]
 import { Buffer } from "node:buffer";
 import { performance } from "node:perf_hooks";
 import { setTimeout, clearTimeout } from "node:timers";
@@ -27,6 +27,8 @@ const flag = (f) => (argv.includes(f) ? (argv.splice(argv.indexOf(f), 1), true) 
 const NO_CLI = flag("--no-cli");
 const ti = argv.indexOf("--timeout");
 const TIMEOUT_S = ti >= 0 ? Number(argv.splice(ti, 2)[1]) : 20;
+const oi = argv.indexOf("--only");
+const ONLY = oi >= 0 ? argv.splice(oi, 2)[1] : null;
 const W = argv[0] ?? mkdtempSync(join(tmpdir(), "aa-nas-pickles-"));
 mkdirSync(W, { recursive: true });
 const { unpickle } = await import(pathToFileURL(join(ROOT, "dist/formats/pickle.js")).href);
@@ -205,6 +207,7 @@ add("allowed misuse", "frozenset containing eval()", [...proto(4), OP.MARK, ...s
 add("allowed misuse", "EMPTY_SET ADDITEMS exec()", [...proto(4), OP.EMPTY_SET, OP.MARK, ...stackGlob("builtins", "exec"), ...sstr(payload("builtins", "exec", n)), OP.TUPLE1, OP.REDUCE, OP.ADDITEMS, OP.STOP]);
 
 // ---- (1) reader ---------------------------------------------------------------------------------------------------
+if (ONLY !== null) cases.splice(0, cases.length, ...cases.filter((c) => c.cls.includes(ONLY)));
 const out = { reader: { forbidden: 0, format: 0, acceptedHarmless: 0, acceptedBad: 0, crash: 0 }, canaries: 0 };
 const problems = [];
 let t0 = performance.now();
@@ -265,7 +268,7 @@ async function importRun(kind, c, path) {
   s.secs += r.secs;
   if (/allow-list/.test(r.stderr)) s.forbiddenMsg++;
   if (existsSync(store)) { s.storeLeft++; if (r.cls !== "success") problems.push(`${kind} #${c.id}: store left behind after a refusal`); rmSync(store, { force: true }); }
-  if (r.rssKb !== null) s.maxRssKb = Math.max(s.maxRssKb, r.rssKb);
+  if (r.rssKb !== null && r.rssKb > s.maxRssKb) { s.maxRssKb = r.rssKb; s.maxRssCase = `${c.cls}: ${c.name}`; }
   if (r.cls !== "clean") problems.push(`${kind} #${c.id} ${c.cls} ${c.name}: ${r.cls} rc=${r.code} ${JSON.stringify(r.stderr.slice(0, 300))}`);
   if (existsSync(CANARY(c.id))) problems.push(`CANARY #${c.id} after ${kind}`);
 }
@@ -295,6 +298,7 @@ if (!NO_CLI) {
   console.log("| input | runs | clean (exit 2, one line) | of which allow-list refusals | traces | hangs | other | accepted | store left | max peak RSS (MB) | mean s/run |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const [k, s] of Object.entries(cli)) console.log(`| ${k} | ${s.runs} | ${s.clean} | ${s.forbiddenMsg} | ${s.trace} | ${s.hang} | ${s.other} | ${s.success} | ${s.storeLeft} | ${(s.maxRssKb / 1024).toFixed(0)} | ${(s.secs / s.runs).toFixed(2)} |`);
+  for (const [k, s] of Object.entries(cli)) console.log(`largest peak RSS for ${k}: ${s.maxRssCase ?? "-"}`);
 }
 out.canaries = canaries().length;
 console.log(`\ncanary files /tmp/aa-nas-pwned-*: ${out.canaries}`);

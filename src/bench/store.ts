@@ -18,11 +18,10 @@
  *   store.ranking(hp, dataset, metric)       per-arch ranking summary for findBest (stored BLOB or computed)
  *   store.refreshRankings()                  recompute all ranking summaries (after writing runs)
  */
-import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { syncFolder } from "../atomic-file.js";
+import { removeStaleTemps, syncFolder, tempSibling } from "../atomic-file.js";
 import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../core/index.js";
@@ -127,7 +126,7 @@ function storeErrorOf(e: unknown, path: string): unknown {
 }
 
 function removeStoreFiles(path: string): void {
-  for (const p of [path, `${path}-journal`]) rmSync(p, { force: true });
+  for (const p of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`]) rmSync(p, { force: true });
 }
 
 export class BenchStore {
@@ -181,8 +180,10 @@ export class BenchStore {
    * writers); a new one is built in a temporary file beside `path` and linked into place only when `fn` returned, so
    * a failed or interrupted write never leaves a half-made store. When another process created `path` meanwhile,
    * the temporary store is dropped and `fn` runs again on that store (imports and merges are idempotent).
+   * Temporary stores that killed writers on this host left beside `path` are removed first.
    */
   static write<T>(path: string, fn: (store: BenchStore) => T, opts: { createdBy?: string } = {}): T {
+    removeStaleTemps(dirname(path), true);
     if (existsSync(path)) {
       const store = BenchStore.open(path, { write: true });
       try {
@@ -191,7 +192,7 @@ export class BenchStore {
         store.close();
       }
     }
-    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const tmp = tempSibling(path);
     let result: T;
     try {
       const store = BenchStore.create(tmp, opts);

@@ -50,8 +50,32 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: PyValue) => PyValue;
   buffers?: readonly Uint8Array[];
   maxItemBytes?: number;
+  /**
+   * Bound on the memory the decoded values may take (estimated per opcode, see OP_COST; default
+   * DEFAULT_MAX_VALUE_BYTES). In stream mode it applies to each streamed entry.
+   */
+  maxValueBytes?: number;
   stream?: StreamSpec;
 }
+
+/**
+ * Decoded values may take at most this much memory (estimated): 256 MiB is ~100× what a real benchmark record, the
+ * NATS meta list or a CIFAR batch needs, and keeps a process reading a crafted few-MB pickle well under 512 MB.
+ */
+export const DEFAULT_MAX_VALUE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Upper estimate of the bytes one opcode makes live, besides 2 bytes per input byte it consumes (strings become
+ * UTF-16 at worst): a PyDict (two Maps, two arrays) measured ~600 B empty, an empty array or tuple ~240 B (1M nested lists: 238 MB), a stack or
+ * container slot 8–16 B. Frees (POP, replaced memo entries) are not credited, so the bound is conservative; a tiny
+ * input cannot build a huge nest or stack (1M empty dicts reached 660 MB RSS before this bound).
+ */
+const OP_COST = (() => {
+  const cost = new Uint16Array(256).fill(32);
+  for (const op of [0x7d, 0x64, 0x52, 0x81, 0x92, 0x69, 0x6f]) cost[op] = 640; // EMPTY_DICT DICT REDUCE NEWOBJ(_EX) INST OBJ
+  for (const op of [0x5d, 0x6c, 0x29, 0x74, 0x85, 0x86, 0x87, 0x8f, 0x91, 0x28]) cost[op] = 256; // lists, tuples, sets, MARK
+  return cost;
+})();
 
 /** Thrown by allow-listed callables for arguments they do not accept. */
 class BadCall extends Error {}
@@ -243,6 +267,10 @@ export class Unpickler {
   private watched: PyValue[] | null = null;
   private entryMemoStart = 0;
   private prunedAny = false;
+  /** estimated bytes of live values (OP_COST), reset when a streamed entry is handed over */
+  private spent = 0;
+  private lastOffset = 0;
+  private readonly maxValueBytes: number;
   private readonly encoding: NonNullable<UnpickleOptions["encoding"]>;
 
   constructor(
@@ -250,10 +278,19 @@ export class Unpickler {
     private readonly opts: UnpickleOptions = {},
   ) {
     this.encoding = opts.encoding ?? "ascii-or-bytes";
+    this.maxValueBytes = opts.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   }
 
   private fail(message: string): never {
     this.reader.fail(`corrupt pickle: ${message}`);
+  }
+
+  private tooBig(): never {
+    const mib = (n: number): string => `${Math.round(n / 2 ** 20)} MiB`;
+    this.reader.fail(
+      `pickle decodes to more than ${mib(this.maxValueBytes)} of values${this.opts.stream ? " in one record" : ""} ` +
+        `(estimated; nested or repeated containers beyond what a benchmark file holds)`,
+    );
   }
 
   private pop(): PyValue {
@@ -285,6 +322,8 @@ export class Unpickler {
     this.metastack = [];
     this.memo = [];
     this.memoLen = 0;
+    this.spent = 0;
+    this.lastOffset = this.reader.offset;
     try {
       return this.run();
     } catch (e) {
@@ -298,7 +337,11 @@ export class Unpickler {
   private run(): PyValue {
     const r = this.reader;
     for (;;) {
+      const at = r.offset;
       const op = r.u8();
+      this.spent += 2 * (at - this.lastOffset) + OP_COST[op]!;
+      this.lastOffset = at;
+      if (this.spent > this.maxValueBytes) this.tooBig();
       switch (op) {
         case 0x80: // PROTO
           this.proto = r.u8();
@@ -616,6 +659,7 @@ export class Unpickler {
     if (!(value instanceof PyDict) || (typeof key !== "number" && typeof key !== "bigint")) return;
     this.opts.stream!.onEntry(key, value);
     s[at + 1] = STREAMED;
+    this.spent = 0;
     this.prune(this.entryMemoStart);
   }
 

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import { create as tarCreate } from "tar";
 import { afterAll, describe, expect, test } from "vitest";
 import { archFileRecords } from "../../src/bench/import/arch-file.js";
@@ -165,6 +166,25 @@ describe("class 3: decompression bombs are one clear error with bounded memory",
     const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, "-e", script, path], { encoding: "utf8" });
     expect(r.stdout).toMatch(/DataFileError: .* decompresses to more than the 47040016 bytes its IDX header declares/);
     expect(Number(r.stderr.trim().split("\n").pop()) / 1024).toBeLessThan(RSS_LIMIT_MIB);
+  });
+});
+
+describe("malicious pickles: a few MB that would decode to GBs stop at the value budget", () => {
+  // 1M nested dicts around a forbidden global: the largest peak RSS of perf/hardening/pickles.mjs (660 MB without a bound)
+  const deepDicts = (): Uint8Array => {
+    const head = [0x80, 2];
+    const body = new Uint8Array(3_000_000);
+    for (let i = 0; i < 1_000_000; i++) body.set([0x7d, 0x4b, 0x00], 3 * i); // EMPTY_DICT, BININT1 0
+    const tail = [...Buffer.from("csubprocess\nPopen\n", "latin1"), ...new Array<number>(1_000_000).fill(0x73), 0x2e]; // GLOBAL, SETITEM × 1M, STOP
+    return Uint8Array.from([...head, ...body, ...tail]);
+  };
+
+  test.each([".pickle", ".pth"])("1M nested dicts as a %s file: one line, exit 2, peak RSS < 512 MB", (ext) => {
+    const path = fresh(`deep-dicts${ext}`);
+    const bytes = deepDicts();
+    writeFileSync(path, ext === ".pth" ? zipSync({ "archive/data.pkl": bytes, "archive/version": Buffer.from("3\n") }, { level: 0 }) : bytes);
+    const out = fresh("deep.sqlite");
+    expectCleanFailure(["import", path, "--out", out, "--no-progress"], /pickle decodes to more than 256 MiB of values/, out);
   });
 });
 

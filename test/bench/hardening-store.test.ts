@@ -94,6 +94,27 @@ describe("class 6: concurrent writers and write failures", () => {
     expect(readdirSync(sub)).toStrictEqual(["bench.sqlite"]);
   });
 
+  test("an import killed with SIGKILL while creating a store leaves temporary files that the next write removes", async () => {
+    const sub = fresh("killed");
+    mkdirSync(sub);
+    const out = join(sub, "bench.sqlite");
+    // a child that dies by SIGKILL as soon as its temporary store exists (no cleanup code can run)
+    const child = spawn(process.execPath, [main, "import", sample, "--out", out, "--no-progress", "--workers", "0"], { stdio: "ignore" });
+    const t0 = Date.now();
+    while (!readdirSync(sub).some((f) => f.includes(".tmp-")) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 5));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const left = readdirSync(sub);
+    expect(left.some((f) => f.startsWith(".bench.sqlite.tmp-")), left.join(", ")).toBe(true);
+    expect(left).not.toContain("bench.sqlite");
+    // a leftover of a live process (this one) is not touched: it may be a write in progress
+    const live = readdirSync(sub).find((f) => f.includes(".tmp-"))!.replace(/-\d+-([0-9a-f]{8})$/, `-${process.pid}-$1`);
+    copyFileSync(join(sub, readdirSync(sub).find((f) => f.includes(".tmp-"))!), join(sub, live));
+    const again = runCli(["import", sample, "--out", out, "--no-progress", "--workers", "0"]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readdirSync(sub).sort()).toStrictEqual([live, "bench.sqlite"].sort());
+  });
+
   const limited = (kb: number, args: string[]): { status: number | null; stderr: string } => {
     const r = spawnSync("bash", ["-c", `ulimit -f ${kb}; exec "$@"`, "bash", process.execPath, main, ...args], { encoding: "utf8" });
     return { status: r.status, stderr: r.stderr };

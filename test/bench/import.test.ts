@@ -167,6 +167,14 @@ describe("single-file imports stream arch2infos entry by entry", () => {
     expect((top.get("meta_archs") as string[]).length).toBe(15625);
   });
 
+  test("the value budget applies per streamed entry: a budget under the whole file but above one record reads it", () => {
+    const perRecord = 2 * natsPickle.length; // each record is a third of the file; its values cost more than its bytes
+    const seen: number[] = [];
+    unpickle(natsPickle, { maxValueBytes: perRecord + 4_000_000, stream: { key: "arch2infos", onEntry: (k) => seen.push(Number(k)) } });
+    expect(seen).toStrictEqual(ARCHS);
+    expect(() => unpickle(natsPickle, { maxValueBytes: perRecord + 4_000_000 })).toThrow(/pickle decodes to more than \d+ MiB of values \(estimated/);
+  });
+
   test("a bzip2-compressed .pickle.pbz2 streams through the decompressor", () => {
     requireSystem("bzip2");
     const r = spawnSync("bzip2", ["-c"], { input: natsPickle, maxBuffer: 1 << 28 });
