@@ -41,7 +41,7 @@ import {
 } from "../core/index.js";
 import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
 import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingMetric, type RankingSummary, type RankingTop } from "./ranking.js";
-import { BenchStore } from "./store.js";
+import { type BenchSource, openStoreSource } from "./source.js";
 
 export type Trial = "mean" | "random" | number;
 export type MetricSet = "train" | EvalSet | "valid";
@@ -132,15 +132,17 @@ export class NasBench {
   private hpList: string[] | null = null;
 
   constructor(
-    readonly store: BenchStore,
+    /** the SQLite store (BenchStore) in Node, a browser export's source in a page */
+    readonly store: BenchSource,
     opts: NasBenchOptions = {},
   ) {
     this.rng = opts.rng ?? new PyRandom(0);
     this.cacheSize = opts.cacheSize ?? 2048;
   }
 
+  /** Node only: opens the SQLite store at `path` (registered by store.ts, so that this file stays browser-safe). */
   static open(path: string, opts: NasBenchOptions = {}): NasBench {
-    return new NasBench(BenchStore.open(path), opts);
+    return new NasBench(openStoreSource(path), opts);
   }
 
   close(): void {

@@ -1,11 +1,14 @@
 /** RunRecord ⇄ `runs` row, and row → DecodedRun for queries. Validation of incoming records lives here too. */
 import { createHash } from "node:crypto";
 import { archAt, NUM_ARCHS } from "../space/index.js";
-import { decodeEpochs, decodeFloatList, decodeFloats, encodeEpochs, encodeFloats } from "./codec.js";
-import { InvalidRecordError, StoreError } from "./errors.js";
+import { encodeEpochs, encodeFloats } from "./codec.js";
+import { InvalidRecordError } from "./errors.js";
 import { RECORD_DATASET_KEYS, TABLE_SOURCE_PREFIX, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../core/index.js";
 import { EVAL_COLUMN } from "./schema.js";
-import { type DecodedEval, type DecodedRun, evalAt, prefixSums, runLatency, trainAt } from "./semantics.js";
+import { rowToDecoded } from "./row-decode.js";
+import { evalAt, runLatency, trainAt } from "./semantics.js";
+
+export { rowToDecoded };
 
 /** Column values of one `runs` row (names as in the schema). */
 export type RunRow = Record<string, string | number | Buffer | null>;
@@ -179,76 +182,6 @@ function numberKey(v: number): string {
   const b = Buffer.allocUnsafe(8);
   b.writeDoubleLE(v, 0);
   return b.toString("hex");
-}
-
-function corrupt(row: RunRow, what: string): never {
-  throw new StoreError(`store row for arch ${String(row.arch_index)} seed ${String(row.seed)} is corrupt: ${what}; run 'PRAGMA quick_check' or re-import`);
-}
-
-function floats(row: RunRow, col: string, n: number): Float64Array {
-  const b = row[col];
-  if (!(b instanceof Uint8Array)) corrupt(row, `${col} is missing`);
-  return decodeFloats(b, n) ?? corrupt(row, `${col} has ${b.length} bytes, expected ${n} float64 values`);
-}
-
-function optFloats(row: RunRow, col: string, n: number): Float64Array | null {
-  return row[col] === null ? null : floats(row, col, n);
-}
-
-function decodeEval(row: RunRow, set: EvalSet, trained: number, epochsTotal: number): DecodedEval | undefined {
-  const c = EVAL_COLUMN[set];
-  const eb = row[`${c}_epochs`];
-  if (eb === null) return undefined;
-  if (!(eb instanceof Uint8Array)) corrupt(row, `${c}_epochs is not a BLOB`);
-  const epochs = decodeEpochs(eb);
-  if (epochs === undefined) corrupt(row, `${c}_epochs has ${eb.length} bytes`);
-  const m = epochs === null ? trained : epochs.length;
-  const loss = floats(row, `${c}_loss`, m);
-  const acc = floats(row, `${c}_acc`, m);
-  const timeDense = row[`${c}_time_dense`] === 1;
-  const time = optFloats(row, `${c}_time`, timeDense ? epochsTotal : m);
-  let timePrefix: Float64Array | null = null;
-  if (time !== null && (timeDense || epochs === null)) timePrefix = prefixSums(time);
-  else if (time !== null && epochs !== null && epochs.every((e, i) => e === i)) timePrefix = prefixSums(time);
-  return { epochs, loss, acc, time, timeDense, timePrefix };
-}
-
-export function rowToDecoded(row: RunRow): DecodedRun {
-  const epochs = Number(row.epochs);
-  const trained = Number(row.trained_epochs);
-  const trainTime = optFloats(row, "train_time", trained);
-  const latencyBlob = row.latency;
-  const latency = latencyBlob instanceof Uint8Array ? (decodeFloatList(latencyBlob) ?? corrupt(row, "latency BLOB")) : null;
-  const evalOrder = String(row.eval_order ?? "")
-    .split(",")
-    .filter((s) => s.length > 0) as EvalSet[];
-  const evals: Partial<Record<EvalSet, DecodedEval>> = {};
-  let hasEvalTimes = false;
-  for (const set of evalOrder) {
-    if (!(EVAL_SETS as readonly string[]).includes(set)) corrupt(row, `unknown eval set '${set}'`);
-    const ev = decodeEval(row, set, trained, epochs);
-    if (ev === undefined) corrupt(row, `eval set ${set} listed but absent`);
-    evals[set] = ev;
-    if (ev.time !== null) hasEvalTimes = true;
-  }
-  return {
-    seed: Number(row.seed),
-    epochs,
-    params: Number(row.params),
-    flops: Number(row.flops),
-    latency,
-    channel: Number(row.channel),
-    numCells: Number(row.num_cells),
-    classNum: Number(row.class_num),
-    trainLoss: floats(row, "train_loss", trained),
-    trainAcc1: floats(row, "train_acc1", trained),
-    trainAcc5: optFloats(row, "train_acc5", trained),
-    trainTime,
-    trainTimePrefix: trainTime === null ? null : prefixSums(trainTime),
-    evalOrder,
-    evals,
-    hasEvalTimes,
-  };
 }
 
 /** Full RunRecord from a row (for export, merging and round-trip checks). */

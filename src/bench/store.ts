@@ -25,6 +25,7 @@ import { removeStaleTemps, syncFolder, tempSibling } from "../atomic-file.js";
 import { allArchs } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../core/index.js";
+import { DECODE_COLUMNS, type StoredRow } from "./row-decode.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
 import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
 import {
@@ -41,6 +42,7 @@ import {
   type RankingTop,
 } from "./ranking.js";
 import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
+import { type BenchSource, registerStoreOpener } from "./source.js";
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
@@ -129,7 +131,7 @@ function removeStoreFiles(path: string): void {
   for (const p of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`]) rmSync(p, { force: true });
 }
 
-export class BenchStore {
+export class BenchStore implements BenchSource {
   private readonly stmts = new Map<string, Stmt>();
   private legacyRankingsLayout: boolean | undefined;
   private closed = false;
@@ -450,6 +452,16 @@ export class BenchStore {
     for (const row of this.guardedIterate<RunRow>(it)) yield rowToRecord(row);
   }
 
+  /**
+   * Every run as the columns a query decodes (DECODE_COLUMNS) plus hp and dataset, streamed in (arch, hp, dataset,
+   * seed) order: what a browser export copies into its per-arch chunks.
+   */
+  *decodeRows(): IterableIterator<StoredRow> {
+    const cols = ["hp", "dataset", ...DECODE_COLUMNS].join(", ");
+    const it = this.guard(() => this.stmt(`SELECT ${cols} FROM runs ORDER BY arch_index, hp, dataset, seed`).iterate());
+    yield* this.guardedIterate<StoredRow>(it);
+  }
+
   /** Last-epoch table rows for (hp, dataset), ordered by arch and seed; all rows when both are omitted. */
   finalRows(hp?: string, dataset?: string): FinalRow[] {
     return this.guard(() => {
@@ -626,6 +638,9 @@ export class BenchStore {
     }
   }
 }
+
+// NasBench.open(path) opens stores through this (source.ts), so that api.ts need not import this Node-only module.
+registerStoreOpener((path) => BenchStore.open(path));
 
 const FINAL_ACCURACIES = ["train_acc", "xvalid_acc", "xtest_acc", "oritest_acc"] as const;
 const FINAL_NONNEGATIVE = ["latency", "train_loss", "xvalid_loss", "xtest_loss", "oritest_loss", "train_time_total"] as const;

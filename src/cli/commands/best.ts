@@ -1,6 +1,8 @@
 /** `aa-nas best`: the highest-accuracy architecture under FLOPs / params limits (NATS-Bench find_best). */
 import type { Command } from "commander";
 import { NasBench } from "../../bench/api.js";
+// NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
+import "../../bench/store.js";
 import { RECORD_DATASET_KEYS } from "../../core/index.js";
 import { parseNumber } from "../options.js";
 

@@ -1,6 +1,8 @@
 /** `aa-nas query <index|arch>`: the original's get_more_info for one arch (JSON keys as in NATS-Bench). */
 import type { Command } from "commander";
 import { NasBench, toOriginalKeys, type Trial } from "../../bench/api.js";
+// NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
+import "../../bench/store.js";
 import { UserError } from "../../errors.js";
 import { PyRandom } from "../../space/index.js";
 import { RECORD_DATASET_KEYS } from "../../core/index.js";

@@ -182,6 +182,8 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
   let benchmark: import("../../search/weight-sharing/bench-lookup.js").BenchmarkAccuracies | null = null;
   if (o.bench !== undefined) {
     const { NasBench } = await import("../../bench/api.js");
+    // NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
+    await import("../../bench/store.js");
     const bench = NasBench.open(o.bench);
     try {
       benchmark = ws.lookupBenchmark(bench, result.genotype.index);

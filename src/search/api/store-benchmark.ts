@@ -7,6 +7,8 @@
  */
 import { searchTrainKey } from "../../core/index.js";
 import { NasBench } from "../../bench/api.js";
+// NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
+import "../../bench/store.js";
 import type { RandomSource } from "../../space/index.js";
 import type { FinalAccuracy, FinalAccuracyOracle, ProxyEvaluation, SearchBenchmark, SearchDataset } from "./benchmark.js";
 import { MetricUnavailableError } from "../../bench/errors.js";
