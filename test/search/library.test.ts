@@ -126,16 +126,17 @@ describe("published typings", () => {
   it("space, bench (query API) and search compile with types: [] and skipLibCheck: false", () => {
     const r = typecheck(`
 import { archAt, PyRandom, type RandomSource } from "aa-nas-bench/space";
-import { NasBench, type MoreInfo } from "aa-nas-bench/bench";
+import { NasBench, openBench, type MoreInfo, type RunRecord } from "aa-nas-bench/bench";
 import { searchCampaign, campaignToJson, runCampaign, TableBenchmark, type Campaign, type CampaignJson, type SearchCampaignOptions } from "aa-nas-bench/search";
 const rng: RandomSource = new PyRandom(0);
 const bench: NasBench = NasBench.open("bench.sqlite", { rng });
 const info: MoreInfo = bench.getMoreInfo(archAt(0), "cifar10", { hp: "200" });
 const best: { index: number; accuracy: number | null } = bench.findBest("cifar10", "ori-test", { hp: "200" });
+const trials: Map<number, RunRecord> = openBench(null).queryByIndex(bench.random(), "cifar10", { hp: "200" });
 const options: SearchCampaignOptions = { runs: 500, seed: 1, budget: "paper" };
 const campaign: Campaign = searchCampaign("rea", bench, options);
 const json: CampaignJson = campaignToJson(campaign);
-export const used = [info.trainAccuracy, best.index, json.summary.test.mean, runCampaign, TableBenchmark];
+export const used = [info.trainAccuracy, best.index, trials.size, json.summary.test.mean, runCampaign, TableBenchmark];
 `);
     expect(r.output).toBe("");
     expect(r.status).toBe(0);
