@@ -38,6 +38,7 @@ import {
   searchTrainKey,
   type EvalSet,
   type RecordDatasetKey,
+  type RunRecord,
 } from "../core/index.js";
 import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
 import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingMetric, type RankingSummary, type RankingTop } from "./ranking.js";
@@ -112,6 +113,9 @@ export interface NasBenchOptions {
 const RANKING_METRIC = { train: "train_acc", "x-valid": "xvalid_acc", "x-test": "xtest_acc", "ori-test": "oritest_acc" } as const;
 
 const METRIC_SETS: readonly MetricSet[] = ["train", "x-valid", "x-test", "ori-test", "valid"];
+
+/** Epochs of the full schedule (hp '200') that the paper's final numbers come from. */
+const FULL_TRAIN_EPOCHS = 200;
 
 /** The original's note on what the numbers of a CIFAR-10 key mean (only those two keys have one). */
 function comment(dataset: RecordDatasetKey, hp: string): string | undefined {
@@ -281,6 +285,10 @@ export class NasBench {
     return this.metricsOf(runs, set, opts.iepoch, this.pickSeed(runs, opts.trial, opts.rng));
   }
 
+  /**
+   * NATS `get_more_info`. Migration trap: `trial` defaults to 'mean' (the mean over all seeds), while the original's
+   * `is_random` defaults to True (one seed drawn at random). Pass `trial: 'random'` for the original's default.
+   */
   getMoreInfo(arch: ArchRef, dataset: string, opts: QueryOptions): MoreInfo {
     const index = this.resolve(arch);
     const hp = this.checkHp(opts?.hp);
@@ -516,6 +524,81 @@ export class NasBench {
       }
     }
     return lines.join("\n");
+  }
+
+  // ---- NATS-Bench parity (docs/api-mapping.md has a row for every public member of NATStopology) ----
+
+  /** NATS `search_space_name`: this benchmark is NATS-Bench's topology search space (tss). */
+  get searchSpaceName(): "topology" {
+    return "topology";
+  }
+
+  /** NATS `is_topology`. */
+  get isTopology(): true {
+    return true;
+  }
+
+  /** NATS `is_size`: the size search space (sss) is not part of this benchmark. */
+  get isSize(): false {
+    return false;
+  }
+
+  /** NATS `full_train_epochs` / `full_epochs_in_paper`: the schedule of the paper's final numbers (hp '200'). */
+  get fullTrainEpochs(): number {
+    return FULL_TRAIN_EPOCHS;
+  }
+
+  /**
+   * NATS `random()`: an index drawn uniformly from the whole space (evaluated or not), from `rng` or the instance's
+   * generator. One `randbelow(15625)`, which is what CPython's `random.randint(0, 15624)` draws: with `PyRandom(s)` the
+   * index equals the original's after `random.seed(s)`.
+   */
+  random(rng?: RandomSource): number {
+    return (rng ?? this.rng).randbelow(NUM_ARCHS);
+  }
+
+  /** The hps an arch has results for, in hp order (NATS: the keys of `arch2infos_dict[index]`). */
+  hpsOf(arch: ArchRef): string[] {
+    return this.store.hpsOf(this.resolve(arch));
+  }
+
+  /** NATS `query_meta_info_by_index(i, hp).get_dataset_names()`: the record keys an arch has at `hp`, in the original's order. */
+  datasetsOf(arch: ArchRef, opts: { hp: string }): RecordDatasetKey[] {
+    const index = this.resolve(arch);
+    const hp = this.checkHp(opts?.hp);
+    const stored = this.store.datasetsOf(index, hp);
+    return RECORD_DATASET_KEYS.filter((d) => stored.includes(d));
+  }
+
+  /** NATS `get_dataset_seeds(dataset)`: the seeds of the stored trials, ascending (the order means and draws use). */
+  seedsOf(arch: ArchRef, dataset: string, opts: { hp: string }): number[] {
+    const index = this.resolve(arch);
+    return this.runs(index, this.checkHp(opts?.hp), this.checkDataset(dataset)).map((r) => r.seed);
+  }
+
+  /**
+   * NATS `query_by_index(i, dataset, hp)`: every trial as stored, by seed (ascending): per-epoch train and eval curves,
+   * times, FLOPs, params, latency and network config (the original's ResultsCount per seed). Records are read on each
+   * call, not cached: the curves of a 200-epoch trial are large and most callers read them once.
+   */
+  queryByIndex(arch: ArchRef, dataset: string, opts: { hp: string }): Map<number, RunRecord> {
+    const index = this.resolve(arch);
+    const hp = this.checkHp(opts?.hp);
+    const ds = this.checkDataset(dataset);
+    const out = new Map<number, RunRecord>();
+    for (const { seed } of this.runs(index, hp, ds)) {
+      const record = this.store.getRecord(index, hp, ds, seed);
+      // loadRuns just listed this seed: a missing record means the store changed under us (see invalidate())
+      if (record === null) throw new BenchQueryError(`arch ${index} hp '${hp}' ${ds} seed ${seed} vanished from the store: call invalidate() after writing runs`);
+      out.set(seed, record);
+    }
+    return out;
+  }
+
+  /** NATS `__repr__`: `NasBench(<evaluated>/15625 architectures, hps=[...], file=<store file name>)`. */
+  toString(): string {
+    const file = this.store.path.split(/[\\/]/).pop() ?? this.store.path;
+    return `NasBench(${this.store.evaluatedIndexes().length}/${NUM_ARCHS} architectures, hps=[${this.hps.map((h) => `'${h}'`).join(", ")}], file=${file})`;
   }
 }
 

@@ -14,6 +14,7 @@ export {
   type SimulatedResult,
   type NasBenchOptions,
 } from "./api.js";
+export { openBench, defaultStorePath, BENCH_STORE_ENV } from "./default-store.js";
 export { BenchStore, type PutOptions, type PutResult, type StoreMeta, type FinalRow } from "./store.js";
 export { BenchQueryError, MetricUnavailableError, StoreError, InvalidRecordError, RunConflictError } from "./errors.js";
 export type { EpochMetrics } from "./semantics.js";

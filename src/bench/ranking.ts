@@ -79,8 +79,11 @@ function putArrays(buf: Buffer, at: number, arrays: readonly Float64Array[]): vo
   }
 }
 
-/** n (uint32), index (int32 × n), flags (uint8 × n), padding, then float64 × n for FLOPs, params and the metric. */
-export function encodeRanking(r: RankingSummary): Buffer {
+/**
+ * n (uint32), index (int32 × n), flags (uint8 × n), padding, then float64 × n for FLOPs, params and the metric.
+ * Typed as Uint8Array (a Buffer at run time) so the published typings compile without @types/node.
+ */
+export function encodeRanking(r: RankingSummary): Uint8Array {
   const n = r.index.length;
   const f = floatStart(4 + 5 * n);
   const buf = Buffer.alloc(f + 24 * n);
@@ -106,7 +109,7 @@ export function decodeRanking(b: Uint8Array): RankingSummary | null {
 }
 
 /** total (uint32), k (uint32), index (int32 × k), padding, then float64 × k for FLOPs, params and the metric. */
-export function encodeTop(t: RankingTop): Buffer {
+export function encodeTop(t: RankingTop): Uint8Array {
   const k = t.index.length;
   const f = floatStart(8 + 4 * k);
   const buf = Buffer.alloc(f + 24 * k);

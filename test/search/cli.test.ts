@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { campaignJson, formatCampaign, runSearchCommand, settingsFrom, type SearchCommandOptions } from "../../src/cli/commands/search.js";
+import { formatCampaign, runSearchCommand, settingsFrom, type SearchCommandOptions } from "../../src/cli/commands/search.js";
 import { UserError } from "../../src/errors.js";
+import { campaignToJson } from "../../src/search/index.js";
 import { syntheticBenchmark } from "./synthetic.js";
 
 const base: SearchCommandOptions = { bench: "synthetic", dataset: "cifar10", runs: "4", budget: "6000", seed: "10", progress: false };
@@ -16,7 +17,7 @@ describe("aa-nas search (command logic)", () => {
 
   it("--json gives per-run results with best-so-far traces whose last point is the answer", () => {
     const campaign = runSearchCommand("bohb", "cifar100", { ...base, budget: "nats" }, syntheticBenchmark());
-    const json = JSON.parse(JSON.stringify(campaignJson(campaign, "bohb", base))) as {
+    const json = JSON.parse(JSON.stringify(campaignToJson(campaign))) as {
       budget: number;
       results: { archIndex: number; testAccuracy: number; trace: { time: number; archIndex: number; testAccuracy: number }[] }[];
       summary: { test: { mean: number } };

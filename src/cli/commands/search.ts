@@ -9,21 +9,22 @@ import { UserError, listChoices } from "../../errors.js";
 import {
   ALGORITHM_LABELS,
   ALGORITHMS,
+  CAMPAIGN_DEFAULTS,
   DEFAULT_SETTINGS,
   SEARCH_DATASETS,
+  campaignToJson,
   formatMeanStd,
+  mergeSettings,
   parseAlgorithm,
   parseSearchDataset,
   resolveBudget,
-  runCampaign,
+  searchCampaign,
   type AlgorithmName,
   type AlgorithmSettings,
   type Campaign,
-  type FinalAccuracyOracle,
-  type SearchBenchmark,
+  type CampaignSource,
   type SearchDataset,
-} from "../../search/api/index.js";
-import { openSearchBenchmark } from "../../search/api/store-benchmark.js";
+} from "../../search/index.js";
 import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
 import { parseInteger, parseNumber } from "../options.js";
 import { progressBar } from "../progress.js";
@@ -55,11 +56,11 @@ export function registerSearchCommands(program: Command): void {
     .argument("<algorithm>", `one of ${[...ALGORITHMS, ...WS_ALGORITHMS].join(", ")}`)
     .option("--bench <db>", "benchmark store: queried by benchmark-driven searches (required there); looks up a weight-sharing search's answer")
     .option("--dataset <name>", `benchmark-driven: ${SEARCH_DATASETS.join(", ")} (default ${SEARCH_DATASETS[0]}, searches on ${searchTrainKey(SEARCH_DATASETS[0])}); weight-sharing: ${WS_DATASETS.join(", ")} (default ${WS_DATASETS[0]})`)
-    .option("--seed <S>", "seed (of the first run for benchmark-driven searches)", "1")
+    .option("--seed <S>", "seed (of the first run for benchmark-driven searches)", String(CAMPAIGN_DEFAULTS.seed))
     .option("--json", "print one JSON object (benchmark-driven: per-run results with best-so-far traces)")
     .option("--no-progress", "no progress bars on stderr")
-    .option("--runs <n>", "[benchmark-driven] independent searches; run i uses seed S + i", "500")
-    .option("--budget <seconds|paper|nats>", "[benchmark-driven] simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", "12000")
+    .option("--runs <n>", "[benchmark-driven] independent searches; run i uses seed S + i", String(CAMPAIGN_DEFAULTS.runs))
+    .option("--budget <seconds|paper|nats>", "[benchmark-driven] simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", String(CAMPAIGN_DEFAULTS.budget))
     .option("--lr <rate>", `[REINFORCE] Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
     .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
     .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
@@ -82,14 +83,10 @@ export function registerSearchCommands(program: Command): void {
     const wrong = givenOf(wsOnly);
     if (wrong !== "") throw new UserError(`${wrong} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
     if (opts.bench === undefined) throw new UserError(`${name} queries a benchmark store: give --bench <db> (build one with 'aa-nas import' or 'aa-nas merge')`);
-    const dataset = parseSearchDataset(opts.dataset ?? SEARCH_DATASETS[0]);
-    const benchmark = openSearchBenchmark(opts.bench);
-    try {
-      const campaign = runSearchCommand(name, dataset, opts, benchmark);
-      process.stdout.write(opts.json ? `${JSON.stringify(campaignJson(campaign, name, opts))}\n` : formatCampaign(campaign));
-    } finally {
-      benchmark.close?.();
-    }
+    const dataset = parseSearchDataset(opts.dataset ?? CAMPAIGN_DEFAULTS.dataset);
+    // the library entry opens the store (and closes it), as it does for a script given a path
+    const campaign = runSearchCommand(name, dataset, opts, opts.bench);
+    process.stdout.write(opts.json ? `${JSON.stringify(campaignToJson(campaign))}\n` : formatCampaign(campaign));
   });
 }
 
@@ -103,24 +100,15 @@ function parseAnyAlgorithm(s: string): AlgorithmName {
 }
 
 export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
-  const settings: AlgorithmSettings = {
-    rea: { ...DEFAULT_SETTINGS.rea },
-    reinforce: { ...DEFAULT_SETTINGS.reinforce },
-    bohb: { ...DEFAULT_SETTINGS.bohb },
-  };
+  const settings = mergeSettings();
   settings.reinforce.learningRate = parseNumber(opts.lr, "--lr", { min: 0, above: true }) ?? settings.reinforce.learningRate;
   if (opts.population !== undefined) settings.rea.populationSize = parseInteger(opts.population, "--population");
   if (opts.tournament !== undefined) settings.rea.tournamentSize = parseInteger(opts.tournament, "--tournament");
   return settings;
 }
 
-/** Runs the campaign the options describe (separate from the CLI plumbing so tests can pass any benchmark). */
-export function runSearchCommand(
-  algorithm: AlgorithmName,
-  dataset: SearchDataset,
-  opts: SearchCommandOptions,
-  benchmark: SearchBenchmark & FinalAccuracyOracle,
-): Campaign {
+/** Parses the options and runs the campaign through the library entry (tests pass any benchmark as the source). */
+export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDataset, opts: SearchCommandOptions, source: CampaignSource): Campaign {
   const runs = parseInteger(opts.runs, "--runs");
   const seed = parseInteger(opts.seed, "--seed", 0);
   const budget = resolveBudget(opts.budget, dataset);
@@ -128,10 +116,7 @@ export function runSearchCommand(
   const bar = progressBar(`${ALGORITHM_LABELS[algorithm]} on ${dataset}`, { quiet: opts.progress === false });
   bar.start(runs, "runs");
   try {
-    return runCampaign({
-      algorithm,
-      benchmark,
-      oracle: benchmark,
+    return searchCampaign(algorithm, source, {
       dataset,
       runs,
       seed,
@@ -143,25 +128,6 @@ export function runSearchCommand(
   } finally {
     bar.stop();
   }
-}
-
-export function campaignJson(campaign: Campaign, algorithm: AlgorithmName, opts: SearchCommandOptions): object {
-  const s = campaign.summary;
-  return {
-    algorithm,
-    dataset: s.dataset,
-    budget: s.budget,
-    runs: s.runs,
-    firstSeed: s.firstSeed,
-    settings: algorithmSettings(algorithm, settingsFrom(opts)),
-    accountWallTime: opts.accountWallTime ?? false,
-    summary: { valid: s.valid, test: s.test, evaluations: s.evaluations, usedTime: s.usedTime, wallSeconds: s.wallSeconds },
-    results: campaign.reports,
-  };
-}
-
-function algorithmSettings(algorithm: AlgorithmName, settings: AlgorithmSettings): object {
-  return algorithm === "rs" ? {} : settings[algorithm];
 }
 
 export function formatCampaign(campaign: Campaign): string {

@@ -52,6 +52,9 @@ export interface CampaignSummary {
   budget: number;
   runs: number;
   firstSeed: number;
+  /** the settings every run used (the defaults where none were given) */
+  settings: AlgorithmSettings;
+  accountWallTime: boolean;
   valid: MeanStd;
   test: MeanStd;
   evaluations: MeanStd;
@@ -69,6 +72,10 @@ export interface Campaign {
 export function runCampaign(options: CampaignOptions): Campaign {
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
   const started = performance.now();
+  // a copy: the summary hands these out, and the defaults are shared module constants
+  const given = options.settings ?? DEFAULT_SETTINGS;
+  const settings: AlgorithmSettings = { rea: { ...given.rea }, reinforce: { ...given.reinforce }, bohb: { ...given.bohb } };
+  const accountWallTime = options.accountWallTime ?? false;
   const results: SearchResult[] = [];
   const reports: RunReport[] = [];
   for (let run = 0; run < options.runs; run++) {
@@ -78,9 +85,9 @@ export function runCampaign(options: CampaignOptions): Campaign {
       dataset: options.dataset,
       budget: options.budget,
       seed,
-      accountWallTime: options.accountWallTime ?? false,
+      accountWallTime,
     });
-    const result = runAlgorithm(options.algorithm, session, options.settings ?? DEFAULT_SETTINGS);
+    const result = runAlgorithm(options.algorithm, session, settings);
     results.push(result);
     reports.push(reportRun(run, result, options.oracle));
     options.onRun?.(run + 1, options.runs);
@@ -91,6 +98,8 @@ export function runCampaign(options: CampaignOptions): Campaign {
     budget: options.budget,
     runs: options.runs,
     firstSeed: options.seed,
+    settings,
+    accountWallTime,
     valid: meanStd(reports.map((r) => r.validAccuracy)),
     test: meanStd(reports.map((r) => r.testAccuracy)),
     evaluations: meanStd(reports.map((r) => r.evaluations)),
@@ -116,5 +125,34 @@ export function reportRun(run: number, result: SearchResult, oracle: FinalAccura
       const acc = oracle.finalAccuracy(p.archIndex, result.dataset);
       return { time: p.time, evaluations: p.evaluations, archIndex: p.archIndex, validAccuracy: acc.valid, testAccuracy: acc.test };
     }),
+  };
+}
+
+/** The JSON form of a campaign (`aa-nas search --json` prints exactly this). */
+export interface CampaignJson {
+  algorithm: AlgorithmName;
+  dataset: SearchDataset;
+  budget: number;
+  runs: number;
+  firstSeed: number;
+  /** the algorithm's own settings (`{}` for random search, which has none) */
+  settings: AlgorithmSettings[keyof AlgorithmSettings] | Record<string, never>;
+  accountWallTime: boolean;
+  summary: { valid: MeanStd; test: MeanStd; evaluations: MeanStd; usedTime: MeanStd; wallSeconds: number };
+  results: RunReport[];
+}
+
+export function campaignToJson(campaign: Campaign): CampaignJson {
+  const s = campaign.summary;
+  return {
+    algorithm: s.algorithm,
+    dataset: s.dataset,
+    budget: s.budget,
+    runs: s.runs,
+    firstSeed: s.firstSeed,
+    settings: s.algorithm === "rs" ? {} : s.settings[s.algorithm],
+    accountWallTime: s.accountWallTime,
+    summary: { valid: s.valid, test: s.test, evaluations: s.evaluations, usedTime: s.usedTime, wallSeconds: s.wallSeconds },
+    results: campaign.reports,
   };
 }

@@ -34,6 +34,16 @@ export {
   type AlgorithmName,
   type AlgorithmSettings,
 } from "./algorithms.js";
-export { runCampaign, reportRun, type Campaign, type CampaignOptions, type CampaignSummary, type RunReport, type ReportedTracePoint } from "./campaign.js";
+export {
+  runCampaign,
+  reportRun,
+  campaignToJson,
+  type Campaign,
+  type CampaignJson,
+  type CampaignOptions,
+  type CampaignSummary,
+  type RunReport,
+  type ReportedTracePoint,
+} from "./campaign.js";
 export { TableBenchmark, type DatasetTable } from "./table-benchmark.js";
 export { meanStd, formatMeanStd, type MeanStd } from "./stats.js";

@@ -1,6 +1,5 @@
 /** Real `aa-nas search --json` outputs (via the search command's own JSON writer) on a synthetic table benchmark. */
-import { campaignJson } from "../../../src/cli/commands/search.js";
-import { runCampaign, TableBenchmark, type AlgorithmName, type DatasetTable } from "../../../src/search/api/index.js";
+import { campaignToJson, searchCampaign, TableBenchmark, type AlgorithmName, type DatasetTable } from "../../../src/search/index.js";
 import { NUM_ARCHS } from "../../../src/space/index.js";
 import { syntheticAccuracy } from "./synthetic-store.js";
 
@@ -24,7 +23,6 @@ function table(): DatasetTable {
 /** The JSON text `aa-nas search <algorithm> --dataset cifar10 --runs <runs> --budget <budget> --json` would print. */
 export function searchJson(algorithm: AlgorithmName, runs: number, budget: number, seed = 1): string {
   bench ??= new TableBenchmark({ cifar10: table() });
-  const campaign = runCampaign({ algorithm, benchmark: bench, oracle: bench, dataset: "cifar10", runs, seed, budget });
-  const opts = { bench: "synthetic", dataset: "cifar10", runs: String(runs), budget: String(budget), seed: String(seed), json: true };
-  return JSON.stringify(campaignJson(campaign, algorithm, opts));
+  const campaign = searchCampaign(algorithm, bench, { dataset: "cifar10", runs, seed, budget });
+  return JSON.stringify(campaignToJson(campaign));
 }

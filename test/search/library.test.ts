@@ -1,0 +1,150 @@
+/**
+ * `aa-nas-bench/search` as a library user sees it: imported by package name from the built dist (a child process in the
+ * repository, so the package's self-reference resolves), it runs the same campaign as `aa-nas search --json`; the
+ * published typings compile without @types/node. Needs `npm run build` first (the suite's pretest does it).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NasBench } from "../../src/bench/api.js";
+import { registerSearchCommands } from "../../src/cli/commands/search.js";
+import { UserError } from "../../src/errors.js";
+import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToJson, searchCampaign, type CampaignJson } from "../../src/search/index.js";
+import { runCli } from "../support/cli.js";
+import { repoRoot } from "../support/paths.js";
+import { buildCifar10TableStore } from "./table-store.js";
+
+let dir: string;
+let db: string;
+
+beforeAll(() => {
+  for (const f of ["dist/search/index.js", "dist/search/index.d.ts", "dist/cli/main.js"]) {
+    if (!existsSync(join(repoRoot, f))) throw new Error(`${f} missing: run 'npm run build' before this test`);
+  }
+  dir = mkdtempSync(join(tmpdir(), "aa-nas-library-"));
+  db = join(dir, "tables.db");
+  buildCifar10TableStore(db);
+});
+
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+/** wallSeconds is the only field that may differ between two runs of the same campaign. */
+function withoutWall(j: CampaignJson): Omit<CampaignJson, "summary"> & { summary: Omit<CampaignJson["summary"], "wallSeconds"> } {
+  const { wallSeconds: _wall, ...summary } = j.summary;
+  return { ...j, summary };
+}
+
+/** Runs a script that imports the package by name, from the repository root; stdout is parsed as JSON. */
+function script<T>(source: string, args: string[]): T {
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", source, ...args], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`script failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+const LIBRARY_SCRIPT = `
+import { searchCampaign, campaignToJson } from "aa-nas-bench/search";
+const [db, algorithm, runs, seed] = process.argv.slice(1);
+const campaign = searchCampaign(algorithm, db, { runs: Number(runs), seed: Number(seed) });
+process.stdout.write(JSON.stringify(campaignToJson(campaign)));
+`;
+
+describe("aa-nas-bench/search from a script", () => {
+  it.each(["rea"] as const)("%s: the package entry gives exactly the CLI's --json output for the same store and seed", (algorithm) => {
+    const runs = 30;
+    const seed = 7;
+    const lib = script<CampaignJson>(LIBRARY_SCRIPT, [db, algorithm, String(runs), String(seed)]);
+    const cli = runCli(["search", algorithm, "--bench", db, "--runs", String(runs), "--seed", String(seed), "--json", "--no-progress"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    const fromCli = JSON.parse(cli.stdout) as CampaignJson;
+    expect(withoutWall(lib)).toStrictEqual(withoutWall(fromCli));
+    expect(lib.results.map((r) => r.seed)).toStrictEqual(Array.from({ length: runs }, (_, i) => seed + i));
+    // a real search: the answers differ between seeds and are judged by the store's 200-epoch numbers
+    expect(new Set(lib.results.map((r) => r.archIndex)).size).toBeGreaterThan(1);
+    expect(lib.budget).toBe(CAMPAIGN_DEFAULTS.budget);
+  });
+
+  it("the CLI's defaults are the library's defaults", () => {
+    const program = new Command();
+    registerSearchCommands(program);
+    const search = program.commands.find((c) => c.name() === "search")!;
+    const dflt = (flag: string): unknown => search.options.find((o) => o.long === flag)?.defaultValue;
+    expect(dflt("--runs")).toBe(String(CAMPAIGN_DEFAULTS.runs));
+    expect(dflt("--seed")).toBe(String(CAMPAIGN_DEFAULTS.seed));
+    expect(dflt("--budget")).toBe(String(CAMPAIGN_DEFAULTS.budget));
+    expect(CAMPAIGN_DEFAULTS).toMatchObject({ runs: 500, seed: 1, budget: PAPER_BUDGET, dataset: "cifar10" });
+  });
+
+  it("in a loop on one open NasBench: the same runs as from the path, and the handle stays open", () => {
+    const bench = NasBench.open(db);
+    try {
+      for (const algorithm of ["rea", "reinforce", "bohb"] as const) {
+        const fromBench = searchCampaign(algorithm, bench, { runs: 3, seed: 40 });
+        const fromPath = searchCampaign(algorithm, db, { runs: 3, seed: 40 });
+        expect(withoutWall(campaignToJson(fromBench))).toStrictEqual(withoutWall(campaignToJson(fromPath)));
+        expect(fromBench.summary.algorithm).toBe(algorithm);
+      }
+      expect(bench.getMoreInfo(0, "cifar10", { hp: "200" }).testAccuracy).toBeGreaterThan(0);
+    } finally {
+      bench.close();
+    }
+  });
+
+  it("settings overrides reach the algorithm and the JSON; bad input names what is valid", () => {
+    const c = searchCampaign("rea", db, { runs: 1, seed: 3, budget: "nats", settings: { rea: { populationSize: 20 } } });
+    expect(campaignToJson(c).settings).toStrictEqual({ populationSize: 20, tournamentSize: 3 });
+    expect(c.summary.budget).toBe(20000);
+    expect(() => searchCampaign("darts" as "rea", db)).toThrow(UserError);
+    expect(() => searchCampaign("darts" as "rea", db)).toThrow(/valid algorithms: .*rea/);
+    expect(() => searchCampaign("rea", db, { seed: -1 })).toThrow(/seed must be a non-negative integer, got -1/);
+    expect(() => searchCampaign("rea", db, { runs: 0 })).toThrow(/runs must be a positive integer/);
+  });
+});
+
+describe("published typings", () => {
+  /** Type-checks `source` as a consumer of the package with no Node typings and full checking of our .d.ts files. */
+  function typecheck(source: string): { status: number | null; output: string } {
+    const work = mkdtempSync(join(tmpdir(), "aa-nas-consumer-"));
+    try {
+      mkdirSync(join(work, "node_modules"));
+      symlinkSync(repoRoot, join(work, "node_modules", "aa-nas-bench"), "dir");
+      writeFileSync(join(work, "consumer.mts"), source);
+      const compilerOptions = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, lib: ["ES2023"], types: [], skipLibCheck: false };
+      writeFileSync(join(work, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.mts"] }));
+      const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+      const r = spawnSync(process.execPath, [tsc, "-p", join(work, "tsconfig.json")], { cwd: work, encoding: "utf8", timeout: 120_000 });
+      return { status: r.status, output: r.stdout + r.stderr };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  it("space, bench (query API) and search compile with types: [] and skipLibCheck: false", () => {
+    const r = typecheck(`
+import { archAt, PyRandom, type RandomSource } from "aa-nas-bench/space";
+import { NasBench, openBench, type MoreInfo, type RunRecord } from "aa-nas-bench/bench";
+import { searchCampaign, campaignToJson, runCampaign, TableBenchmark, type Campaign, type CampaignJson, type SearchCampaignOptions } from "aa-nas-bench/search";
+const rng: RandomSource = new PyRandom(0);
+const bench: NasBench = NasBench.open("bench.sqlite", { rng });
+const info: MoreInfo = bench.getMoreInfo(archAt(0), "cifar10", { hp: "200" });
+const best: { index: number; accuracy: number | null } = bench.findBest("cifar10", "ori-test", { hp: "200" });
+const trials: Map<number, RunRecord> = openBench(null).queryByIndex(bench.random(), "cifar10", { hp: "200" });
+const options: SearchCampaignOptions = { runs: 500, seed: 1, budget: "paper" };
+const campaign: Campaign = searchCampaign("rea", bench, options);
+const json: CampaignJson = campaignToJson(campaign);
+export const used = [info.trainAccuracy, best.index, trials.size, json.summary.test.mean, runCampaign, TableBenchmark];
+`);
+    expect(r.output).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("the check can fail: Node's own types are really absent there", () => {
+    const r = typecheck(`export const b = Buffer.alloc(1);\n`);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/Cannot find name 'Buffer'/);
+  });
+});
