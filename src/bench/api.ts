@@ -586,8 +586,12 @@ export class NasBench {
     const hp = this.checkHp(opts?.hp);
     const ds = this.checkDataset(dataset);
     const out = new Map<number, RunRecord>();
+    const store = this.store;
+    if (store.getRecord === undefined) {
+      throw new BenchQueryError(`queryByIndex needs full records, which ${store.path} does not hold (a browser export keeps what the other queries read): open the SQLite store`);
+    }
     for (const { seed } of this.runs(index, hp, ds)) {
-      const record = this.store.getRecord(index, hp, ds, seed);
+      const record = store.getRecord(index, hp, ds, seed);
       // loadRuns just listed this seed: a missing record means the store changed under us (see invalidate())
       if (record === null) throw new BenchQueryError(`arch ${index} hp '${hp}' ${ds} seed ${seed} vanished from the store: call invalidate() after writing runs`);
       out.set(seed, record);

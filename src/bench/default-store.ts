@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { NasBench, type NasBenchOptions } from "./api.js";
 import { StoreError } from "./errors.js";
+import { BenchStore } from "./store.js";
 
 export const BENCH_STORE_ENV = "AA_NAS_BENCH_STORE";
 
@@ -24,7 +25,7 @@ export function defaultStorePath(env: Readonly<Record<string, string | undefined
  */
 export function openBench(path?: string | null, opts: NasBenchOptions & { env?: Readonly<Record<string, string | undefined>> } = {}): NasBench {
   const { env, ...benchOpts } = opts;
-  if (path !== undefined && path !== null) return NasBench.open(path, benchOpts);
+  if (path !== undefined && path !== null) return new NasBench(BenchStore.open(path), benchOpts);
   const where = defaultStorePath(env);
   if (!existsSync(where)) {
     throw new StoreError(
@@ -32,5 +33,5 @@ export function openBench(path?: string | null, opts: NasBenchOptions & { env?: 
         `('aa-nas import <source> --out ${where}'), or pass a path`,
     );
   }
-  return NasBench.open(where, benchOpts);
+  return new NasBench(BenchStore.open(where), benchOpts);
 }

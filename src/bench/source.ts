@@ -3,7 +3,7 @@
  * SQLite store in Node (BenchStore) and over the browser export in a page (browser/source.ts). Nothing here imports
  * Node modules: this file is part of the browser's module graph.
  */
-import type { RecordDatasetKey } from "../core/index.js";
+import type { RecordDatasetKey, RunRecord } from "../core/index.js";
 import { StoreError } from "./errors.js";
 import type { RankingMetric, RankingSummary, RankingTop } from "./ranking.js";
 import type { DecodedRun } from "./semantics.js";
@@ -15,6 +15,8 @@ export interface TrialCount {
 }
 
 export interface BenchSource {
+  /** where the results come from, for messages and summaries: a store's file path, an export's URL */
+  readonly path: string;
   /** hp names in order of first import (the original's dict order, e.g. '12' before '200') */
   hps(): string[];
   /** indexes of archs with at least one run, ascending */
@@ -31,6 +33,11 @@ export interface BenchSource {
   ranking(hp: string, dataset: string, metric: RankingMetric): RankingSummary;
   /** the best archs of (hp, dataset, metric), or null where only the full summary answers like the original */
   rankingTop(hp: string, dataset: string, metric: RankingMetric): RankingTop | null;
+  /**
+   * One trial's full record (curves, times, provenance) or null; absent where the source does not hold provenance
+   * (the browser export carries only what the query methods read).
+   */
+  getRecord?(archIndex: number, hp: string, dataset: string, seed: number): RunRecord | null;
   close(): void;
 }
 

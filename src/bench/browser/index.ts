@@ -146,5 +146,6 @@ export class BrowserBench {
 /** Opens an export folder: a URL (fetched with fetch()) or a reader of its files (tests read them from disk). */
 export async function openBrowserBench(from: string | URL | FetchBytes, opts: BrowserBenchOptions = {}): Promise<BrowserBench> {
   const fetchBytes = typeof from === "function" ? from : httpFetcher(from);
-  return new BrowserBench(await ExportSource.open(fetchBytes, opts), opts);
+  const label = typeof from === "function" ? opts.label : String(from);
+  return new BrowserBench(await ExportSource.open(fetchBytes, { ...opts, label }), opts);
 }

@@ -29,6 +29,8 @@ export class NotLoadedError extends Error {
 export interface ExportSourceOptions {
   /** arch chunks kept in memory (default 256, about 25 MB at full size); NasBench caches decoded runs on top */
   maxArchs?: number;
+  /** what `path` says (openBrowserBench passes the export's URL) */
+  label?: string;
 }
 
 /** Fetches `base` + path with fetch(); a failed request is one StoreError naming the URL and the status. */
@@ -68,6 +70,7 @@ export class ExportSource implements BenchSource {
   private readonly summaries = new Map<string, RankingSummary>();
   private readonly trials = new Map<string, TrialCount[]>();
   private readonly maxArchs: number;
+  readonly path: string;
 
   private constructor(
     private readonly fetchBytes: FetchBytes,
@@ -78,6 +81,7 @@ export class ExportSource implements BenchSource {
     this.evaluatedSet = new Set(this.evaluated);
     for (const r of manifest.rankings) this.rankingFiles.set(`${r.hp}\u0000${r.dataset}\u0000${r.metric}`, r);
     this.maxArchs = Math.max(1, opts.maxArchs ?? 256);
+    this.path = opts.label ?? "a browser export";
   }
 
   /** Fetches and checks the manifest. */
