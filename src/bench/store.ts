@@ -23,7 +23,7 @@ import { existsSync, linkSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { syncFolder } from "../atomic-file.js";
-import { allArchs } from "../space/index.js";
+import { allArchs, NUM_ARCHS } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../core/index.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
@@ -308,7 +308,7 @@ export class BenchStore {
       const bad = rows.map((r) => r.quick_check).filter((m) => m !== "ok");
       if (bad.length > 0) throw new StoreError(`${this.path} failed PRAGMA quick_check: ${bad.slice(0, 3).join("; ")}`);
       const archCount = this.db.prepare("SELECT COUNT(*) FROM archs").pluck().get();
-      if (archCount !== allArchs().length) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${allArchs().length}`);
+      if (archCount !== NUM_ARCHS) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${NUM_ARCHS}`);
       const orphan = this.db.prepare("SELECT COUNT(*) FROM runs WHERE run_id NOT IN (SELECT run_id FROM final)").pluck().get();
       if (orphan !== 0) throw new StoreError(`${this.path}: ${String(orphan)} runs lack their final-table row`);
     });
@@ -638,7 +638,7 @@ function checkFinalRow(row: FinalRow, path: string): void {
     );
   };
   const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= allArchs().length) bad("arch_index", row.arch_index, "an arch index");
+  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= NUM_ARCHS) bad("arch_index", row.arch_index, "an arch index");
   if (typeof row.hp !== "string" || typeof row.dataset !== "string") bad("hp/dataset", `${String(row.hp)}/${String(row.dataset)}`, "names");
   if (!Number.isSafeInteger(row.seed)) bad("seed", row.seed, "an integer");
   if (!Number.isInteger(row.epochs) || row.epochs <= 0) bad("epochs", row.epochs, "a positive integer");
