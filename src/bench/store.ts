@@ -18,10 +18,11 @@
  *   store.ranking(hp, dataset, metric)       per-arch ranking summary for findBest (stored BLOB or computed)
  *   store.refreshRankings()                  recompute all ranking summaries (after writing runs)
  */
-import { randomBytes } from "node:crypto";
+import type * as Crypto from "node:crypto";
 import { existsSync, linkSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
-import Database from "better-sqlite3";
+import type DatabaseConstructor from "better-sqlite3";
 import { syncFolder } from "../atomic-file.js";
 import { allArchs, NUM_ARCHS } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
@@ -43,8 +44,37 @@ import {
 } from "./ranking.js";
 import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
 
-type Db = Database.Database;
-type Stmt = Database.Statement;
+type Db = DatabaseConstructor.Database;
+type Stmt = DatabaseConstructor.Statement;
+
+// Start-up cost of a one-shot query (issue #19): better-sqlite3 is required rather than imported (no ES-module
+// wrapper around a CommonJS package, ~4 ms), and its addon is named by path (see addonPath); node:crypto (~8 ms) is
+// loaded only by the writes that need it.
+const require = createRequire(import.meta.url);
+const Database = require("better-sqlite3") as typeof DatabaseConstructor;
+
+let addon: string | undefined | null = null;
+
+/**
+ * better-sqlite3 finds its addon through the `bindings` package, which derives the package root from a stack trace
+ * and probes a dozen paths: ~5 ms of every first open. Naming the file it would find skips that; where the addon lies
+ * elsewhere (another build layout) the search runs as before.
+ */
+function addonPath(): string | undefined {
+  if (addon === null) {
+    try {
+      addon = require.resolve("better-sqlite3/build/Release/better_sqlite3.node");
+    } catch {
+      addon = undefined;
+    }
+  }
+  return addon;
+}
+
+function databaseOptions(opts: DatabaseConstructor.Options): DatabaseConstructor.Options {
+  const nativeBinding = addonPath();
+  return nativeBinding === undefined ? opts : { ...opts, nativeBinding };
+}
 
 export interface PutOptions {
   onConflict?: "error" | "replace" | "skip";
@@ -148,7 +178,7 @@ export class BenchStore {
     }
     let db: Db;
     try {
-      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      db = new Database(path, databaseOptions({ timeout: BUSY_TIMEOUT_MS }));
     } catch (e) {
       throw storeErrorOf(e, path);
     }
@@ -191,7 +221,7 @@ export class BenchStore {
         store.close();
       }
     }
-    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${(require("node:crypto") as typeof Crypto).randomBytes(4).toString("hex")}`);
     let result: T;
     try {
       const store = BenchStore.create(tmp, opts);
@@ -220,7 +250,7 @@ export class BenchStore {
     if (!existsSync(path)) throw new StoreError(`benchmark store ${path} does not exist (create one with 'aa-nas import <source> --out ${path}')`);
     let db: Db;
     try {
-      db = new Database(path, { readonly: opts.write !== true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      db = new Database(path, databaseOptions({ readonly: opts.write !== true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS }));
     } catch (e) {
       throw new StoreError(`${path} cannot be opened as a benchmark store: ${(e as Error).message}`);
     }
