@@ -4,7 +4,6 @@
  * its bytes durable before the rename can name them; the folder's makes the rename itself durable, so after a power
  * loss the name points at either the old file or the complete new one.
  */
-import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -19,7 +18,10 @@ const swept = new Set<string>();
  * of a killed writer (SIGKILL runs no cleanup) from the file of a writer still at work: see removeStaleTemps.
  */
 export function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${HOST}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  // Math.random, not node:crypto: the name only has to differ between this process's writes, and a one-shot query
+  // (which loads this module through the store) should not pay for loading crypto
+  const hex = Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+  return join(dirname(path), `.${basename(path)}.tmp-${HOST}-${process.pid}-${hex}`);
 }
 
 function alive(pid: number): boolean {

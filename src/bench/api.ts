@@ -206,7 +206,8 @@ export class NasBench {
     if (typeof arch === "number" && !(Number.isInteger(arch) && arch >= 0 && arch < NUM_ARCHS)) {
       throw new BenchQueryError(`invalid arch index ${arch}: valid indexes are 0..${NUM_ARCHS - 1}`);
     }
-    return resolveArch(arch).index;
+    // a checked index needs no arch string: queries by index never touch the index order
+    return typeof arch === "number" ? arch : resolveArch(arch).index;
   }
 
   private checkHp(hp: unknown): string {

@@ -1,5 +1,6 @@
 /** RunRecord ⇄ `runs` row, and row → DecodedRun for queries. Validation of incoming records lives here too. */
-import { createHash } from "node:crypto";
+import type * as Crypto from "node:crypto";
+import { createRequire } from "node:module";
 import { archAt, NUM_ARCHS } from "../space/index.js";
 import { encodeEpochs, encodeFloats } from "./codec.js";
 import { InvalidRecordError } from "./errors.js";
@@ -164,9 +165,17 @@ export function recordToRow(rec: RunRecord): RunRow {
   return row;
 }
 
+let cryptoModule: typeof Crypto | undefined;
+
+/** node:crypto, loaded on the write path rather than at start-up: a read-only query never hashes (~8 ms, issue #19). */
+function crypto(): typeof Crypto {
+  cryptoModule ??= createRequire(import.meta.url)("node:crypto") as typeof Crypto;
+  return cryptoModule;
+}
+
 /** Hash of the measured content (not the provenance): equal hashes = the same run. */
 export function contentHash(row: RunRow): string {
-  const h = createHash("sha256");
+  const h = crypto().createHash("sha256");
   for (const [k, v] of Object.entries(row)) {
     h.update(k);
     h.update("\0");

@@ -19,10 +19,11 @@
  *   store.refreshRankings()                  recompute all ranking summaries (after writing runs)
  */
 import { existsSync, linkSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type DatabaseConstructor from "better-sqlite3";
 import { removeStaleTemps, syncFolder, tempSibling } from "../atomic-file.js";
-import { allArchs } from "../space/index.js";
+import { allArchs, NUM_ARCHS } from "../space/index.js";
 import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../core/index.js";
 import { DECODE_COLUMNS, type StoredRow } from "./row-decode.js";
@@ -44,8 +45,37 @@ import {
 import { type DecodedRun, legacyFix, pyMean } from "./semantics.js";
 import { type BenchSource, registerStoreOpener } from "./source.js";
 
-type Db = Database.Database;
-type Stmt = Database.Statement;
+type Db = DatabaseConstructor.Database;
+type Stmt = DatabaseConstructor.Statement;
+
+// Start-up cost of a one-shot query (issue #19): better-sqlite3 is required rather than imported (no ES-module
+// wrapper around a CommonJS package, ~4 ms), and its addon is named by path (see addonPath); node:crypto (~8 ms) is
+// loaded only by the writes that need it.
+const require = createRequire(import.meta.url);
+const Database = require("better-sqlite3") as typeof DatabaseConstructor;
+
+let addon: string | undefined | null = null;
+
+/**
+ * better-sqlite3 finds its addon through the `bindings` package, which derives the package root from a stack trace
+ * and probes a dozen paths: ~5 ms of every first open. Naming the file it would find skips that; where the addon lies
+ * elsewhere (another build layout) the search runs as before.
+ */
+function addonPath(): string | undefined {
+  if (addon === null) {
+    try {
+      addon = require.resolve("better-sqlite3/build/Release/better_sqlite3.node");
+    } catch {
+      addon = undefined;
+    }
+  }
+  return addon;
+}
+
+function databaseOptions(opts: DatabaseConstructor.Options): DatabaseConstructor.Options {
+  const nativeBinding = addonPath();
+  return nativeBinding === undefined ? opts : { ...opts, nativeBinding };
+}
 
 export interface PutOptions {
   onConflict?: "error" | "replace" | "skip";
@@ -149,7 +179,7 @@ export class BenchStore implements BenchSource {
     }
     let db: Db;
     try {
-      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      db = new Database(path, databaseOptions({ timeout: BUSY_TIMEOUT_MS }));
     } catch (e) {
       throw storeErrorOf(e, path);
     }
@@ -223,7 +253,7 @@ export class BenchStore implements BenchSource {
     if (!existsSync(path)) throw new StoreError(`benchmark store ${path} does not exist (create one with 'aa-nas import <source> --out ${path}')`);
     let db: Db;
     try {
-      db = new Database(path, { readonly: opts.write !== true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      db = new Database(path, databaseOptions({ readonly: opts.write !== true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS }));
     } catch (e) {
       throw new StoreError(`${path} cannot be opened as a benchmark store: ${(e as Error).message}`);
     }
@@ -311,7 +341,7 @@ export class BenchStore implements BenchSource {
       const bad = rows.map((r) => r.quick_check).filter((m) => m !== "ok");
       if (bad.length > 0) throw new StoreError(`${this.path} failed PRAGMA quick_check: ${bad.slice(0, 3).join("; ")}`);
       const archCount = this.db.prepare("SELECT COUNT(*) FROM archs").pluck().get();
-      if (archCount !== allArchs().length) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${allArchs().length}`);
+      if (archCount !== NUM_ARCHS) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${NUM_ARCHS}`);
       const orphan = this.db.prepare("SELECT COUNT(*) FROM runs WHERE run_id NOT IN (SELECT run_id FROM final)").pluck().get();
       if (orphan !== 0) throw new StoreError(`${this.path}: ${String(orphan)} runs lack their final-table row`);
     });
@@ -654,7 +684,7 @@ function checkFinalRow(row: FinalRow, path: string): void {
     );
   };
   const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= allArchs().length) bad("arch_index", row.arch_index, "an arch index");
+  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= NUM_ARCHS) bad("arch_index", row.arch_index, "an arch index");
   if (typeof row.hp !== "string" || typeof row.dataset !== "string") bad("hp/dataset", `${String(row.hp)}/${String(row.dataset)}`, "names");
   if (!Number.isSafeInteger(row.seed)) bad("seed", row.seed, "an integer");
   if (!Number.isInteger(row.epochs) || row.epochs <= 0) bad("epochs", row.epochs, "a positive integer");

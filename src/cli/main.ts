@@ -1,20 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { errorLine, UserError } from "../errors.js";
-import { registerSpaceCommands } from "./commands/space.js";
-// cli:imports (one line per command module; keep this marker)
-import { registerSweepCommands } from "./commands/sweep.js";
-import { registerServeCommands } from "./commands/serve.js";
-import { registerTrainCommands } from "./commands/train.js";
-import { registerMergeCommands } from "./commands/merge.js";
-import { registerDemoCommands } from "./commands/demo.js";
-import { registerEvalNetCommands } from "./commands/eval-net.js";
-import { registerDataCommands } from "./commands/data.js";
-import { registerImportCommands } from "./commands/import.js";
-import { registerQueryCommands } from "./commands/query.js";
-import { registerBestCommands } from "./commands/best.js";
-import { registerExportCommands } from "./commands/export.js";
-import { registerSearchCommands } from "./commands/search.js";
+import { modulesFor, registerCommands } from "./command-table.js";
 
 const program = new Command();
 program
@@ -25,21 +12,6 @@ program
   // other bad input (see main below); subcommands inherit both settings
   .configureOutput({ outputError: (message, write) => write(`aa-nas: ${errorLine(message.replace(/^error: /, "").trimEnd())} (run with --help for usage)\n`) })
   .exitOverride();
-
-registerSpaceCommands(program);
-// cli:register (one line per command module; keep this marker)
-registerSweepCommands(program);
-registerServeCommands(program);
-registerTrainCommands(program);
-registerMergeCommands(program);
-registerDemoCommands(program);
-registerEvalNetCommands(program);
-registerDataCommands(program);
-registerImportCommands(program);
-registerQueryCommands(program);
-registerBestCommands(program);
-registerExportCommands(program);
-registerSearchCommands(program);
 
 /**
  * What the user is told for an error they caused, or null for a bug (which keeps its stack trace). Besides UserError,
@@ -58,6 +30,8 @@ const FS_CODES = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EISDI
 
 async function main(argv: string[]): Promise<void> {
   try {
+    // only the module of the command being run is loaded (see command-table.ts)
+    await registerCommands(program, modulesFor(argv.slice(2)));
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {

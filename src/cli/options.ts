@@ -3,7 +3,8 @@
  * what is valid: `bad --runs '0': expected a positive integer`.
  */
 import type { Device } from "../engine/device.js";
-import { defaultDataDir, type DataLocation } from "../data/training-data.js";
+import { defaultDataDir } from "../data/data-dir.js";
+import type { DataLocation } from "../data/training-data.js";
 import { UserError, listChoices, showInput } from "../errors.js";
 import { NETWORK_LIMITS } from "../models/structure.js";
 import { NUM_ARCHS } from "../space/index.js";

@@ -3,8 +3,6 @@
  * sets in the order the original's `ValLoaders` lists them, normalization, crop padding, and which eval pass supplies
  * the latency (spec §5.3). `fashion-mnist` is this project's embedded extra, not a benchmark key.
  */
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { datasetInfo, hasTestHalves, type DatasetFamily, type EvalSet, type RecordDatasetKey } from "../core/index.js";
 import { UserError } from "../errors.js";
 import { loadFashionMnist } from "./fashion-mnist.js";
@@ -12,6 +10,9 @@ import { sharedImageSet, type ImageSet } from "./image-set.js";
 import type { Normalization } from "./normalization.js";
 import { loadCifar10, loadCifar100, loadImageNet16, type DataChecks, type TrainTest } from "./sources.js";
 import { loadSplit, type SplitIndices, type SplitName } from "./splits.js";
+
+/** Re-exported: the default folder lives in data-dir.ts so option parsing can load it alone. */
+export { defaultDataDir } from "./data-dir.js";
 
 /** A dataset key whose training or eval set is empty: refused before any training. */
 export class EmptyDataError extends UserError {}
@@ -46,13 +47,6 @@ export interface DataLocation {
   /** folder with the three downloaded split files; defaults to dataDir */
   splitDir?: string;
   checks?: DataChecks;
-}
-
-/** `--data-dir` default: $AA_NAS_DATA, else $TORCH_HOME/cifar.python (the original's place), else ~/.cache/aa-nas/data. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.AA_NAS_DATA) return env.AA_NAS_DATA;
-  if (env.TORCH_HOME) return join(env.TORCH_HOME, "cifar.python");
-  return join(homedir(), ".cache", "aa-nas", "data");
 }
 
 const all = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
