@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../src/bench/api.js";
 import { registerSearchCommands } from "../../src/cli/commands/search.js";
 import { UserError } from "../../src/errors.js";
-import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToJson, searchCampaign, type CampaignJson } from "../../src/search/index.js";
+import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToJson, searchCampaign, type CampaignJson } from "../../src/search/api/index.js";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
 import { buildCifar10TableStore } from "./table-store.js";
@@ -21,7 +21,7 @@ let dir: string;
 let db: string;
 
 beforeAll(() => {
-  for (const f of ["dist/search/index.js", "dist/search/index.d.ts", "dist/cli/main.js"]) {
+  for (const f of ["dist/search/api/index.js", "dist/search/api/index.d.ts", "dist/cli/main.js"]) {
     if (!existsSync(join(repoRoot, f))) throw new Error(`${f} missing: run 'npm run build' before this test`);
   }
   dir = mkdtempSync(join(tmpdir(), "aa-nas-library-"));

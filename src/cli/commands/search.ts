@@ -24,7 +24,7 @@ import {
   type Campaign,
   type CampaignSource,
   type SearchDataset,
-} from "../../search/index.js";
+} from "../../search/api/index.js";
 import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
 import { parseInteger, parseNumber } from "../options.js";
 import { progressBar } from "../progress.js";

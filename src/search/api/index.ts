@@ -1,5 +1,5 @@
 /**
- * Benchmark-driven NAS (spec §7.3): RS, REA, REINFORCE and BOHB on a simulated clock. Pure TypeScript; the searches see
+ * `@aa-nas/core/search` — benchmark-driven NAS (spec §7.3): RS, REA, REINFORCE and BOHB on a simulated clock. Pure TypeScript; the searches see
  * only the narrow `SearchBenchmark` interface.
  */
 export {
@@ -47,3 +47,12 @@ export {
 } from "./campaign.js";
 export { TableBenchmark, type DatasetTable } from "./table-benchmark.js";
 export { meanStd, formatMeanStd, type MeanStd } from "./stats.js";
+export {
+  CAMPAIGN_DEFAULTS,
+  mergeSettings,
+  searchCampaign,
+  type CampaignSource,
+  type SearchCampaignOptions,
+  type SettingsOverrides,
+} from "./store-campaign.js";
+export { StoreSearchBenchmark, openSearchBenchmark, type OpenedSearchBenchmark, type StoreBenchmarkOptions } from "./store-benchmark.js";

@@ -1,5 +1,5 @@
 /** Real `aa-nas search --json` outputs (via the search command's own JSON writer) on a synthetic table benchmark. */
-import { campaignToJson, searchCampaign, TableBenchmark, type AlgorithmName, type DatasetTable } from "../../../src/search/index.js";
+import { campaignToJson, searchCampaign, TableBenchmark, type AlgorithmName, type DatasetTable } from "../../../src/search/api/index.js";
 import { NUM_ARCHS } from "../../../src/space/index.js";
 import { syntheticAccuracy } from "./synthetic-store.js";
 
