@@ -1,19 +1,13 @@
-// The pure-TS core (core, space, bench, search's benchmark-driven algorithms, web) must load without libtorch,
-// so importing the native engine from there is a lint error rather than a runtime surprise.
+// Package boundaries: @aa-nas/core (space, formats, registry, bench, benchmark-driven search) must install and load
+// without libtorch or the CLI, and @aa-nas/engine must not reach up into the CLI; importing across the line is a lint
+// error rather than a runtime surprise (test/structure/packages.test.ts checks the same on the dependency lists).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const engineImport = {
-  patterns: [
-    {
-      group: ["**/engine", "**/engine/*", "**/models/*", "**/train/*", "**/native/*"],
-      message: "The pure-TS core must not import the native engine (see docs/architecture.md).",
-    },
-  ],
-};
+const upward = (message, ...groups) => ({ patterns: [{ group: groups, message }] });
 
 export default tseslint.config(
-  { ignores: ["dist/**", "out/**", "node_modules/**", "native/build/**", "test-artifacts/**"] },
+  { ignores: ["**/dist/**", "out/**", "node_modules/**", "**/native/build/**", "test-artifacts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,8 +17,24 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/core/**/*.ts", "src/space/**/*.ts", "src/bench/**/*.ts", "src/formats/**/*.ts", "src/search/api/**/*.ts", "src/web/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", engineImport] },
+    files: ["packages/core/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        upward("@aa-nas/core must not import the engine or the CLI (see docs/architecture.md).", "@aa-nas/engine", "@aa-nas/engine/*", "aa-nas-bench", "aa-nas-bench/*", "../../engine/*", "../../cli/*"),
+      ],
+    },
+  },
+  {
+    files: ["packages/engine/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", upward("@aa-nas/engine must not import the CLI (see docs/architecture.md).", "aa-nas-bench", "aa-nas-bench/*", "../../cli/*")],
+    },
+  },
+  {
+    // the explorer serves a store: it must run where the engine is not built
+    files: ["packages/cli/src/web/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", upward("The explorer must not import the engine.", "@aa-nas/engine", "@aa-nas/engine/*")] },
   },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],

@@ -3,8 +3,8 @@
  * Idempotent: an existing store built from the same tables is reused when complete.
  */
 import { existsSync } from "node:fs";
-import { BenchStore } from "../src/bench/store.js";
-import { NUM_ARCHS } from "../src/space/index.js";
+import { BenchStore } from "../packages/core/src/bench/store.js";
+import { NUM_ARCHS } from "../packages/core/src/space/index.js";
 import type { PeerTables } from "./tables.js";
 import { recordsForArch } from "./tables-to-records.js";
 

@@ -17,7 +17,7 @@ import {
   type MeanStd,
   type SearchBenchmark,
   type SearchDataset,
-} from "../src/search/api/index.js";
+} from "../packages/core/src/search/index.js";
 
 export interface CellResult {
   valid: MeanStd;

@@ -8,13 +8,13 @@
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ALGORITHMS, NATS_BUDGETS, PAPER_BUDGET, formatMeanStd, runCampaign, type FinalAccuracyOracle, type SearchBenchmark } from "../src/search/api/index.js";
+import { ALGORITHMS, NATS_BUDGETS, PAPER_BUDGET, formatMeanStd, runCampaign, type FinalAccuracyOracle, type SearchBenchmark } from "../packages/core/src/search/index.js";
 import { paperProtocol, perDatasetProtocol, reinforceLrSweep, type AlgorithmResult } from "./experiments.js";
 import { cifar10TestDeltas, comparisonTable, effortTable } from "./report.js";
 import { loadPeerTables, tableBenchmark, type PeerTables } from "./tables.js";
 import { writeReproductionDoc } from "./write-doc.js";
 import { openStoreBenchmark } from "./store-source.js";
-import { openSearchBenchmark } from "../src/search/api/store-benchmark.js";
+import { openSearchBenchmark } from "../packages/core/src/search/store-benchmark.js";
 
 /** run.sh starts the harness from the repository root. */
 const repoRoot = process.cwd();

@@ -3,7 +3,7 @@
  * the 200-epoch accuracies of the returned arch: CIFAR-10 valid (cifar10-valid x-valid) / test (cifar10 ori-test), and
  * x-valid / x-test of CIFAR-100 and ImageNet16-120. The spec marks the table as not checked against the paper text.
  */
-import type { AlgorithmName, SearchDataset } from "../src/search/api/index.js";
+import type { AlgorithmName, SearchDataset } from "../packages/core/src/search/index.js";
 
 export interface PaperCell {
   mean: number;

@@ -1,5 +1,5 @@
 /** Markdown tables: our numbers next to the paper's Table 5, with deltas. */
-import { ALGORITHM_LABELS, SEARCH_DATASETS, type SearchDataset } from "../src/search/api/index.js";
+import { ALGORITHM_LABELS, SEARCH_DATASETS, type SearchDataset } from "../packages/core/src/search/index.js";
 import type { AlgorithmResult } from "./experiments.js";
 import { PAPER_TABLE_5 } from "./paper-table.js";
 

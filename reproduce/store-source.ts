@@ -1,6 +1,6 @@
 /** The harness's benchmark: the store built from the peer tables (built on first use), opened through the query API. */
-import type { FinalAccuracyOracle, SearchBenchmark } from "../src/search/api/index.js";
-import { openSearchBenchmark } from "../src/search/api/store-benchmark.js";
+import type { FinalAccuracyOracle, SearchBenchmark } from "../packages/core/src/search/index.js";
+import { openSearchBenchmark } from "../packages/core/src/search/store-benchmark.js";
 import { buildTableStore } from "./build-store.js";
 import type { PeerTables } from "./tables.js";
 

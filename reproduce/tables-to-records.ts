@@ -16,8 +16,8 @@
  * - params / FLOPs: the closed form (spec §2.5) — the hp-200 table column carries the known NATS legacy bug;
  * - latency: unknown (null).
  */
-import { archAt, archCosts } from "../src/space/index.js";
-import { TABLE_SOURCE_PREFIX, datasetInfo, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../src/core/index.js";
+import { archAt, archCosts } from "../packages/core/src/space/index.js";
+import { TABLE_SOURCE_PREFIX, datasetInfo, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../packages/core/src/registry/index.js";
 import { TABLE_FILES, perEpochTime, type PeerTables, SEEDS_200 } from "./tables.js";
 
 /** Images per split (spec §5.5): train images set the per-epoch train time, eval images the per-epoch eval time. */

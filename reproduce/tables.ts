@@ -14,9 +14,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "fflate";
-import { NUM_ARCHS, allArchs } from "../src/space/index.js";
-import type { DatasetTable, SearchDataset } from "../src/search/api/index.js";
-import { TableBenchmark } from "../src/search/api/index.js";
+import { NUM_ARCHS, allArchs } from "../packages/core/src/space/index.js";
+import type { DatasetTable, SearchDataset } from "../packages/core/src/search/index.js";
+import { TableBenchmark } from "../packages/core/src/search/index.js";
 
 export const TABLE_FILES = {
   twelveEpoch: "nb201-all-archs-12ep-mini-bench/mini-bench-arch-cell-accs.csv",

@@ -1,7 +1,7 @@
 /** Writes docs/reproduction.md from a harness run: fixed explanations plus the measured tables. */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { DEFAULT_SETTINGS, NATS_BUDGETS, PAPER_BUDGET } from "../src/search/api/index.js";
+import { DEFAULT_SETTINGS, NATS_BUDGETS, PAPER_BUDGET } from "../packages/core/src/search/index.js";
 import type { AlgorithmResult, LrSweepPoint } from "./experiments.js";
 import { PAPER_TABLE_5 } from "./paper-table.js";
 import { cifar10TestDeltas, comparisonTable, effortTable } from "./report.js";

@@ -1,5 +1,5 @@
 // The browser core at full size: exports a store (unless the export exists), serves it with Python's http.server on
-// loopback, drives headless Debian chromium through the static page (src/bench/browser/page.html) for random
+// loopback, drives headless Debian chromium through the static page (packages/core/src/bench/browser/page.html) for random
 // getMoreInfo / findBest / simulateTrainEval (and other) queries, compares every outcome with Node's NasBench over the
 // SQLite store, and prints JSON: export size/time, bytes before the first answer, bytes per further arch, latencies.
 // Usage: npm run build && node perf/browser/bench.mjs [store.sqlite=/tmp/aa-nas-full.sqlite] [exportDir=<store>.browser] [queries=300]
@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { BenchStore, NasBench } from "../../dist/bench/index.js";
-import { writeBrowserExport } from "../../dist/bench/export-browser.js";
-import { PyRandom } from "../../dist/space/index.js";
+import { BenchStore, NasBench } from "../../packages/core/dist/bench/index.js";
+import { writeBrowserExport } from "../../packages/core/dist/bench/export-browser.js";
+import { PyRandom } from "../../packages/core/dist/space/index.js";
 import { makeQueries, runQuery } from "./queries.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -43,9 +43,9 @@ if (!existsSync(join(exportDir, "manifest.json"))) {
 } else exportInfo = { reused: exportDir };
 
 const root = mkdtempSync(join(tmpdir(), "aa-nas-browser-perf-"));
-copyFileSync(join(repo, "src", "bench", "browser", "page.html"), join(root, "index.html"));
+copyFileSync(join(repo, "packages", "core", "src", "bench", "browser", "page.html"), join(root, "index.html"));
 copyFileSync(join(repo, "perf", "browser", "queries.mjs"), join(root, "queries.mjs"));
-symlinkSync(join(repo, "dist"), join(root, "dist"));
+symlinkSync(join(repo, "packages", "core", "dist"), join(root, "dist"));
 symlinkSync(exportDir, join(root, "export"));
 
 const port = 20000 + Math.floor(Math.random() * 20000);

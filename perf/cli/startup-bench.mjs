@@ -131,7 +131,7 @@ function probe(store, dist, runs) {
 const o = parseArgs(process.argv.slice(2));
 const work = mkdtempSync(join(tmpdir(), "aa-nas-startup-bench-"));
 try {
-  const main = join(root, "dist", "cli", "main.js");
+  const main = join(root, "packages", "cli", "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${main} missing: run 'npm run build' first`);
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 

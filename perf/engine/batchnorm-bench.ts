@@ -3,7 +3,7 @@
 //   npx tsc -p perf/engine/tsconfig.json && node dist/perf-engine/perf/engine/batchnorm-bench.js [--threads 1,2]
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { F, batchNormKernel, ones, randn, tidy, zeros } from "../../src/engine/index.js";
+import { F, batchNormKernel, ones, randn, tidy, zeros } from "../../packages/engine/src/tensor/index.js";
 
 const SHAPES = [
   [64, 16, 32, 32],

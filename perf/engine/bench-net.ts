@@ -1,5 +1,5 @@
 // The TypeScript twin of BenchNet in bench_net.py (same layers, same order).
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Layer, Linear, ReLU, Sequential, type Tensor } from "../../src/engine/index.js";
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Layer, Linear, ReLU, Sequential, type Tensor } from "../../packages/engine/src/tensor/index.js";
 
 function reluConvBn(cin: number, cout: number, stride: number): Sequential {
   return new Sequential(new ReLU(), new Conv2d(cin, cout, 3, { stride, padding: 1, bias: false }), new BatchNorm2d(cout));

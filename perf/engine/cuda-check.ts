@@ -20,7 +20,7 @@ import {
   saveCheckpoint,
   tidy,
   type Device,
-} from "../../src/engine/index.js";
+} from "../../packages/engine/src/tensor/index.js";
 import { BenchNet } from "./bench-net.js";
 
 let failures = 0;

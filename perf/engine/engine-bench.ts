@@ -16,8 +16,8 @@ import {
   randn,
   tidy,
   type Device,
-} from "../../src/engine/index.js";
-import { N } from "../../src/engine/native.js";
+} from "../../packages/engine/src/tensor/index.js";
+import { N } from "../../packages/engine/src/tensor/native.js";
 import { BenchNet } from "./bench-net.js";
 
 const args = process.argv.slice(2);

@@ -5,7 +5,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=${1:-$(mktemp -d)}
-M="node $ROOT/dist/cli/main.js"
+M="node $ROOT/packages/cli/dist/main.js"
 S=$W/bench.sqlite
 [ -f "$S" ] || $M import "$ROOT/test/fixtures/reference/nats-tss-v1_0-3ffb9-simple-sample" --no-progress --out "$S" 2>/dev/null
 T="--datasets fashion-mnist --channel 4 --num-cells 1 --train-subset 32 --eval-subset 32 --replicas 1 --out $W/t"

@@ -8,10 +8,10 @@ import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { BenchStore } from "../../dist/bench/store.js";
+import { BenchStore } from "../../packages/core/dist/bench/store.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const main = join(repoRoot, "dist", "cli", "main.js");
+const main = join(repoRoot, "packages", "cli", "dist", "main.js");
 const rounds = Number(process.argv[2] ?? 12);
 const archs = Number(process.argv[3] ?? 120);
 const scratch = process.argv[4] ?? mkdtempSync(join(tmpdir(), "aa-nas-kill-import-"));

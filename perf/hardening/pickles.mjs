@@ -3,7 +3,7 @@
 // (GLOBAL / STACK_GLOBAL of os.system, builtins.eval, subprocess.* … called by REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX,
 // BUILD), odd global names, nesting up to 1,000,000 deep, huge length fields, memo abuse, protocols 0–5 and beyond,
 // extension codes, persistent ids and misuse of the allow-listed callables. Every payload would create the canary
-// /tmp/aa-nas-pwned-<n>. Each pickle goes (1) through the reader in this process (`unpickle` of dist/formats/pickle.js)
+// /tmp/aa-nas-pwned-<n>. Each pickle goes (1) through the reader in this process (`unpickle` of packages/core/dist/formats/pickle.js)
 // and must be refused with a FormatError (ForbiddenGlobalError counted apart); (2) through `aa-nas import` as a bare
 // `.pickle` file and (3) as `data.pkl` of a `.pth` zip, each of which must end in exit 2 with one `aa-nas: ` line, no
 // store left behind; (4) all of them at once as the arch files of one NATS-Bench directory (real meta file).
@@ -21,7 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const MAIN = join(ROOT, "dist/cli/main.js");
+const MAIN = join(ROOT, "packages/cli/dist/main.js");
 const argv = process.argv.slice(2);
 const flag = (f) => (argv.includes(f) ? (argv.splice(argv.indexOf(f), 1), true) : false);
 const NO_CLI = flag("--no-cli");
@@ -31,8 +31,8 @@ const oi = argv.indexOf("--only");
 const ONLY = oi >= 0 ? argv.splice(oi, 2)[1] : null;
 const W = argv[0] ?? mkdtempSync(join(tmpdir(), "aa-nas-pickles-"));
 mkdirSync(W, { recursive: true });
-const { unpickle } = await import(pathToFileURL(join(ROOT, "dist/formats/pickle.js")).href);
-const { FormatError, ForbiddenGlobalError } = await import(pathToFileURL(join(ROOT, "dist/formats/errors.js")).href);
+const { unpickle } = await import(pathToFileURL(join(ROOT, "packages/core/dist/formats/pickle.js")).href);
+const { FormatError, ForbiddenGlobalError } = await import(pathToFileURL(join(ROOT, "packages/core/dist/formats/errors.js")).href);
 const { zipSync } = createRequire(join(ROOT, "package.json"))("fflate");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 const UNSHARE = spawnSync("unshare", ["-n", "true"]).status === 0;

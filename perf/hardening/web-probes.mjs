@@ -3,8 +3,8 @@
 // `aa-nas serve --bench <store> --host 127.0.0.1 --port 0`, sends ~170 hostile raw requests over loopback (path
 // traversal with ../, %2e%2e, double encoding, backslashes, NUL, overlong UTF-8, absolute URLs, malformed targets,
 // huge and odd headers, bad methods, bad API queries) and asserts: no 5xx, no stack trace or "internal error" in the
-// server's log, no marker of a file outside src/web/static in any answer, and every 200 for a non-API path carries
-// exactly the bytes of a file in src/web/static. Then a bounded load: 20,000 GET requests over 50 keep-alive
+// server's log, no marker of a file outside packages/cli/src/web/static in any answer, and every 200 for a non-API path carries
+// exactly the bytes of a file in packages/cli/src/web/static. Then a bounded load: 20,000 GET requests over 50 keep-alive
 // connections (loopback only; stops by itself), reporting errors, req/s, p50/p99 latency and the server's peak RSS
 // (VmHWM). Needs `npm run build`. Traffic goes to 127.0.0.1 only.
 // Usage: node perf/hardening/web-probes.mjs [--requests 20000] [--concurrency 50] [store.sqlite]
@@ -20,7 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const MAIN = join(ROOT, "dist/cli/main.js");
+const MAIN = join(ROOT, "packages/cli/dist/main.js");
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => { const i = argv.indexOf(name); return i < 0 ? dflt : argv.splice(i, 2)[1]; };
 const REQUESTS = Number(opt("--requests", "20000"));
@@ -50,7 +50,7 @@ const PORT = await new Promise((ok, fail) => {
 const vmHWM = () => { try { return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))[1]); } catch { return null; } };
 
 // files the server may hand out, and markers of files it must not
-const STATIC = join(ROOT, "src/web/static");
+const STATIC = join(ROOT, "packages/cli/src/web/static");
 const staticBodies = readdirSync(STATIC).map((f) => readFileSync(join(STATIC, f)));
 const MARKERS = ["root:x:0:0", '"name": "aa-nas-bench"', "createRequestHandler", "SQLite format 3", "compilerOptions", "PRIVATE KEY", "/bin/bash", "[core]"];
 
@@ -80,7 +80,7 @@ const req = (target, { method = "GET", headers = H, version = "HTTP/1.1" } = {})
 
 const probes = [];
 const P = (cls, name, bytes) => probes.push({ cls, name, bytes });
-const FILES = ["etc/passwd", "package.json", "src/web/server.ts", "tsconfig.json", "root/.bashrc", ".git/config", "proc/self/environ"];
+const FILES = ["etc/passwd", "package.json", "packages/cli/src/web/server.ts", "tsconfig.json", "root/.bashrc", ".git/config", "proc/self/environ"];
 const UP = [
   ["../", "../"], ["%2e%2e/", "%2e%2e"], ["%2E%2E%2F", "%2E%2E%2F"], ["..%2f", "..%2f"], ["%2e%2e%5c", "%2e%2e%5c"],
   ["%252e%252e%252f", "double %25"], ["..\\", "backslash"], ["..%5c", "%5c"], ["%c0%ae%c0%ae/", "overlong ."], ["..%c0%af", "overlong /"],
@@ -88,7 +88,7 @@ const UP = [
   ["%u002e%u002e/", "%u"], ["..%00/", "NUL"],
 ];
 for (const [up, label] of UP) for (const f of FILES) P("traversal", `${label} → ${f}`, req(`/${up.repeat(8)}${f}`));
-for (const f of ["package.json", "src/web/server.ts", "etc/passwd"]) {
+for (const f of ["package.json", "packages/cli/src/web/server.ts", "etc/passwd"]) {
   P("traversal", `static prefix ../ ${f}`, req(`/static/../../../${f}`));
   P("traversal", `index.html/../ ${f}`, req(`/index.html/../../../${f}`));
   P("traversal", `api ../ ${f}`, req(`/api/../../${f}`));

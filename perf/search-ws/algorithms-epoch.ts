@@ -4,12 +4,12 @@
 // synthetic images (the throughput does not depend on pixel values).
 //   npx tsc -p perf/search-ws/tsconfig.json && node dist/perf-search-ws/perf/search-ws/algorithms-epoch.js
 // Options: --C 16 --N 5 --steps 3 --threads <n> --data-dir <dir> --subset <n> --quick
-import { setNumThreads, getNumThreads } from "../../src/engine/index.js";
-import { loadSearchData, type SearchData } from "../../src/search/weight-sharing/search-data.js";
-import { runWeightSharingSearch } from "../../src/search/weight-sharing/runner.js";
-import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings } from "../../src/search/weight-sharing/settings.js";
-import { PyRandom } from "../../src/space/index.js";
-import { datasetInfo } from "../../src/core/index.js";
+import { setNumThreads, getNumThreads } from "../../packages/engine/src/tensor/index.js";
+import { loadSearchData, type SearchData } from "../../packages/engine/src/search-ws/search-data.js";
+import { runWeightSharingSearch } from "../../packages/engine/src/search-ws/runner.js";
+import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { PyRandom } from "../../packages/core/src/space/index.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);

@@ -7,12 +7,12 @@
 //   --eval-batches <n> --save-dir <dir> (checkpoint each epoch; rerun with --resume to continue) --out <file.json>
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { setNumThreads } from "../../src/engine/index.js";
-import { defaultDataDir } from "../../src/data/training-data.js";
-import { loadSearchData, parseWsDataset } from "../../src/search/weight-sharing/search-data.js";
-import { runWeightSharingSearch, type WsEpochSummary } from "../../src/search/weight-sharing/runner.js";
-import { defaultSettings, parseWsAlgorithm } from "../../src/search/weight-sharing/settings.js";
-import { OPS } from "../../src/space/index.js";
+import { setNumThreads } from "../../packages/engine/src/tensor/index.js";
+import { defaultDataDir } from "../../packages/engine/src/data/training-data.js";
+import { loadSearchData, parseWsDataset } from "../../packages/engine/src/search-ws/search-data.js";
+import { runWeightSharingSearch, type WsEpochSummary } from "../../packages/engine/src/search-ws/runner.js";
+import { defaultSettings, parseWsAlgorithm } from "../../packages/engine/src/search-ws/settings.js";
+import { OPS } from "../../packages/core/src/space/index.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);

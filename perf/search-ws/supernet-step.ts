@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SGD, cudaSynchronize, getNumThreads, libtorchVersion, manualSeed, randint, randn, setNumThreads, type Device } from "../../src/engine/index.js";
-import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../src/search/weight-sharing/darts.js";
-import { defaultSettings } from "../../src/search/weight-sharing/settings.js";
-import { Supernet } from "../../src/search/weight-sharing/supernet.js";
+import { SGD, cudaSynchronize, getNumThreads, libtorchVersion, manualSeed, randint, randn, setNumThreads, type Device } from "../../packages/engine/src/tensor/index.js";
+import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../packages/engine/src/search-ws/darts.js";
+import { defaultSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { Supernet } from "../../packages/engine/src/search-ws/supernet.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);

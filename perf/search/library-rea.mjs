@@ -1,4 +1,4 @@
-// 500 REA runs from a script through `aa-nas-bench/search` and the same campaign through `aa-nas search --json`:
+// 500 REA runs from a script through `@aa-nas/core/search` and the same campaign through `aa-nas search --json`:
 // checks the two agree and reports the wall time of each (each in its own fresh process, store caches cold).
 // Usage: npm run build && npx tsc -p reproduce/tsconfig.json && node perf/search/library-rea.mjs [store] [runs]
 // The store (default /tmp/aa-nas-cifar10-tables.db) is built on first use from the peer tables, like
@@ -15,7 +15,7 @@ if (!existsSync(store)) {
   const t = performance.now();
   const { loadPeerTables } = await import("../../out/reproduce/reproduce/tables.js");
   const { recordsForArch } = await import("../../out/reproduce/reproduce/tables-to-records.js");
-  const { BenchStore } = await import("../../dist/bench/index.js");
+  const { BenchStore } = await import("../../packages/core/dist/bench/index.js");
   const tables = loadPeerTables("test/fixtures/reference");
   const s = BenchStore.create(store, { createdBy: "perf/search/library-rea.mjs" });
   for (let start = 0; start < 15625; start += 1000) {
@@ -30,7 +30,7 @@ if (!existsSync(store)) {
 }
 
 const LIBRARY = `
-import { searchCampaign, campaignToJson } from "aa-nas-bench/search";
+import { searchCampaign, campaignToJson } from "@aa-nas/core/search";
 const started = performance.now();
 const c = searchCampaign("rea", process.argv[1], { runs: Number(process.argv[2]), seed: 1 });
 const json = campaignToJson(c);
@@ -46,7 +46,7 @@ function timed(args) {
 }
 
 const lib = timed(["--input-type=module", "-e", LIBRARY, store, runs]);
-const cli = timed(["dist/cli/main.js", "search", "rea", "--bench", store, "--runs", runs, "--seed", "1", "--json", "--no-progress"]);
+const cli = timed(["packages/cli/dist/main.js", "search", "rea", "--bench", store, "--runs", runs, "--seed", "1", "--json", "--no-progress"]);
 const strip = (j) => ({ ...j, scriptSeconds: undefined, summary: { ...j.summary, wallSeconds: undefined } });
 const same = JSON.stringify(strip(lib.json)) === JSON.stringify(strip(cli.json));
 const s = lib.json.summary;

@@ -5,11 +5,11 @@ import { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bunzip2 } from "../../dist/formats/bzip2.js";
-import { unpickle } from "../../dist/formats/pickle.js";
-import { archEntryToRecords } from "../../dist/bench/import/arch-results.js";
-import { InvalidRecordError } from "../../dist/bench/errors.js";
-import { FormatError } from "../../dist/formats/errors.js";
+import { bunzip2 } from "../../packages/core/dist/formats/bzip2.js";
+import { unpickle } from "../../packages/core/dist/formats/pickle.js";
+import { archEntryToRecords } from "../../packages/core/dist/bench/import/arch-results.js";
+import { InvalidRecordError } from "../../packages/core/dist/bench/errors.js";
+import { FormatError } from "../../packages/core/dist/formats/errors.js";
 
 const cases = Number(process.argv[2] ?? 600);
 let seed = Number(process.argv[3] ?? 1);

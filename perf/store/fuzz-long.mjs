@@ -4,8 +4,8 @@ import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bunzip2 } from "../../dist/formats/bzip2.js";
-import { fuzz } from "../../dist/formats/fuzz.js";
+import { bunzip2 } from "../../packages/core/dist/formats/bzip2.js";
+import { fuzz } from "../../packages/core/dist/formats/fuzz.js";
 
 const cases = Number(process.argv[2] ?? 100000);
 const seed = Number(process.argv[3] ?? 1);

@@ -3,8 +3,8 @@
 // Usage: npm run build && node perf/store/generate.mjs [out.sqlite] [archCount]
 import { performance } from "node:perf_hooks";
 import { existsSync } from "node:fs";
-import { BenchStore } from "../../dist/bench/index.js";
-import { archAt, archCosts } from "../../dist/space/index.js";
+import { BenchStore } from "../../packages/core/dist/bench/index.js";
+import { archAt, archCosts } from "../../packages/core/dist/space/index.js";
 
 const out = process.argv[2] ?? "/tmp/aa-nas-full.sqlite";
 const archCount = Number(process.argv[3] ?? 15625);

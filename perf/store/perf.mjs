@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { NasBench } from "../../dist/bench/index.js";
+import { NasBench } from "../../packages/core/dist/bench/index.js";
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 if (process.argv[2] === "--first-call") {

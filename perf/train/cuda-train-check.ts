@@ -5,13 +5,13 @@
 //     training amplifies those differences, and both runs lower the loss;
 //  3. trainRun end to end on synthetic data with device cuda: record filled, latency measured, no tensor leak.
 // Prints one JSON object; exits 1 when a check fails.
-import type { ImageSet } from "../../src/data/image-set.js";
-import { F, SGD, cudaAvailable, liveTensorCount, manualSeed, tensor, tidy, type Device } from "../../src/engine/index.js";
-import { TinyNetwork } from "../../src/models/tiny-network.js";
-import { archAt } from "../../src/space/index.js";
-import { hpConfig } from "../../src/train/hyper.js";
-import { trainRun } from "../../src/train/train-run.js";
-import { datasetInfo } from "../../src/core/index.js";
+import type { ImageSet } from "../../packages/engine/src/data/image-set.js";
+import { F, SGD, cudaAvailable, liveTensorCount, manualSeed, tensor, tidy, type Device } from "../../packages/engine/src/tensor/index.js";
+import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { archAt } from "../../packages/core/src/space/index.js";
+import { hpConfig } from "../../packages/engine/src/train/hyper.js";
+import { trainRun } from "../../packages/engine/src/train/train-run.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 
 function losses(device: Device): { init: Float32Array; losses: number[] } {
   manualSeed(777);

@@ -2,11 +2,11 @@
 // with the bare step of train-bench.ts: the difference is what the data side costs.
 //   node dist/perf-train/perf/train/pipeline-bench.js [--device cuda] [--images N] [--replicas R]
 // Synthetic CIFAR-sized uint8 images; epoch 0 is warm-up, epoch 1's train time is reported.
-import type { ImageSet } from "../../src/data/image-set.js";
-import type { Device } from "../../src/engine/index.js";
-import { hpConfig } from "../../src/train/hyper.js";
-import { defaultReplicas, trainRun } from "../../src/train/train-run.js";
-import { datasetInfo } from "../../src/core/index.js";
+import type { ImageSet } from "../../packages/engine/src/data/image-set.js";
+import type { Device } from "../../packages/engine/src/tensor/index.js";
+import { hpConfig } from "../../packages/engine/src/train/hyper.js";
+import { defaultReplicas, trainRun } from "../../packages/engine/src/train/train-run.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 
 const args = process.argv.slice(2);
 const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] : "cpu") as Device;

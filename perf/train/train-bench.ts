@@ -9,8 +9,8 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { BatchAssembler } from "../../src/data/batch.js";
-import { batchBounds, planEpoch } from "../../src/data/epoch-plan.js";
+import { BatchAssembler } from "../../packages/engine/src/data/batch.js";
+import { batchBounds, planEpoch } from "../../packages/engine/src/data/epoch-plan.js";
 import {
   F,
   SGD,
@@ -30,10 +30,10 @@ import {
   zeros,
   type Device,
   type Replica,
-} from "../../src/engine/index.js";
-import { TinyNetwork } from "../../src/models/tiny-network.js";
-import { archAt } from "../../src/space/index.js";
-import { datasetInfo } from "../../src/core/index.js";
+} from "../../packages/engine/src/tensor/index.js";
+import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { archAt } from "../../packages/core/src/space/index.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..", "..", "..");

@@ -1,6 +1,6 @@
 /** Synthetic RunRecords for store and API tests (values are arbitrary but deterministic, and valid: accuracies ≤ 100). */
-import type { RunRecord } from "../../src/core/index.js";
-import { archAt } from "../../src/space/index.js";
+import type { RunRecord } from "../../packages/core/src/registry/index.js";
+import { archAt } from "../../packages/core/src/space/index.js";
 
 export function syntheticRun(archIndex: number, over: Partial<RunRecord> = {}): RunRecord {
   const epochs = over.epochs ?? 12;

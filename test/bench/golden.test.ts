@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { costInfoToOriginal, NasBench, toOriginalKeys } from "../../src/bench/api.js";
-import { BenchQueryError, MetricUnavailableError } from "../../src/bench/errors.js";
-import { importBenchmark } from "../../src/bench/import/importers.js";
-import { BenchStore } from "../../src/bench/store.js";
-import { toMatrix } from "../../src/space/index.js";
+import { costInfoToOriginal, NasBench, toOriginalKeys } from "../../packages/core/src/bench/api.js";
+import { BenchQueryError, MetricUnavailableError } from "../../packages/core/src/bench/errors.js";
+import { importBenchmark } from "../../packages/core/src/bench/import/importers.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
+import { toMatrix } from "../../packages/core/src/space/index.js";
 import { NATS_SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

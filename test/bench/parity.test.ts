@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { NasBench, toOriginalKeys } from "../../src/bench/api.js";
-import { BENCH_STORE_ENV, defaultStorePath, openBench } from "../../src/bench/default-store.js";
-import { BenchQueryError, StoreError } from "../../src/bench/errors.js";
-import { importBenchmark } from "../../src/bench/import/importers.js";
-import { BenchStore } from "../../src/bench/store.js";
-import { NUM_ARCHS, PyRandom } from "../../src/space/index.js";
+import { NasBench, toOriginalKeys } from "../../packages/core/src/bench/api.js";
+import { BENCH_STORE_ENV, defaultStorePath, openBench } from "../../packages/core/src/bench/default-store.js";
+import { BenchQueryError, StoreError } from "../../packages/core/src/bench/errors.js";
+import { importBenchmark } from "../../packages/core/src/bench/import/importers.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
+import { NUM_ARCHS, PyRandom } from "../../packages/core/src/space/index.js";
 import { NATS_SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
 
 interface GoldenCase {

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
-import { NasBench } from "../../src/bench/api.js";
-import { TOP_SIZE } from "../../src/bench/ranking.js";
-import { BenchStore } from "../../src/bench/store.js";
+import { NasBench } from "../../packages/core/src/bench/api.js";
+import { TOP_SIZE } from "../../packages/core/src/bench/ranking.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { syntheticRun } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-ranking-"));

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
-import { InvalidRecordError, RunConflictError, StoreError } from "../../src/bench/errors.js";
-import { BenchStore } from "../../src/bench/store.js";
+import { InvalidRecordError, RunConflictError, StoreError } from "../../packages/core/src/bench/errors.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { PYTHON, requireSystem } from "../support/system.js";
 import { syntheticRun } from "./fixtures.js";
 

@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NasBench } from "../../src/bench/api.js";
-import { archFile } from "../../src/bench/browser/format.js";
-import { writeBrowserExport } from "../../src/bench/export-browser.js";
-import { BenchStore } from "../../src/bench/store.js";
-import { archAt, PyRandom } from "../../src/space/index.js";
+import { NasBench } from "../../packages/core/src/bench/api.js";
+import { archFile } from "../../packages/core/src/bench/browser/format.js";
+import { writeBrowserExport } from "../../packages/core/src/bench/export-browser.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
+import { archAt, PyRandom } from "../../packages/core/src/space/index.js";
 import { makeQueries, runQuery, type Outcome, type Query } from "../../perf/browser/queries.mjs";
 import { repoRoot } from "../support/paths.js";
 import { startStaticServer, type StaticServer } from "../support/static-server.js";
@@ -28,7 +28,7 @@ let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  const dist = join(repoRoot, "dist", "bench", "browser", "index.js");
+  const dist = join(repoRoot, "packages", "core", "dist", "bench", "browser", "index.js");
   if (!existsSync(dist)) throw new Error(`${dist} missing: run 'npm run build' before the browser tests`);
   dir = mkdtempSync(join(tmpdir(), "aa-nas-browser-page-"));
   dbPath = join(dir, "bench.sqlite");
@@ -43,9 +43,9 @@ beforeAll(async () => {
   // the served folder: the page, the package's dist/ and the export, as a user would lay them out
   const root = join(dir, "site");
   mkdirSync(root);
-  copyFileSync(join(repoRoot, "src", "bench", "browser", "page.html"), join(root, "index.html"));
+  copyFileSync(join(repoRoot, "packages", "core", "src", "bench", "browser", "page.html"), join(root, "index.html"));
   copyFileSync(join(repoRoot, "perf", "browser", "queries.mjs"), join(root, "queries.mjs"));
-  symlinkSync(join(repoRoot, "dist"), join(root, "dist"));
+  symlinkSync(join(repoRoot, "packages", "core", "dist"), join(root, "dist"));
   symlinkSync(exportDir, join(root, "export"));
   server = await startStaticServer(root);
   browser = await launchBrowser();

@@ -6,13 +6,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NasBench } from "../../src/bench/api.js";
-import { openBrowserBench, type BrowserBench } from "../../src/bench/browser/index.js";
-import { archFile, rankingFile } from "../../src/bench/browser/format.js";
-import { StoreError } from "../../src/bench/errors.js";
-import { writeBrowserExport } from "../../src/bench/export-browser.js";
-import { BenchStore } from "../../src/bench/store.js";
-import { archAt, PyRandom } from "../../src/space/index.js";
+import { NasBench } from "../../packages/core/src/bench/api.js";
+import { openBrowserBench, type BrowserBench } from "../../packages/core/src/bench/browser/index.js";
+import { archFile, rankingFile } from "../../packages/core/src/bench/browser/format.js";
+import { StoreError } from "../../packages/core/src/bench/errors.js";
+import { writeBrowserExport } from "../../packages/core/src/bench/export-browser.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
+import { archAt, PyRandom } from "../../packages/core/src/space/index.js";
 import { makeQueries, runQuery } from "../../perf/browser/queries.mjs";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
@@ -163,8 +163,8 @@ describe("aa-nas export --format browser", () => {
 });
 
 describe("module graph of the browser entry", () => {
-  it("dist/bench/browser/index.js reaches only relative modules: no node: import, no package, no better-sqlite3", () => {
-    const entry = join(repoRoot, "dist", "bench", "browser", "index.js");
+  it("packages/core/dist/bench/browser/index.js reaches only relative modules: no node: import, no package, no better-sqlite3", () => {
+    const entry = join(repoRoot, "packages", "core", "dist", "bench", "browser", "index.js");
     const seen = new Set<string>();
     const foreign: string[] = [];
     const visit = (file: string): void => {
@@ -180,14 +180,19 @@ describe("module graph of the browser entry", () => {
     };
     visit(entry);
     expect(foreign).toEqual([]);
-    expect([...seen].map((f) => relative(repoRoot, f))).toContain("dist/bench/api.js");
-    expect([...seen].map((f) => relative(repoRoot, f))).not.toContain("dist/bench/store.js");
+    expect([...seen].map((f) => relative(repoRoot, f))).toContain("packages/core/dist/bench/api.js");
+    expect([...seen].map((f) => relative(repoRoot, f))).not.toContain("packages/core/dist/bench/store.js");
   });
 
   it("every module that calls NasBench.open loads the store module that registers the SQLite opener", () => {
     const importsOf = (file: string): string[] =>
       // type-only imports vanish from the compiled module: they load nothing
-      [...readFileSync(file, "utf8").replace(/^\s*(?:import|export)\s+type\s[^;]*;/gms, "").matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["'](\.{1,2}\/[^"']+)["']/gm)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, ".ts")));
+      [...readFileSync(file, "utf8").replace(/^\s*(?:import|export)\s+type\s[^;]*;/gms, "").matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']((?:\.{1,2}\/|@aa-nas\/)[^"']+)["']/gm)].map((m) => {
+        // a sibling package's deep import (@aa-nas/core/bench/store.js) is its source file in the workspace
+        const sibling = /^@aa-nas\/(\w+)\/(.+)\.js$/.exec(m[1]!);
+        if (sibling !== null) return join(repoRoot, "packages", sibling[1]!, "src", `${sibling[2]}.ts`);
+        return resolve(dirname(file), m[1]!.replace(/\.js$/, ".ts"));
+      });
     const closure = (file: string, seen = new Set<string>()): Set<string> => {
       if (seen.has(file)) return seen;
       seen.add(file);
@@ -198,9 +203,9 @@ describe("module graph of the browser entry", () => {
       }
       return seen;
     };
-    const store = join(repoRoot, "src", "bench", "store.ts");
+    const store = join(repoRoot, "packages", "core", "src", "bench", "store.ts");
     const code = (f: string): string => readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-    const callers = sources(join(repoRoot, "src")).filter((f) => /\bNasBench\.open\(/.test(code(f)) && !f.endsWith(join("bench", "api.ts")));
+    const callers = ["core", "engine", "cli"].flatMap((p) => sources(join(repoRoot, "packages", p, "src"))).filter((f) => /\bNasBench\.open\(/.test(code(f)) && !f.endsWith(join("bench", "api.ts")));
     expect(callers.length).toBeGreaterThan(2);
     expect(callers.filter((f) => !closure(f).has(store)).map((f) => relative(repoRoot, f))).toEqual([]);
   });

@@ -1,8 +1,8 @@
-// The CLI loads only the module of the command being run (src/cli/command-table.ts). These tests pin that the table
+// The CLI loads only the module of the command being run (packages/cli/src/command-table.ts). These tests pin that the table
 // names every command its modules register, and that help, `help <cmd>` and usage errors still see all of them.
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { COMMAND_MODULES, modulesFor } from "../../src/cli/command-table.js";
+import { COMMAND_MODULES, modulesFor } from "../../packages/cli/src/command-table.js";
 import { runCli } from "../support/cli.js";
 
 const ALL_NAMES = COMMAND_MODULES.flatMap((m) => m.names);

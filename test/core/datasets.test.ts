@@ -10,8 +10,8 @@ import {
   parseRecordDatasetKey,
   remapSearchSet,
   searchTrainKey,
-} from "../../src/core/index.js";
-import { UserError } from "../../src/errors.js";
+} from "../../packages/core/src/registry/index.js";
+import { UserError } from "../../packages/core/src/errors.js";
 
 describe("dataset registry", () => {
   it("lists the benchmark keys in the original's training order, then the embedded extra", () => {

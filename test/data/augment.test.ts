@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BatchAssembler } from "../../src/data/batch.js";
-import { batchBounds, planEpoch } from "../../src/data/epoch-plan.js";
-import type { ImageSet } from "../../src/data/image-set.js";
-import { datasetInfo } from "../../src/core/index.js";
+import { BatchAssembler } from "../../packages/engine/src/data/batch.js";
+import { batchBounds, planEpoch } from "../../packages/engine/src/data/epoch-plan.js";
+import type { ImageSet } from "../../packages/engine/src/data/image-set.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 import { runPython } from "./python.js";
 import { tempDirs } from "./temp.js";
 

@@ -2,12 +2,12 @@ import { copyFileSync, cpSync, readFileSync, rmSync, statSync, truncateSync, wri
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CIFAR10_BINARY, readCifarBinary } from "../../src/data/cifar-binary.js";
-import { DataFileError, MissingDataError } from "../../src/data/errors.js";
-import { fashionMnistFromIdx, loadFashionMnist } from "../../src/data/fashion-mnist.js";
-import { readIdx, writeIdx } from "../../src/data/idx.js";
-import { loadCifar10, loadCifar100, loadImageNet16 } from "../../src/data/sources.js";
-import { loadTrainingData } from "../../src/data/training-data.js";
+import { CIFAR10_BINARY, readCifarBinary } from "../../packages/engine/src/data/cifar-binary.js";
+import { DataFileError, MissingDataError } from "../../packages/engine/src/data/errors.js";
+import { fashionMnistFromIdx, loadFashionMnist } from "../../packages/engine/src/data/fashion-mnist.js";
+import { readIdx, writeIdx } from "../../packages/engine/src/data/idx.js";
+import { loadCifar10, loadCifar100, loadImageNet16 } from "../../packages/engine/src/data/sources.js";
+import { loadTrainingData } from "../../packages/engine/src/data/training-data.js";
 import { referenceDir, referencePath } from "../support/reference.js";
 import { requireSystem } from "../support/system.js";
 import { runPython } from "./python.js";

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { digestHex } from "../../src/data/checksum.js";
-import { DataFileError, MissingDataError } from "../../src/data/errors.js";
-import { SPLIT_FILES, cifar10Split, formatSplitFile, loadSplit, parseSplitFile } from "../../src/data/splits.js";
+import { digestHex } from "../../packages/engine/src/data/checksum.js";
+import { DataFileError, MissingDataError } from "../../packages/engine/src/data/errors.js";
+import { SPLIT_FILES, cifar10Split, formatSplitFile, loadSplit, parseSplitFile } from "../../packages/engine/src/data/splits.js";
 import { readReferenceText, referenceDir } from "../support/reference.js";
 import { tempDirs } from "./temp.js";
 

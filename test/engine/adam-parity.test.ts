@@ -1,6 +1,6 @@
 // Adam, LSTM and clip_grad_norm against PyTorch 1.13 on a small LSTM classifier (the ENAS controller's parts).
 import { describe, expect, it } from "vitest";
-import { Adam, F, clipGradNorm, getNumThreads, manualSeed, tensor, tidy } from "../../src/engine/index.js";
+import { Adam, F, clipGradNorm, getNumThreads, manualSeed, tensor, tidy } from "../../packages/engine/src/tensor/index.js";
 import { LstmNet } from "./support/nets.js";
 import { maxRelativeError, runTorchReference, seededFloats, seededLabels } from "./support/torch-reference.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clipGradNorm, grad, noGrad, isGradEnabled, tensor, tidy } from "../../src/engine/index.js";
+import { clipGradNorm, grad, noGrad, isGradEnabled, tensor, tidy } from "../../packages/engine/src/tensor/index.js";
 
 describe("autograd", () => {
   it("grad() returns d(out)/d(chosen inputs) without touching .grad", () =>

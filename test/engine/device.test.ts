@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Linear, checkDevice, cudaAvailable, ones, tidy, zeros } from "../../src/engine/index.js";
-import { UserError } from "../../src/errors.js";
+import { Linear, checkDevice, cudaAvailable, ones, tidy, zeros } from "../../packages/engine/src/tensor/index.js";
+import { UserError } from "../../packages/core/src/errors.js";
 
 describe("devices", () => {
   it("accepts cpu everywhere", () =>

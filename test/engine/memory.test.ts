@@ -1,6 +1,6 @@
 // Deterministic freeing keeps a training loop's memory flat (notes/engine.md: relying on GC reached 7 GB).
 import { describe, expect, it } from "vitest";
-import { F, SGD, allocatorStats, liveTensorCount, manualSeed, randint, randn, tidy } from "../../src/engine/index.js";
+import { F, SGD, allocatorStats, liveTensorCount, manualSeed, randint, randn, tidy } from "../../packages/engine/src/tensor/index.js";
 import { ConvNet } from "./support/nets.js";
 
 const MB = 1024 * 1024;

@@ -13,7 +13,7 @@ import {
   randn,
   tensor,
   tidy,
-} from "../../src/engine/index.js";
+} from "../../packages/engine/src/tensor/index.js";
 
 describe("nn modules", () => {
   it("names nested parameters and buffers like PyTorch's state_dict", () => {

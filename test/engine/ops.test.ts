@@ -13,7 +13,7 @@ import {
   tensor,
   tidy,
   zeros,
-} from "../../src/engine/index.js";
+} from "../../packages/engine/src/tensor/index.js";
 
 describe("tensor ops", () => {
   it("round-trips typed arrays with their dtype", () =>

@@ -1,7 +1,7 @@
 // Same seed + same batches ⇒ same numbers as PyTorch 1.13 (Debian python3-torch), checked bit for bit where
 // PyTorch itself is deterministic.
 import { describe, expect, it } from "vitest";
-import { F, SGD, getNumThreads, manualSeed, noGrad, tensor, tidy } from "../../src/engine/index.js";
+import { F, SGD, getNumThreads, manualSeed, noGrad, tensor, tidy } from "../../packages/engine/src/tensor/index.js";
 import { ConvNet } from "./support/nets.js";
 import { maxRelativeError, runTorchReference, seededFloats, seededLabels } from "./support/torch-reference.js";
 

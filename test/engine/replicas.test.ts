@@ -1,4 +1,4 @@
-// Replica groups (src/engine/replicas.ts, native/src/replica_group.cc and sync_batch_norm.cc): threads of one
+// Replica groups (packages/engine/src/tensor/replicas.ts, native/src/replica_group.cc and sync_batch_norm.cc): threads of one
 // process exchanging batch-norm statistics and gradients. Each replica runs in a worker thread with the built engine.
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -13,7 +13,7 @@ import {
   tidy,
   type Replica,
   type Tensor,
-} from "../../src/engine/index.js";
+} from "../../packages/engine/src/tensor/index.js";
 
 const WORKER = join(import.meta.dirname, "support", "replica-worker.mjs");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConstantSchedule, CosineSchedule } from "../../src/engine/optim/schedule.js";
+import { ConstantSchedule, CosineSchedule } from "../../packages/engine/src/tensor/optim/schedule.js";
 
 describe("learning-rate schedules (spec §3.3)", () => {
   it("cosine over 200 epochs: 0.1 at epoch 0, ≈6.17e-6 at 199, eta_min from 200 on", () => {

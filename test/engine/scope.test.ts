@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dispose, liveTensorCount, ones, randn, scopeDepth, tidy, zeros } from "../../src/engine/index.js";
+import { dispose, liveTensorCount, ones, randn, scopeDepth, tidy, zeros } from "../../packages/engine/src/tensor/index.js";
 
 describe("tidy / dispose", () => {
   it("frees every tensor created inside the scope", () => {

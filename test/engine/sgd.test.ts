@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SGD, tensor, tidy } from "../../src/engine/index.js";
+import { SGD, tensor, tidy } from "../../packages/engine/src/tensor/index.js";
 
 // torch.optim.SGD (1.13) steps every parameter whose .grad is defined, zero or not, and skips the others. The
 // TinyNetwork parity relies on it: layers that reach the cell output only through `none` edges get zero gradients,

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
-import { Bunzip2Chunks, bunzip2 } from "../../src/formats/bzip2.js";
-import { FormatError } from "../../src/formats/errors.js";
-import { unpickle } from "../../src/formats/pickle.js";
-import { PyDict } from "../../src/formats/pyvalue.js";
+import { Bunzip2Chunks, bunzip2 } from "../../packages/core/src/formats/bzip2.js";
+import { FormatError } from "../../packages/core/src/formats/errors.js";
+import { unpickle } from "../../packages/core/src/formats/pickle.js";
+import { PyDict } from "../../packages/core/src/formats/pyvalue.js";
 import { NATS_SAMPLE, referencePath } from "../support/reference.js";
 import { requireSystem } from "../support/system.js";
 

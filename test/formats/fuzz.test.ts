@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { bunzip2 } from "../../src/formats/bzip2.js";
-import { fuzz, type FuzzInput } from "../../src/formats/fuzz.js";
+import { bunzip2 } from "../../packages/core/src/formats/bzip2.js";
+import { fuzz, type FuzzInput } from "../../packages/core/src/formats/fuzz.js";
 import { NATS_SAMPLE as SAMPLE, referencePath } from "../support/reference.js";
 
 function inputs(): FuzzInput[] {

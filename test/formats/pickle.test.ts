@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
-import { bunzip2 } from "../../src/formats/bzip2.js";
-import { ByteReader } from "../../src/formats/byte-reader.js";
-import { ForbiddenGlobalError, FormatError } from "../../src/formats/errors.js";
-import { ALLOWED_GLOBALS, unpickle, Unpickler } from "../../src/formats/pickle.js";
-import { NdArray, PyDict, PySet, PyTuple, type PyValue } from "../../src/formats/pyvalue.js";
-import { allArchs } from "../../src/space/index.js";
+import { bunzip2 } from "../../packages/core/src/formats/bzip2.js";
+import { ByteReader } from "../../packages/core/src/formats/byte-reader.js";
+import { ForbiddenGlobalError, FormatError } from "../../packages/core/src/formats/errors.js";
+import { ALLOWED_GLOBALS, unpickle, Unpickler } from "../../packages/core/src/formats/pickle.js";
+import { NdArray, PyDict, PySet, PyTuple, type PyValue } from "../../packages/core/src/formats/pyvalue.js";
+import { allArchs } from "../../packages/core/src/space/index.js";
 import { NATS_SAMPLE as SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
 import { PYTHON, requireSystem } from "../support/system.js";
 import { Dict, F64, Global, pickle, Raw, Reduce, Tuple } from "./pickle-writer.js";

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
 import { afterAll, describe, expect, test } from "vitest";
-import { FormatError } from "../../src/formats/errors.js";
-import { PyDict, TorchTensor } from "../../src/formats/pyvalue.js";
-import { readTorch } from "../../src/formats/torch.js";
+import { FormatError } from "../../packages/core/src/formats/errors.js";
+import { PyDict, TorchTensor } from "../../packages/core/src/formats/pyvalue.js";
+import { readTorch } from "../../packages/core/src/formats/torch.js";
 import { PYTHON, requireSystem } from "../support/system.js";
 import { Dict, Global, PersId, pickle, Reduce, Tuple, type W } from "./pickle-writer.js";
 

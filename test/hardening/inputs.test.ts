@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { escapeControl, errorLine, showBytes, showInput } from "../../src/errors.js";
+import { escapeControl, errorLine, showBytes, showInput } from "../../packages/core/src/errors.js";
 import { tempDirs } from "../data/temp.js";
 import { NATS_SAMPLE, referencePath } from "../support/reference.js";
 import { expectCleanError, runAll, runCliAsync } from "./support.js";

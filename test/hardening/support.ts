@@ -18,7 +18,7 @@ export interface Outcome {
 
 /** One CLI run with a hard time limit (SIGKILL after `timeoutMs`: a hang shows as `timedOut`). */
 export function runCliAsync(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Outcome> {
-  const main = join(repoRoot, "dist", "cli", "main.js");
+  const main = join(repoRoot, "packages", "cli", "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${main} missing: run 'npm run build' before the CLI tests`);
   const started = Date.now();
   return new Promise((resolve) => {

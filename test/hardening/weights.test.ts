@@ -4,11 +4,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TENSORS_SHA256_KEY, SafetensorsError } from "../../src/engine/index.js";
-import { errorLine, UserError } from "../../src/errors.js";
-import { TinyNetwork } from "../../src/models/tiny-network.js";
-import { archAt } from "../../src/space/index.js";
-import { loadNetwork, saveNetwork } from "../../src/train/weights-file.js";
+import { TENSORS_SHA256_KEY, SafetensorsError } from "../../packages/engine/src/tensor/index.js";
+import { errorLine, UserError } from "../../packages/core/src/errors.js";
+import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { archAt } from "../../packages/core/src/space/index.js";
+import { loadNetwork, saveNetwork } from "../../packages/engine/src/train/weights-file.js";
 import { tempDirs } from "../data/temp.js";
 import { expectCleanError, runAll, runCliAsync } from "./support.js";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { manualSeed, Identity } from "../../src/engine/index.js";
-import { stateEntries, tinyNetwork } from "../../src/models/structure.js";
-import { TinyNetwork } from "../../src/models/tiny-network.js";
-import { InferCell, ResNetBasicblock } from "../../src/models/cells.js";
-import { Pooling, ReLUConvBN, Zero } from "../../src/models/operations.js";
-import { PyRandom, allArchs, archAt, archCosts } from "../../src/space/index.js";
+import { manualSeed, Identity } from "../../packages/engine/src/tensor/index.js";
+import { stateEntries, tinyNetwork } from "../../packages/engine/src/models/structure.js";
+import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { InferCell, ResNetBasicblock } from "../../packages/engine/src/models/cells.js";
+import { Pooling, ReLUConvBN, Zero } from "../../packages/engine/src/models/operations.js";
+import { PyRandom, allArchs, archAt, archCosts } from "../../packages/core/src/space/index.js";
 
 describe("TinyNetwork built over the engine", () => {
   it("has exactly the described state-dict entries and the closed-form parameter count for 300 sampled archs", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { networkCosts } from "../../src/models/costs.js";
-import { stateEntries, tinyNetwork } from "../../src/models/structure.js";
-import { COST_DATASETS, allArchs, archCosts, archAt } from "../../src/space/index.js";
+import { networkCosts } from "../../packages/engine/src/models/costs.js";
+import { stateEntries, tinyNetwork } from "../../packages/engine/src/models/structure.js";
+import { COST_DATASETS, allArchs, archCosts, archAt } from "../../packages/core/src/space/index.js";
 
 const CLASSES = { "cifar10-valid": 10, cifar10: 10, cifar100: 100, "ImageNet16-120": 120 } as const;
 const SIDE = { "cifar10-valid": 32, cifar10: 32, cifar100: 32, "ImageNet16-120": 16 } as const;

@@ -6,9 +6,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { noGrad, tensor, SGD, manualSeed, setNumThreads, tidy, F, type Tensor } from "../../src/engine/index.js";
-import { TinyNetwork } from "../../src/models/tiny-network.js";
-import { NUM_ARCHS, PyRandom, archAt, parseArch, sampleArch } from "../../src/space/index.js";
+import { noGrad, tensor, SGD, manualSeed, setNumThreads, tidy, F, type Tensor } from "../../packages/engine/src/tensor/index.js";
+import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { NUM_ARCHS, PyRandom, archAt, parseArch, sampleArch } from "../../packages/core/src/space/index.js";
 import { runPython } from "../data/python.js";
 import { tempDirs } from "../data/temp.js";
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BenchStore } from "../../src/bench/store.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { runCli } from "../support/cli.js";
 import { recordsIn } from "../support/records.js";
 import { repoRoot } from "../support/paths.js";
@@ -25,7 +25,7 @@ describe("aa-nas train survives SIGKILL and merge keeps every run exactly once",
 
     // Kill the second run while it trains the second (arch, seed) pair, in its second epoch.
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(repoRoot, "dist", "cli", "main.js"), ...ARGS(killed)], { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, [join(repoRoot, "packages", "cli", "dist", "main.js"), ...ARGS(killed)], { stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr.on("data", (chunk: Buffer) => {
         err += chunk.toString();

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BenchStore } from "../../src/bench/store.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { runCli } from "../support/cli.js";
 
 const TINY = ["--archs", "1835", "284", "--hp", "1", "--train-subset", "256", "--eval-subset", "128"];

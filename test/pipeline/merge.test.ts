@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/core/index.js";
-import { BenchStore } from "../../src/bench/store.js";
-import { archAt, archCosts } from "../../src/space/index.js";
-import { mergeRecords } from "../../src/pipeline/merge.js";
-import { RECORD_FORMAT, recordFilePath, writeRecordFile } from "../../src/pipeline/record-file.js";
+import type { RunRecord } from "../../packages/core/src/registry/index.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
+import { archAt, archCosts } from "../../packages/core/src/space/index.js";
+import { mergeRecords } from "../../packages/engine/src/pipeline/merge.js";
+import { RECORD_FORMAT, recordFilePath, writeRecordFile } from "../../packages/engine/src/pipeline/record-file.js";
 
 function run(archIndex: number, seed: number, dataset: "cifar10" | "cifar10-valid", hp = "12"): RunRecord {
   const { flops, params } = archCosts(archAt(archIndex), dataset);

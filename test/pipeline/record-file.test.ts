@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/core/index.js";
-import { archAt } from "../../src/space/index.js";
-import { RECORD_FORMAT, readRecordFile, recordFilePath, writeRecordFile, type RecordFile } from "../../src/pipeline/record-file.js";
-import { findRecordFiles } from "../../src/pipeline/merge.js";
+import type { RunRecord } from "../../packages/core/src/registry/index.js";
+import { archAt } from "../../packages/core/src/space/index.js";
+import { RECORD_FORMAT, readRecordFile, recordFilePath, writeRecordFile, type RecordFile } from "../../packages/engine/src/pipeline/record-file.js";
+import { findRecordFiles } from "../../packages/engine/src/pipeline/merge.js";
 
 function sampleRecord(archIndex = 11472, seed = 777): RecordFile {
   const run: RunRecord = {

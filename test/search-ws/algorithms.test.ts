@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSearchData } from "../../src/search/weight-sharing/search-data.js";
-import { runWeightSharingSearch, type WsSearchOptions, type WsSearchResult } from "../../src/search/weight-sharing/runner.js";
-import { WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../src/search/weight-sharing/settings.js";
-import { indexOf, isValid, NUM_ARCHS } from "../../src/space/index.js";
+import { loadSearchData } from "../../packages/engine/src/search-ws/search-data.js";
+import { runWeightSharingSearch, type WsSearchOptions, type WsSearchResult } from "../../packages/engine/src/search-ws/runner.js";
+import { WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { indexOf, isValid, NUM_ARCHS } from "../../packages/core/src/space/index.js";
 
 const data = loadSearchData("fashion-mnist", { dataDir: "/nonexistent", subset: 24 });
 const dir = mkdtempSync(join(tmpdir(), "aa-nas-ws-test-"));

@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isWeightSharingAlgorithm, runWeightSharingSearchCommand, settingsFromOptions } from "../../src/cli/commands/search-ws.js";
-import { registerSearchCommands } from "../../src/cli/commands/search.js";
-import { UserError } from "../../src/errors.js";
+import { isWeightSharingAlgorithm, runWeightSharingSearchCommand, settingsFromOptions } from "../../packages/cli/src/commands/search-ws.js";
+import { registerSearchCommands } from "../../packages/cli/src/commands/search.js";
+import { UserError } from "../../packages/core/src/errors.js";
 import { repoRoot } from "../support/paths.js";
 
 afterEach(() => vi.restoreAllMocks());
@@ -76,7 +76,7 @@ describe("aa-nas search keeps the two algorithm families' options apart", () => 
 
 describe("lazy engine import", () => {
   it("imports nothing engine-backed at module load (only type imports, the pure settings module and the pure network blueprint)", () => {
-    const source = readFileSync(join(repoRoot, "src", "cli", "commands", "search-ws.ts"), "utf8");
+    const source = readFileSync(join(repoRoot, "packages", "cli", "src", "commands", "search-ws.ts"), "utf8");
     const staticImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
     expect(staticImports.filter((p) => /engine|models\/(?!structure)|train|weight-sharing\/(?!settings)|bench\/api/.test(p!))).toEqual([]);
   });

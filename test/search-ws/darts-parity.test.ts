@@ -3,10 +3,10 @@
 // step must agree.
 import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
-import { SGD, manualSeed, tensor, tidy } from "../../src/engine/index.js";
-import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../src/search/weight-sharing/darts.js";
-import { defaultSettings } from "../../src/search/weight-sharing/settings.js";
-import { Supernet } from "../../src/search/weight-sharing/supernet.js";
+import { SGD, manualSeed, tensor, tidy } from "../../packages/engine/src/tensor/index.js";
+import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../packages/engine/src/search-ws/darts.js";
+import { defaultSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { Supernet } from "../../packages/engine/src/search-ws/supernet.js";
 import { maxRelativeError, runSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
 
 interface StepReference {

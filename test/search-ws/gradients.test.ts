@@ -3,12 +3,12 @@
 // entropy against a direct computation from its own parameters.
 import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
-import { F, SGD, grad, manualSeed, noGrad, tensor, tidy, zerosLike, type Tensor } from "../../src/engine/index.js";
-import { Controller } from "../../src/search/weight-sharing/controller.js";
-import { forwardLoss } from "../../src/search/weight-sharing/context.js";
-import { gdasTau, gumbelHardSample } from "../../src/search/weight-sharing/gumbel.js";
-import { Supernet, type NetworkMode } from "../../src/search/weight-sharing/supernet.js";
-import { unrolledArchGradient } from "../../src/search/weight-sharing/unrolled.js";
+import { F, SGD, grad, manualSeed, noGrad, tensor, tidy, zerosLike, type Tensor } from "../../packages/engine/src/tensor/index.js";
+import { Controller } from "../../packages/engine/src/search-ws/controller.js";
+import { forwardLoss } from "../../packages/engine/src/search-ws/context.js";
+import { gdasTau, gumbelHardSample } from "../../packages/engine/src/search-ws/gumbel.js";
+import { Supernet, type NetworkMode } from "../../packages/engine/src/search-ws/supernet.js";
+import { unrolledArchGradient } from "../../packages/engine/src/search-ws/unrolled.js";
 import { seededFloats, seededLabels } from "./support/reference.js";
 
 const BATCH = 8;

@@ -1,8 +1,8 @@
 // The search loaders of spec §7.1 on Fashion-MNIST (the embedded default): disjoint train / valid halves, paired
 // batches whose arch half comes from the valid set, plans that depend on (seed, epoch) only.
 import { describe, expect, it } from "vitest";
-import { BatchStream, loadSearchData, planSearchEpoch, streamSeed, type SearchData } from "../../src/search/weight-sharing/search-data.js";
-import { PyRandom } from "../../src/space/index.js";
+import { BatchStream, loadSearchData, planSearchEpoch, streamSeed, type SearchData } from "../../packages/engine/src/search-ws/search-data.js";
+import { PyRandom } from "../../packages/core/src/space/index.js";
 
 describe("Fashion-MNIST search data", () => {
   const full = loadSearchData("fashion-mnist", { dataDir: "/nonexistent" });

@@ -4,18 +4,18 @@
 // sides before every step): weights, α, every gradient, BatchNorm statistics and optimizer state must agree bit for bit.
 import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
-import { Adam, SGD, manualSeed, tensor, type Tensor } from "../../src/engine/index.js";
-import type { Module } from "../../src/engine/nn/module.js";
-import type { Optimizer } from "../../src/engine/optim/optimizer.js";
-import { Controller } from "../../src/search/weight-sharing/controller.js";
-import { archStep, createArchOptimizer, dartsWeights, unrolledArchStep, weightStep } from "../../src/search/weight-sharing/darts.js";
-import { controllerSampleStep, controllerUpdate, sharedCnnStep } from "../../src/search/weight-sharing/enas.js";
-import { gdasMode } from "../../src/search/weight-sharing/gdas.js";
-import { rspsStep } from "../../src/search/weight-sharing/rsps.js";
-import { setnArchStep, setnWeightStep } from "../../src/search/weight-sharing/setn.js";
-import { WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../src/search/weight-sharing/settings.js";
-import { Supernet, type NetworkMode } from "../../src/search/weight-sharing/supernet.js";
-import type { DeviceBatch } from "../../src/train/device-batch.js";
+import { Adam, SGD, manualSeed, tensor, type Tensor } from "../../packages/engine/src/tensor/index.js";
+import type { Module } from "../../packages/engine/src/tensor/nn/module.js";
+import type { Optimizer } from "../../packages/engine/src/tensor/optim/optimizer.js";
+import { Controller } from "../../packages/engine/src/search-ws/controller.js";
+import { archStep, createArchOptimizer, dartsWeights, unrolledArchStep, weightStep } from "../../packages/engine/src/search-ws/darts.js";
+import { controllerSampleStep, controllerUpdate, sharedCnnStep } from "../../packages/engine/src/search-ws/enas.js";
+import { gdasMode } from "../../packages/engine/src/search-ws/gdas.js";
+import { rspsStep } from "../../packages/engine/src/search-ws/rsps.js";
+import { setnArchStep, setnWeightStep } from "../../packages/engine/src/search-ws/setn.js";
+import { WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { Supernet, type NetworkMode } from "../../packages/engine/src/search-ws/supernet.js";
+import type { DeviceBatch } from "../../packages/engine/src/train/device-batch.js";
 import { runSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
 
 const SPEC = { seed: 11, C: 4, N: 1, classes: 10, in_ch: 1, track: 0, batch: 6, hw: 8, threads: 1 };

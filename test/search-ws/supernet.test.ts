@@ -1,11 +1,11 @@
 // The search supernet of spec §2.4: module layout and BN flags, and that its forward modes compute what they claim.
 import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
-import { manualSeed, noGrad, tensor, tidy } from "../../src/engine/index.js";
-import { TinyNetwork } from "../../src/models/tiny-network.js";
-import { opsAtUnshuffled, topKByLogProb } from "../../src/search/weight-sharing/candidates.js";
-import { Supernet } from "../../src/search/weight-sharing/supernet.js";
-import { indexOf, opsToArch } from "../../src/space/index.js";
+import { manualSeed, noGrad, tensor, tidy } from "../../packages/engine/src/tensor/index.js";
+import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { opsAtUnshuffled, topKByLogProb } from "../../packages/engine/src/search-ws/candidates.js";
+import { Supernet } from "../../packages/engine/src/search-ws/supernet.js";
+import { indexOf, opsToArch } from "../../packages/core/src/space/index.js";
 import { seededFloats } from "./support/reference.js";
 
 const EDGE_KEYS = ["1<-0", "2<-0", "2<-1", "3<-0", "3<-1", "3<-2"];

@@ -10,8 +10,8 @@ import {
   successiveHalvingPlan,
   type BohbRun,
   type ConfigGeneratorOptions,
-} from "../../src/search/api/index.js";
-import { PyRandom } from "../../src/space/index.js";
+} from "../../packages/core/src/search/index.js";
+import { PyRandom } from "../../packages/core/src/space/index.js";
 import { syntheticBenchmark } from "./synthetic.js";
 
 const generatorOptions: ConfigGeneratorOptions = {

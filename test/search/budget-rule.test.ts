@@ -7,8 +7,8 @@ import {
   SimulatedClock,
   resolveBudget,
   runAlgorithm,
-} from "../../src/search/api/index.js";
-import { UserError } from "../../src/errors.js";
+} from "../../packages/core/src/search/index.js";
+import { UserError } from "../../packages/core/src/errors.js";
 import { RecordingBenchmark, syntheticBenchmark } from "./synthetic.js";
 
 describe("simulated clock", () => {

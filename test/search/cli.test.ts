@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatCampaign, runSearchCommand, settingsFrom, type SearchCommandOptions } from "../../src/cli/commands/search.js";
-import { UserError } from "../../src/errors.js";
-import { campaignToJson } from "../../src/search/api/index.js";
+import { formatCampaign, runSearchCommand, settingsFrom, type SearchCommandOptions } from "../../packages/cli/src/commands/search.js";
+import { UserError } from "../../packages/core/src/errors.js";
+import { campaignToJson } from "../../packages/core/src/search/index.js";
 import { syntheticBenchmark } from "./synthetic.js";
 
 const base: SearchCommandOptions = { bench: "synthetic", dataset: "cifar10", runs: "4", budget: "6000", seed: "10", progress: false };

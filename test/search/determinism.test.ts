@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALGORITHMS, SearchSession, runAlgorithm, runCampaign } from "../../src/search/api/index.js";
+import { ALGORITHMS, SearchSession, runAlgorithm, runCampaign } from "../../packages/core/src/search/index.js";
 import { syntheticBenchmark } from "./synthetic.js";
 
 const run = (algorithm: (typeof ALGORITHMS)[number], seed: number) =>

@@ -1,5 +1,5 @@
 /**
- * `aa-nas-bench/search` as a library user sees it: imported by package name from the built dist (a child process in the
+ * `@aa-nas/core/search` as a library user sees it: imported by package name from the built dist (a child process in the
  * repository, so the package's self-reference resolves), it runs the same campaign as `aa-nas search --json`; the
  * published typings compile without @types/node. Needs `npm run build` first (the suite's pretest does it).
  */
@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NasBench } from "../../src/bench/api.js";
-import { registerSearchCommands } from "../../src/cli/commands/search.js";
-import { UserError } from "../../src/errors.js";
-import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToJson, searchCampaign, type CampaignJson } from "../../src/search/api/index.js";
+import { NasBench } from "../../packages/core/src/bench/api.js";
+import { registerSearchCommands } from "../../packages/cli/src/commands/search.js";
+import { UserError } from "../../packages/core/src/errors.js";
+import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToJson, searchCampaign, type CampaignJson } from "../../packages/core/src/search/index.js";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
 import { buildCifar10TableStore } from "./table-store.js";
@@ -21,7 +21,7 @@ let dir: string;
 let db: string;
 
 beforeAll(() => {
-  for (const f of ["dist/search/api/index.js", "dist/search/api/index.d.ts", "dist/cli/main.js"]) {
+  for (const f of ["packages/core/dist/search/index.js", "packages/core/dist/search/index.d.ts", "packages/cli/dist/main.js"]) {
     if (!existsSync(join(repoRoot, f))) throw new Error(`${f} missing: run 'npm run build' before this test`);
   }
   dir = mkdtempSync(join(tmpdir(), "aa-nas-library-"));
@@ -47,13 +47,13 @@ function script<T>(source: string, args: string[]): T {
 }
 
 const LIBRARY_SCRIPT = `
-import { searchCampaign, campaignToJson } from "aa-nas-bench/search";
+import { searchCampaign, campaignToJson } from "@aa-nas/core/search";
 const [db, algorithm, runs, seed] = process.argv.slice(1);
 const campaign = searchCampaign(algorithm, db, { runs: Number(runs), seed: Number(seed) });
 process.stdout.write(JSON.stringify(campaignToJson(campaign)));
 `;
 
-describe("aa-nas-bench/search from a script", () => {
+describe("@aa-nas/core/search from a script", () => {
   it.each(["rea"] as const)("%s: the package entry gives exactly the CLI's --json output for the same store and seed", (algorithm) => {
     const runs = 30;
     const seed = 7;
@@ -110,8 +110,8 @@ describe("published typings", () => {
   function typecheck(source: string): { status: number | null; output: string } {
     const work = mkdtempSync(join(tmpdir(), "aa-nas-consumer-"));
     try {
-      mkdirSync(join(work, "node_modules"));
-      symlinkSync(repoRoot, join(work, "node_modules", "aa-nas-bench"), "dir");
+      mkdirSync(join(work, "node_modules", "@aa-nas"), { recursive: true });
+      symlinkSync(join(repoRoot, "packages", "core"), join(work, "node_modules", "@aa-nas", "core"), "dir");
       writeFileSync(join(work, "consumer.mts"), source);
       const compilerOptions = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, lib: ["ES2023"], types: [], skipLibCheck: false };
       writeFileSync(join(work, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.mts"] }));
@@ -125,9 +125,9 @@ describe("published typings", () => {
 
   it("space, bench (query API) and search compile with types: [] and skipLibCheck: false", () => {
     const r = typecheck(`
-import { archAt, PyRandom, type RandomSource } from "aa-nas-bench/space";
-import { NasBench, openBench, type MoreInfo, type RunRecord } from "aa-nas-bench/bench";
-import { searchCampaign, campaignToJson, runCampaign, TableBenchmark, type Campaign, type CampaignJson, type SearchCampaignOptions } from "aa-nas-bench/search";
+import { archAt, PyRandom, type RandomSource } from "@aa-nas/core/space";
+import { NasBench, openBench, type MoreInfo, type RunRecord } from "@aa-nas/core/bench";
+import { searchCampaign, campaignToJson, runCampaign, TableBenchmark, type Campaign, type CampaignJson, type SearchCampaignOptions } from "@aa-nas/core/search";
 const rng: RandomSource = new PyRandom(0);
 const bench: NasBench = NasBench.open("bench.sqlite", { rng });
 const info: MoreInfo = bench.getMoreInfo(archAt(0), "cifar10", { hp: "200" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AgingPopulation, SearchSession, regularizedEvolution, type Individual, type ReaCycle } from "../../src/search/api/index.js";
-import { opsOf, archAt } from "../../src/space/index.js";
+import { AgingPopulation, SearchSession, regularizedEvolution, type Individual, type ReaCycle } from "../../packages/core/src/search/index.js";
+import { opsOf, archAt } from "../../packages/core/src/space/index.js";
 import { syntheticBenchmark } from "./synthetic.js";
 
 const member = (historyIndex: number, reward: number): Individual => ({ archIndex: historyIndex, reward, historyIndex });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Adam, BiasCorrectedEma, SearchSession, SoftmaxPolicy, reinforce, type ReinforceStep } from "../../src/search/api/index.js";
-import { PyRandom } from "../../src/space/index.js";
+import { Adam, BiasCorrectedEma, SearchSession, SoftmaxPolicy, reinforce, type ReinforceStep } from "../../packages/core/src/search/index.js";
+import { PyRandom } from "../../packages/core/src/space/index.js";
 import { syntheticBenchmark } from "./synthetic.js";
 
 describe("softmax policy gradient", () => {

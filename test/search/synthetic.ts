@@ -2,10 +2,10 @@
  * A small synthetic benchmark for the search tests: every arch's reward grows with its number of 3×3 convolutions (plus
  * a fixed per-arch offset), two trials per arch differing by ±0.5, and a cost that grows with the convolutions too.
  */
-import { NUM_ARCHS, allArchs, opsOf } from "../../src/space/index.js";
-import { TableBenchmark, type DatasetTable } from "../../src/search/api/index.js";
-import type { ProxyEvaluation, SearchBenchmark, SearchDataset } from "../../src/search/api/index.js";
-import type { RandomSource } from "../../src/space/index.js";
+import { NUM_ARCHS, allArchs, opsOf } from "../../packages/core/src/space/index.js";
+import { TableBenchmark, type DatasetTable } from "../../packages/core/src/search/index.js";
+import type { ProxyEvaluation, SearchBenchmark, SearchDataset } from "../../packages/core/src/search/index.js";
+import type { RandomSource } from "../../packages/core/src/space/index.js";
 
 export function syntheticTable(): DatasetTable {
   const rewards: number[][] = [];

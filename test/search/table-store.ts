@@ -4,9 +4,9 @@
  * trial, and one hp-200 trial (seed 777) per key to keep the build cheap. Every draw and every judged number of a
  * CIFAR-10 search comes from this store, so the CLI and the library can be compared on it.
  */
-import { BenchStore } from "../../src/bench/store.js";
-import type { RunRecord } from "../../src/core/index.js";
-import { NUM_ARCHS } from "../../src/space/index.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
+import type { RunRecord } from "../../packages/core/src/registry/index.js";
+import { NUM_ARCHS } from "../../packages/core/src/space/index.js";
 import { loadPeerTables } from "../../reproduce/tables.js";
 import { recordsForArch } from "../../reproduce/tables-to-records.js";
 import { referenceRoot } from "../support/reference.js";

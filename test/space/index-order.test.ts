@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeIndexOrder, indexOrder } from "../../src/space/index-order.js";
-import { allArchs, archAt, enumerateArchs, indexOf, NUM_ARCHS, opsToArch, OPS } from "../../src/space/index.js";
+import { computeIndexOrder, indexOrder } from "../../packages/core/src/space/index-order.js";
+import { allArchs, archAt, enumerateArchs, indexOf, NUM_ARCHS, opsToArch, OPS } from "../../packages/core/src/space/index.js";
 
 /** Op indices of enumeration position u, last edge fastest (the definition in spec §1.3). */
 function digits(u: number): number[] {

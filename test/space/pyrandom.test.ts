@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { PyRandom } from "../../src/space/index.js";
+import { PyRandom } from "../../packages/core/src/space/index.js";
 
 /** Runs real CPython (Debian's /usr/bin/python3) and returns its JSON output. */
 function cpython<T>(code: string): T {

@@ -18,7 +18,7 @@ import {
   toMatrix,
   uniqueStr,
   NUM_ARCHS,
-} from "../../src/space/index.js";
+} from "../../packages/core/src/space/index.js";
 import { natsMetaArchs, readReferenceJson, readReferenceText } from "../support/reference.js";
 
 const RESNET = "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|";

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMAND_MODULES } from "../../src/cli/command-table.js";
+import { COMMAND_MODULES } from "../../packages/cli/src/command-table.js";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
 import { NATS_SAMPLE, referencePath } from "../support/reference.js";
@@ -41,11 +41,13 @@ describe("aa-nas query loads only what it needs (built CLI)", () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveProperty("test-accuracy");
     // the hook sees what it should: the modules the query does need are in the log
-    expect(r.modules).toEqual(expect.arrayContaining(["dist/cli/commands/query.js", "dist/bench/api.js", "dist/bench/store.js"]));
+    expect(r.modules).toEqual(expect.arrayContaining(["packages/cli/dist/commands/query.js", "packages/core/dist/bench/api.js", "packages/core/dist/bench/store.js"]));
     const unwanted = r.modules.filter(
       (m) =>
-        /^dist\/(engine|web|search|sweep|pipeline|data\/(?!data-dir\.js))/.test(m) ||
-        (m.startsWith("dist/cli/commands/") && m !== "dist/cli/commands/query.js") ||
+        // the whole engine package but the data-folder default the option parser names
+        (m.startsWith("packages/engine/") && m !== "packages/engine/dist/data/data-dir.js") ||
+        /^packages\/(cli\/dist\/web|core\/dist\/search)\//.test(m) ||
+        (m.startsWith("packages/cli/dist/commands/") && m !== "packages/cli/dist/commands/query.js") ||
         /^package:(bullmq|ioredis|zod|tar|fflate|seek-bzip|echarts|playwright-core|cli-progress)$/.test(m),
     );
     expect(unwanted).toEqual([]);
@@ -54,7 +56,7 @@ describe("aa-nas query loads only what it needs (built CLI)", () => {
   it("--help loads every command module", () => {
     const r = loadedModules(["--help"]);
     expect(r.status).toBe(0);
-    const commands = r.modules.filter((m) => m.startsWith("dist/cli/commands/"));
+    const commands = r.modules.filter((m) => m.startsWith("packages/cli/dist/commands/"));
     // one module per table entry at least (search.js brings search-ws.js with it)
     expect(new Set(commands).size).toBeGreaterThanOrEqual(COMMAND_MODULES.length);
   });

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, deflateRawSync } from "node:zlib";
-import { bunzip2 } from "../../src/formats/bzip2.js";
+import { bunzip2 } from "../../packages/core/src/formats/bzip2.js";
 import { repoRoot } from "./paths.js";
 import { NATS_SAMPLE, referencePath } from "./reference.js";
 
@@ -107,7 +107,7 @@ export interface MeasuredRun {
 
 /** Runs the built CLI under /usr/bin/time and reports the child's peak RSS. */
 export function runCliMeasured(args: string[], opts: { timeoutMs?: number; shellPrefix?: string } = {}): MeasuredRun {
-  const main = join(repoRoot, "dist", "cli", "main.js");
+  const main = join(repoRoot, "packages", "cli", "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${main} missing: run 'npm run build' before the CLI tests`);
   const out = join(tmpdir(), `aa-nas-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = Date.now();

@@ -9,9 +9,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (`dist/cli/main.js`) as a user would; tests that use it need `npm run build` first. */
+/** Runs the built CLI (`packages/cli/dist/main.js`) as a user would; tests that use it need `npm run build` first. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
-  const main = join(repoRoot, "dist", "cli", "main.js");
+  const main = join(repoRoot, "packages", "cli", "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${main} missing: run 'npm run build' before the CLI tests`);
   const r = spawnSync(process.execPath, [main, ...args], {
     cwd: opts.cwd ?? repoRoot,

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { RunRecord } from "../../src/core/index.js";
-import { readRecordFile, type RecordFile } from "../../src/pipeline/record-file.js";
+import type { RunRecord } from "../../packages/core/src/registry/index.js";
+import { readRecordFile, type RecordFile } from "../../packages/engine/src/pipeline/record-file.js";
 
 /** Measured values (wall times, latency, machine) legitimately differ between runs; everything else must not. */
 export function withoutMeasurements(file: RecordFile): unknown {

@@ -14,7 +14,7 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, [join(repoRoot, "dist", "cli", "main.js"), ...args], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [join(repoRoot, "packages", "cli", "dist", "main.js"), ...args], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   child.stderr?.on("data", (d: Buffer) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BenchStore } from "../../src/bench/store.js";
+import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { runCli } from "../support/cli.js";
 import { startCli, type CliProcess } from "./cli-process.js";
 import { recordsIn } from "../support/records.js";

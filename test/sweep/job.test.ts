@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, planSweepJobs, sweepJobId, type TrainingSettings } from "../../src/sweep/job.js";
-import { throughput } from "../../src/sweep/status.js";
+import { backoffDelay, planSweepJobs, sweepJobId, type TrainingSettings } from "../../packages/engine/src/sweep/job.js";
+import { throughput } from "../../packages/engine/src/sweep/status.js";
 
 const SETTINGS: TrainingSettings = { hp: "200", datasets: ["cifar10-valid", "cifar10"], channel: 16, numCells: 5, trainSubset: null, evalSubset: null };
 

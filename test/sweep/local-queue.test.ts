@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { SweepStatus } from "../../src/sweep/status.js";
-import { readRecordFile } from "../../src/pipeline/record-file.js";
+import type { SweepStatus } from "../../packages/engine/src/sweep/status.js";
+import { readRecordFile } from "../../packages/engine/src/pipeline/record-file.js";
 import { runCli } from "../support/cli.js";
 import { startCli } from "./cli-process.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { sliceOf } from "../../src/sweep/slurm.js";
+import { sliceOf } from "../../packages/engine/src/sweep/slurm.js";
 
 describe("aa-nas sweep slurm", () => {
   it("slices cover the range exactly once, as evenly as possible", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SweepStatus } from "../../src/sweep/status.js";
+import type { SweepStatus } from "../../packages/engine/src/sweep/status.js";
 import { runCli } from "../support/cli.js";
 import { startCli } from "./cli-process.js";
 import { startRedis, type TestRedis } from "./redis-server.js";

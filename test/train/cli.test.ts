@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { referenceDir } from "../support/reference.js";
-import { readRecordFile } from "../../src/pipeline/record-file.js";
-import { loadSafetensors, saveSafetensors } from "../../src/engine/index.js";
+import { readRecordFile } from "../../packages/engine/src/pipeline/record-file.js";
+import { loadSafetensors, saveSafetensors } from "../../packages/engine/src/tensor/index.js";
 import { tempDirs } from "../data/temp.js";
 
 const tmp = tempDirs();

@@ -1,16 +1,16 @@
-// trainRun with its batches split over replicas (worker threads; src/train/replica-team.ts). The replica workers exist
+// trainRun with its batches split over replicas (worker threads; packages/engine/src/train/replica-team.ts). The replica workers exist
 // only in the built package, so these tests load trainRun from dist/ (built by `pretest`).
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { TrainingData } from "../../src/data/training-data.js";
-import { hpConfig } from "../../src/train/hyper.js";
-import type * as TrainRunModule from "../../src/train/train-run.js";
+import type { TrainingData } from "../../packages/engine/src/data/training-data.js";
+import { hpConfig } from "../../packages/engine/src/train/hyper.js";
+import type * as TrainRunModule from "../../packages/engine/src/train/train-run.js";
 import { syntheticSet, syntheticTrainingData } from "./support/synthetic-data.js";
 
 const dist = (path: string) => pathToFileURL(join(import.meta.dirname, "..", "..", "dist", path)).href;
 const { trainRun } = (await import(dist("train/train-run.js"))) as typeof TrainRunModule;
-const engine = (await import(dist("engine/index.js"))) as typeof import("../../src/engine/index.js");
+const engine = (await import(dist("engine/index.js"))) as typeof import("../../packages/engine/src/tensor/index.js");
 
 /** Trains and returns the loss of every step (from the running averages) with the record. */
 async function run(replicas: number, data: TrainingData, o: { epochs: number; lr: number }) {

@@ -1,16 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ImageSet } from "../../src/data/image-set.js";
-import type { TrainingData } from "../../src/data/training-data.js";
-import { setNumThreads, liveTensorCount } from "../../src/engine/index.js";
-import { hpConfig } from "../../src/train/hyper.js";
-import { trainRun } from "../../src/train/train-run.js";
-import { archAt, archCosts } from "../../src/space/index.js";
+import type { ImageSet } from "../../packages/engine/src/data/image-set.js";
+import type { TrainingData } from "../../packages/engine/src/data/training-data.js";
+import { setNumThreads, liveTensorCount } from "../../packages/engine/src/tensor/index.js";
+import { hpConfig } from "../../packages/engine/src/train/hyper.js";
+import { trainRun } from "../../packages/engine/src/train/train-run.js";
+import { archAt, archCosts } from "../../packages/core/src/space/index.js";
 import { runPython } from "../data/python.js";
 import { tempDirs } from "../data/temp.js";
 import { indexRange, syntheticSet, syntheticTrainingData } from "./support/synthetic-data.js";
-import { datasetInfo } from "../../src/core/index.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 
 const tempDir = tempDirs();
 

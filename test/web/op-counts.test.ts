@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allArchs, opsOf } from "../../src/space/index.js";
-import { allOpCodes, countOp, opCodeString } from "../../src/web/data/op-counts.js";
+import { allArchs, opsOf } from "../../packages/core/src/space/index.js";
+import { allOpCodes, countOp, opCodeString } from "../../packages/cli/src/web/data/op-counts.js";
 
 describe("op codes of the whole space", () => {
   it("agree with opsOf (the full parser) for every one of the 15,625 archs", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paretoFront } from "../../src/web/data/pareto.js";
+import { paretoFront } from "../../packages/cli/src/web/data/pareto.js";
 
 describe("paretoFront", () => {
   it("keeps the archs no other arch beats on both cost and accuracy, cheapest first", () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aggregateRuns, valueAt } from "../../src/web/runs/best-so-far.js";
-import { loadCampaigns, parseCampaigns, SearchRunsError, type LoadedCampaign } from "../../src/web/runs/search-run-file.js";
+import { aggregateRuns, valueAt } from "../../packages/cli/src/web/runs/best-so-far.js";
+import { loadCampaigns, parseCampaigns, SearchRunsError, type LoadedCampaign } from "../../packages/cli/src/web/runs/search-run-file.js";
 import { searchJson } from "./support/campaigns.js";
 
 function run(seed: number, trace: [time: number, test: number][], final = trace[trace.length - 1]![1]) {

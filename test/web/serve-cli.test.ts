@@ -8,7 +8,7 @@ import { repoRoot } from "../support/paths.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeFixtureStore } from "./support/fixture.js";
 
-const main = join(repoRoot, "dist", "cli", "main.js");
+const main = join(repoRoot, "packages", "cli", "dist", "main.js");
 let storePath: string;
 let runsDir: string;
 

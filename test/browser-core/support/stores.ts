@@ -6,10 +6,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { importBenchmark } from "../../../src/bench/import/importers.js";
-import { BenchStore } from "../../../src/bench/store.js";
-import type { FetchBytes } from "../../../src/bench/browser/source.js";
-import type { RunRecord } from "../../../src/core/index.js";
+import { importBenchmark } from "../../../packages/core/src/bench/import/importers.js";
+import { BenchStore } from "../../../packages/core/src/bench/store.js";
+import type { FetchBytes } from "../../../packages/core/src/bench/browser/source.js";
+import type { RunRecord } from "../../../packages/core/src/registry/index.js";
 import { NATS_SAMPLE, referencePath } from "../../support/reference.js";
 import { syntheticRun } from "../../bench/fixtures.js";
 

@@ -4,7 +4,7 @@
 // the test runs this twice and compares the outputs.
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { BatchNorm2d, Conv2d, F, Linear, Module, ReLU, SGD, Sequential, batchNormKernel, manualSeed, randint, randn, tidy } from "../../../dist/engine/index.js";
+import { BatchNorm2d, Conv2d, F, Linear, Module, ReLU, SGD, Sequential, batchNormKernel, manualSeed, randint, randn, tidy } from "../../../packages/engine/dist/tensor/index.js";
 
 class Net extends Module {
   constructor() {

@@ -1,3 +1,3 @@
 // The engine API plus UserError, for tests asserting error classes.
-export * from "../../../src/engine/index.js";
-export { UserError as UserErrorLike } from "../../../src/errors.js";
+export * from "../../../packages/engine/src/tensor/index.js";
+export { UserError as UserErrorLike } from "../../../packages/core/src/errors.js";

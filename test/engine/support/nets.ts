@@ -10,7 +10,7 @@ import {
   ReLU,
   Sequential,
   type Tensor,
-} from "../../../src/engine/index.js";
+} from "../../../packages/engine/src/tensor/index.js";
 
 export class ConvNet extends Module {
   readonly stem: Sequential;

@@ -13,7 +13,7 @@ import {
   tensor,
   tidy,
   zeros,
-} from "../../../dist/engine/index.js";
+} from "../../../packages/engine/dist/tensor/index.js";
 
 const { scenario, replica } = workerData;
 joinReplicaGroup(replica);

@@ -1,9 +1,9 @@
 // Child process of handles.test.ts: SGD steps inside the step's scope (the graph still alive), on the all-skip
 // TinyNetwork that first exposed the handle-table bug (the optimizer kept a reference to a parameter's slot while
 // storing its new momentum buffers; when the table grew, the slot moved and the step crashed). Prints the losses.
-import { F, SGD, manualSeed, randn, randint, tidy } from "../../../dist/engine/index.js";
-import { TinyNetwork } from "../../../dist/models/index.js";
-import { archAt } from "../../../dist/space/index.js";
+import { F, SGD, manualSeed, randn, randint, tidy } from "../../../packages/engine/dist/tensor/index.js";
+import { TinyNetwork } from "../../../packages/engine/dist/models/index.js";
+import { archAt } from "../../../packages/core/dist/space/index.js";
 
 manualSeed(0);
 const net = TinyNetwork.create(16, 5, archAt(1835), 10, 1);

@@ -1,7 +1,7 @@
 // Small CIFAR-shaped training data for trainer tests.
-import type { ImageSet } from "../../../src/data/image-set.js";
-import type { EvalData, TrainingData } from "../../../src/data/training-data.js";
-import { datasetInfo } from "../../../src/core/index.js";
+import type { ImageSet } from "../../../packages/engine/src/data/image-set.js";
+import type { EvalData, TrainingData } from "../../../packages/engine/src/data/training-data.js";
+import { datasetInfo } from "../../../packages/core/src/registry/index.js";
 
 /** Class-dependent synthetic images so a few steps learn something. */
 export function syntheticSet(count: number, classes: number, seed: number): ImageSet {

@@ -1,6 +1,6 @@
 /** Real `aa-nas search --json` outputs (via the search command's own JSON writer) on a synthetic table benchmark. */
-import { campaignToJson, searchCampaign, TableBenchmark, type AlgorithmName, type DatasetTable } from "../../../src/search/api/index.js";
-import { NUM_ARCHS } from "../../../src/space/index.js";
+import { campaignToJson, searchCampaign, TableBenchmark, type AlgorithmName, type DatasetTable } from "../../../packages/core/src/search/index.js";
+import { NUM_ARCHS } from "../../../packages/core/src/space/index.js";
 import { syntheticAccuracy } from "./synthetic-store.js";
 
 let bench: TableBenchmark | null = null;

@@ -2,8 +2,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DATASET_KEYS } from "../../../src/core/index.js";
-import { allArchs, uniqueStr } from "../../../src/space/index.js";
+import { DATASET_KEYS } from "../../../packages/core/src/registry/index.js";
+import { allArchs, uniqueStr } from "../../../packages/core/src/space/index.js";
 import { SMALL_HPS, writeSyntheticStore } from "./synthetic-store.js";
 
 /** The ResNet cell (its isomorphism class has other members too). */

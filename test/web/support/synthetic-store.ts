@@ -4,9 +4,9 @@
  * written with the store's own writer. Shapes follow the real records: hp '12' and '200', four dataset keys, eval sets
  * per dataset as in NATS, optional latency and times.
  */
-import { BenchStore } from "../../../src/bench/store.js";
-import { datasetInfo, DATASET_KEYS, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../../../src/core/index.js";
-import { archAt, archCosts, isValid, opsOf, PyRandom } from "../../../src/space/index.js";
+import { BenchStore } from "../../../packages/core/src/bench/store.js";
+import { datasetInfo, DATASET_KEYS, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../../../packages/core/src/registry/index.js";
+import { archAt, archCosts, isValid, opsOf, PyRandom } from "../../../packages/core/src/space/index.js";
 
 const CEILING: Record<DatasetKey, number> = { "cifar10-valid": 91.7, cifar10: 94.4, cifar100: 73.5, "ImageNet16-120": 47.3 };
 const EVAL_SETS_OF: Record<DatasetKey, EvalSet[]> = {

@@ -1,0 +1,67 @@
+/** `aa-nas import <path> --out <db>`: official NATS-Bench / NAS-Bench-201 files → a benchmark store (resumable). */
+import type { Command } from "commander";
+import { importBenchmark, type ImportOptions, type ImportSummary } from "@aa-nas/core/bench/import/importers.js";
+import { BenchStore } from "@aa-nas/core/bench/store.js";
+import { integerOption } from "../options.js";
+import { progressBar } from "../progress.js";
+import { checkOutputFile } from "../output-path.js";
+
+export interface ImportCommandOptions {
+  out: string;
+  source?: string;
+  replace?: boolean;
+  skipConflicts?: boolean;
+  progress?: boolean;
+  verify?: boolean;
+  workers?: number;
+}
+
+/** Runs an import; progress goes to stderr (cli/progress.ts) unless disabled. */
+export function runImport(path: string, opts: ImportCommandOptions): ImportSummary {
+  const bar = progressBar("import", { quiet: opts.progress === false });
+  let total = -1;
+  const importOpts: ImportOptions = {
+    source: opts.source,
+    workers: opts.workers,
+    onConflict: opts.replace === true ? "replace" : opts.skipConflicts === true ? "skip" : "error",
+    onProgress: (p) => {
+      if (p.total !== total) bar.start(p.total, p.unit);
+      total = p.total;
+      bar.update(p.done, p.unit);
+    },
+  };
+  try {
+    // a new store appears only once the import succeeded; an existing one takes each batch as one transaction
+    return BenchStore.write(opts.out, (store) => {
+      const summary = importBenchmark(path, store, importOpts);
+      if (opts.verify === true) store.verify();
+      return summary;
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+export function registerImportCommands(program: Command): void {
+  program
+    .command("import")
+    .description("import NATS-Bench tss (dir of .pickle.pbz2 or the single file) or NAS-Bench-201 .pth into a store")
+    .argument("<path>", "NATS-tss-v1_0-3ffb9-simple/ directory, NATS-tss-*.pickle.pbz2, NAS-Bench-201-v1_*.pth, or a *-FULL.pth archive dir")
+    .requiredOption("--out <db>", "benchmark store to create or extend (SQLite)")
+    .option("--source <name>", "provenance source name (default: from the file name)")
+    .option("--replace", "replace stored runs that differ from the imported ones")
+    .option("--skip-conflicts", "keep stored runs that differ from the imported ones")
+    .option("--verify", "run the store integrity check afterwards")
+    .option("--workers <n>", "threads decoding the per-arch files of a directory or .tar (default: one per CPU, at most 8; 0 = none)", integerOption("--workers", 0))
+    .option("--no-progress", "no progress bar")
+    .action((path: string, opts: ImportCommandOptions) => {
+      checkOutputFile(opts.out);
+      const s = runImport(path, opts);
+      const r = s.runs;
+      process.stderr.write(
+        `imported ${s.archs} archs from ${path} (${s.kind}, source '${s.source}'): ${r.inserted} runs new, ${r.unchanged} unchanged, ` +
+          `${r.replaced} replaced, ${r.skipped} kept; ${s.skippedArchs} archs already done` +
+          (s.decodeWorkers ? `; decoded on ${s.decodeWorkers} worker threads\n` : "\n"),
+      );
+    });
+}

@@ -1,0 +1,151 @@
+/**
+ * `aa-nas search <algorithm>`: the one entry point for all ten NAS algorithms. Benchmark-driven ones (REA, RS,
+ * REINFORCE, BOHB) run many seeded searches on a benchmark store and print each run's answer with its 200-epoch
+ * valid/test accuracy and the paper-style mean ± std summary; weight-sharing ones are handed to search-ws.ts.
+ */
+import type { Command, Option } from "commander";
+import { WS_DATASETS, datasetInfo, searchTrainKey } from "@aa-nas/core/registry/index.js";
+import { UserError, listChoices } from "@aa-nas/core/errors.js";
+import {
+  ALGORITHM_LABELS,
+  ALGORITHMS,
+  CAMPAIGN_DEFAULTS,
+  DEFAULT_SETTINGS,
+  SEARCH_DATASETS,
+  campaignToJson,
+  formatMeanStd,
+  mergeSettings,
+  parseAlgorithm,
+  parseSearchDataset,
+  resolveBudget,
+  searchCampaign,
+  type AlgorithmName,
+  type AlgorithmSettings,
+  type Campaign,
+  type CampaignSource,
+  type SearchDataset,
+} from "@aa-nas/core/search/index.js";
+import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
+import { parseInteger, parseNumber } from "../options.js";
+import { progressBar } from "../progress.js";
+
+export interface SearchCommandOptions {
+  bench?: string;
+  dataset?: string;
+  runs: string;
+  budget: string;
+  seed: string;
+  json?: boolean;
+  progress?: boolean;
+  lr?: string;
+  population?: string;
+  tournament?: string;
+  accountWallTime?: boolean;
+}
+
+/** Options that only the benchmark-driven searches take (commander's names), to reject them for a supernet search. */
+const API_ONLY_OPTIONS = ["runs", "budget", "lr", "population", "tournament", "accountWallTime"] as const;
+
+export function registerSearchCommands(program: Command): void {
+  const cmd = program
+    .command("search")
+    .description(
+      "run NAS: benchmark-driven (REA, random search, REINFORCE, BOHB) on a simulated time budget, or weight-sharing " +
+        "(DARTS-V1/V2, GDAS, SETN, ENAS, RSPS) by training a supernet with the libtorch engine",
+    )
+    .argument("<algorithm>", `one of ${[...ALGORITHMS, ...WS_ALGORITHMS].join(", ")}`)
+    .option("--bench <db>", "benchmark store: queried by benchmark-driven searches (required there); looks up a weight-sharing search's answer")
+    .option("--dataset <name>", `benchmark-driven: ${SEARCH_DATASETS.join(", ")} (default ${SEARCH_DATASETS[0]}, searches on ${searchTrainKey(SEARCH_DATASETS[0])}); weight-sharing: ${WS_DATASETS.join(", ")} (default ${WS_DATASETS[0]})`)
+    .option("--seed <S>", "seed (of the first run for benchmark-driven searches)", String(CAMPAIGN_DEFAULTS.seed))
+    .option("--json", "print one JSON object (benchmark-driven: per-run results with best-so-far traces)")
+    .option("--no-progress", "no progress bars on stderr")
+    .option("--runs <n>", "[benchmark-driven] independent searches; run i uses seed S + i", String(CAMPAIGN_DEFAULTS.runs))
+    .option("--budget <seconds|paper|nats>", "[benchmark-driven] simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", String(CAMPAIGN_DEFAULTS.budget))
+    .option("--lr <rate>", `[REINFORCE] Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
+    .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
+    .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
+    .option("--account-wall-time", "[REA, REINFORCE] add the algorithm's own wall time to the simulated clock, as the originals did (not reproducible)");
+  addWeightSharingOptions(cmd);
+  // each family's own options, to name the ones given to an algorithm of the other family
+  const apiOnly = cmd.options.filter((o) => (API_ONLY_OPTIONS as readonly string[]).includes(o.attributeName()));
+  const wsOnly = cmd.options.filter((o) => WS_SEARCH_OPTIONS.some((w) => w.flags === o.flags));
+  const givenOf = (options: readonly Option[]): string => options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === "cli").map((o) => o.long!).join(", ");
+
+  cmd.action(async (algorithm: string, opts: SearchCommandOptions & WsCliOptions) => {
+    const lower = algorithm.toLowerCase();
+    if (isWeightSharingAlgorithm(lower)) {
+      const wrong = givenOf(apiOnly);
+      if (wrong !== "") throw new UserError(`${wrong} only apply to the benchmark-driven searches (${ALGORITHMS.join(", ")}), not to ${algorithm}`);
+      await runWeightSharingSearchCommand(lower, opts);
+      return;
+    }
+    const name = parseAnyAlgorithm(algorithm);
+    const wrong = givenOf(wsOnly);
+    if (wrong !== "") throw new UserError(`${wrong} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
+    if (opts.bench === undefined) throw new UserError(`${name} queries a benchmark store: give --bench <db> (build one with 'aa-nas import' or 'aa-nas merge')`);
+    const dataset = parseSearchDataset(opts.dataset ?? CAMPAIGN_DEFAULTS.dataset);
+    // the library entry opens the store (and closes it), as it does for a script given a path
+    const campaign = runSearchCommand(name, dataset, opts, opts.bench);
+    process.stdout.write(opts.json ? `${JSON.stringify(campaignToJson(campaign))}\n` : formatCampaign(campaign));
+  });
+}
+
+function parseAnyAlgorithm(s: string): AlgorithmName {
+  try {
+    return parseAlgorithm(s);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(`unknown search algorithm '${s}'; valid: ${listChoices([...ALGORITHMS, ...WS_ALGORITHMS])}`);
+  }
+}
+
+export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
+  const settings = mergeSettings();
+  settings.reinforce.learningRate = parseNumber(opts.lr, "--lr", { min: 0, above: true }) ?? settings.reinforce.learningRate;
+  if (opts.population !== undefined) settings.rea.populationSize = parseInteger(opts.population, "--population");
+  if (opts.tournament !== undefined) settings.rea.tournamentSize = parseInteger(opts.tournament, "--tournament");
+  return settings;
+}
+
+/** Parses the options and runs the campaign through the library entry (tests pass any benchmark as the source). */
+export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDataset, opts: SearchCommandOptions, source: CampaignSource): Campaign {
+  const runs = parseInteger(opts.runs, "--runs");
+  const seed = parseInteger(opts.seed, "--seed", 0);
+  const budget = resolveBudget(opts.budget, dataset);
+  const settings = settingsFrom(opts);
+  const bar = progressBar(`${ALGORITHM_LABELS[algorithm]} on ${dataset}`, { quiet: opts.progress === false });
+  bar.start(runs, "runs");
+  try {
+    return searchCampaign(algorithm, source, {
+      dataset,
+      runs,
+      seed,
+      budget,
+      settings,
+      accountWallTime: opts.accountWallTime ?? false,
+      onRun: (done) => bar.update(done),
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+export function formatCampaign(campaign: Campaign): string {
+  const s = campaign.summary;
+  const lines = [`${"run".padStart(4)} ${"seed".padStart(7)} ${"index".padStart(6)}  ${"valid".padStart(6)} ${"test".padStart(6)} ${"time(s)".padStart(8)} ${"evals".padStart(5)}  arch`];
+  for (const r of campaign.reports) {
+    lines.push(
+      `${String(r.run).padStart(4)} ${String(r.seed).padStart(7)} ${String(r.archIndex).padStart(6)}  ${r.validAccuracy.toFixed(2).padStart(6)} ` +
+        `${r.testAccuracy.toFixed(2).padStart(6)} ${r.usedTime.toFixed(1).padStart(8)} ${String(r.evaluations).padStart(5)}  ${r.arch}`,
+    );
+  }
+  const [validLabel, testLabel] = [`valid (${searchTrainKey(s.dataset)} x-valid)`, `test (${s.dataset} ${datasetInfo(s.dataset).testSet})`];
+  lines.push(
+    "",
+    `${ALGORITHM_LABELS[s.algorithm]} on ${s.dataset}: ${s.runs} runs, seeds ${s.firstSeed}…${s.firstSeed + s.runs - 1}, budget ${s.budget} s`,
+    `  ${validLabel}: ${formatMeanStd(s.valid)}`,
+    `  ${testLabel}: ${formatMeanStd(s.test)}`,
+    `  evaluations per run: ${formatMeanStd(s.evaluations, 1)}, simulated time used: ${formatMeanStd(s.usedTime, 0)} s, wall ${s.wallSeconds.toFixed(2)} s`,
+  );
+  return `${lines.join("\n")}\n`;
+}

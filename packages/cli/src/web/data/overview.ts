@@ -1,0 +1,102 @@
+/** The overview scatter's data: one point per arch of (hp, dataset), op-count filters, and the Pareto fronts. */
+import type { DatasetKey } from "@aa-nas/core/registry/index.js";
+import type { FinalSummary } from "./final-summary.js";
+import { ACCURACY_SETS, type AccuracySet } from "./metric-sets.js";
+import { countOp, OP_FILTERS, opCodeString, type OpFilterName } from "./op-counts.js";
+import { paretoFront } from "./pareto.js";
+
+export const COST_AXES = ["params", "flops", "latency"] as const;
+export type CostAxis = (typeof COST_AXES)[number];
+
+/** Inclusive [min, max] number of edges with the op. */
+export type OpCountFilters = Partial<Record<OpFilterName, readonly [number, number]>>;
+
+export interface OverviewResponse {
+  hp: string;
+  dataset: DatasetKey;
+  set: AccuracySet;
+  /** sets with a value for at least one arch of (hp, dataset) */
+  availableSets: AccuracySet[];
+  /** archs with runs for (hp, dataset) */
+  archsWithRuns: number;
+  /** archs with runs but no value for `set` at the last epoch */
+  missing: number;
+  /** archs removed by the op-count filters */
+  filteredOut: number;
+  /**
+   * columnar points; `ops` is the six op indices (OPS order) per arch, canonical edge order. Accuracy and latency are
+   * rounded for display (ACCURACY_DECIMALS, LATENCY_DECIMALS); `pareto` is computed from the exact values.
+   */
+  points: {
+    index: number[];
+    accuracy: number[];
+    params: number[];
+    flops: number[];
+    latency: (number | null)[];
+    ops: string[];
+  };
+  /** arch indexes on the accuracy-vs-cost front of the shown points, by ascending cost */
+  pareto: Record<CostAxis, number[]>;
+}
+
+export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: OpCountFilters): OverviewResponse {
+  const acc = summary.accuracy[set];
+  const keep: number[] = [];
+  let missing = 0;
+  let filteredOut = 0;
+  for (let a = 0; a < summary.index.length; a++) {
+    if (Number.isNaN(acc[a])) {
+      missing++;
+      continue;
+    }
+    if (!passes(summary.index[a]!, filters)) {
+      filteredOut++;
+      continue;
+    }
+    keep.push(a);
+  }
+  const pick = (xs: Float64Array): number[] => keep.map((a) => xs[a]!);
+  const latency = keep.map((a) => summary.latency[a]!);
+  const accuracy = pick(acc);
+  const index = keep.map((a) => summary.index[a]!);
+  // the fronts use the exact values; the points are sent at display precision (about 40% less JSON to move and parse)
+  const front = (cost: ArrayLike<number>): number[] => paretoFront(cost, accuracy).map((p) => index[p]!);
+  const pareto = { params: front(pick(summary.params)), flops: front(pick(summary.flops)), latency: front(latency) };
+  const points = {
+    index,
+    accuracy: accuracy.map((x) => round(x, ACCURACY_DECIMALS)),
+    params: pick(summary.params),
+    flops: pick(summary.flops),
+    latency: latency.map((x) => (Number.isNaN(x) ? null : round(x, LATENCY_DECIMALS))),
+    ops: keep.map((a) => opCodeString(summary.index[a]!)),
+  };
+  return {
+    hp: summary.hp,
+    dataset: summary.dataset,
+    set,
+    availableSets: ACCURACY_SETS.filter((s) => summary.accuracy[s].some((v) => !Number.isNaN(v))),
+    archsWithRuns: summary.index.length,
+    missing,
+    filteredOut,
+    points,
+    pareto,
+  };
+}
+
+/** Accuracy is sent to 1e-4 percentage points, latency to 1e-7 s (0.1 µs); params and FLOPs are short and sent exact. */
+export const ACCURACY_DECIMALS = 4;
+export const LATENCY_DECIMALS = 7;
+
+function round(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+}
+
+function passes(archIndex: number, filters: OpCountFilters): boolean {
+  for (const [name, range] of Object.entries(filters) as [OpFilterName, readonly [number, number] | undefined][]) {
+    if (range === undefined) continue;
+    const n = countOp(archIndex, OP_FILTERS[name]);
+    if (n < range[0] || n > range[1]) return false;
+  }
+  return true;
+}

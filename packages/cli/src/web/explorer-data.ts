@@ -1,0 +1,138 @@
+/**
+ * Everything the explorer's endpoints compute, over one opened store and the loaded search runs, with the caches that
+ * keep repeated views fast (per-(hp, dataset) summaries, correlations, run aggregates). The store is read as a
+ * snapshot: runs written to it while the server runs show up after a restart.
+ */
+import { basename } from "node:path";
+import { NasBench } from "@aa-nas/core/bench/api.js";
+import { DATASET_KEYS, SEARCH_DATASETS, type DatasetKey } from "@aa-nas/core/registry/index.js";
+import type { BenchStore, StoreMeta } from "@aa-nas/core/bench/store.js";
+import { EDGES, NUM_ARCHS, OPS } from "@aa-nas/core/space/index.js";
+import { archDetail, type ArchDetail } from "./data/arch-detail.js";
+import { lookupArch } from "./data/arch-ref.js";
+import { buildCorrelation, type CorrelationMethod, type CorrelationResponse } from "./data/correlation.js";
+import { curvesOf, type CurvesResponse } from "./data/curves.js";
+import { summarizeFinal, type FinalSummary } from "./data/final-summary.js";
+import { ACCURACY_SETS, DEFAULT_SET, type AccuracySet } from "./data/metric-sets.js";
+import { OP_FILTERS } from "./data/op-counts.js";
+import { buildOverview, COST_AXES, type OpCountFilters, type OverviewResponse } from "./data/overview.js";
+import { HttpError, JsonText } from "./http.js";
+import { Lru } from "./lru.js";
+import type { StoreChoices } from "./query-schemas.js";
+import { aggregateRuns, type RunMetric, type RunsResponse } from "./runs/best-so-far.js";
+import type { LoadedCampaign } from "./runs/search-run-file.js";
+
+export interface MetaResponse {
+  store: { file: string; runs: number; archsWithRuns: number; hps: string[]; datasets: DatasetKey[]; sources: string[]; createdAt: string | null };
+  space: { numArchs: number; ops: readonly string[]; edges: ReadonlyArray<readonly [number, number]> };
+  defaults: { hp: string; dataset: DatasetKey };
+  defaultSets: Record<DatasetKey, AccuracySet>;
+  accuracySets: readonly AccuracySet[];
+  opFilters: typeof OP_FILTERS;
+  costAxes: readonly string[];
+  searchRuns: { files: number; runs: number };
+}
+
+export class ExplorerData {
+  readonly bench: NasBench;
+  readonly choices: StoreChoices;
+  private readonly storeMeta: StoreMeta;
+  private readonly summaries = new Map<string, FinalSummary>();
+  private readonly correlations = new Map<CorrelationMethod, CorrelationResponse>();
+  /** serialized overviews (about 1 MB each for 15,625 archs) by query */
+  private readonly overviews = new Lru<string, JsonText>(16);
+  private readonly runAggregates = new Lru<string, RunsResponse>(8);
+
+  constructor(
+    readonly store: BenchStore,
+    readonly campaigns: readonly LoadedCampaign[] = [],
+  ) {
+    this.bench = new NasBench(store);
+    this.storeMeta = store.meta();
+    const hps = this.storeMeta.hps;
+    const datasets = DATASET_KEYS.filter((d) => this.storeMeta.datasets.includes(d));
+    this.choices = {
+      hps,
+      datasets,
+      // the longest schedule is the benchmark's headline number ('200' after '12')
+      defaultHp: hps.includes("200") ? "200" : (hps[hps.length - 1] ?? ""),
+      // the paper's headline search dataset first (CIFAR-10), else whatever the store has
+      defaultDataset: datasets.includes(SEARCH_DATASETS[0]) ? SEARCH_DATASETS[0] : (datasets[0] ?? SEARCH_DATASETS[0]),
+    };
+  }
+
+  meta(): MetaResponse {
+    const m = this.storeMeta;
+    return {
+      store: {
+        file: basename(this.store.path),
+        runs: m.runs,
+        archsWithRuns: m.archs,
+        hps: this.choices.hps.slice(),
+        datasets: this.choices.datasets.slice(),
+        sources: m.sources,
+        createdAt: m.createdAt,
+      },
+      space: { numArchs: NUM_ARCHS, ops: OPS, edges: EDGES },
+      defaults: { hp: this.choices.defaultHp, dataset: this.choices.defaultDataset },
+      defaultSets: { ...DEFAULT_SET },
+      accuracySets: ACCURACY_SETS,
+      opFilters: OP_FILTERS,
+      costAxes: COST_AXES,
+      searchRuns: { files: new Set(this.campaigns.map((c) => c.file)).size, runs: this.campaigns.reduce((n, c) => n + c.results.length, 0) },
+    };
+  }
+
+  summary(hp: string, dataset: DatasetKey): FinalSummary {
+    const key = `${hp}\u0000${dataset}`;
+    let s = this.summaries.get(key);
+    if (s === undefined) this.summaries.set(key, (s = summarizeFinal(this.store, hp, dataset)));
+    return s;
+  }
+
+  overview(hp: string, dataset: DatasetKey, set: AccuracySet | undefined, filters: OpCountFilters): OverviewResponse {
+    return buildOverview(this.summary(hp, dataset), set ?? DEFAULT_SET[dataset], filters);
+  }
+
+  /** The overview as JSON text, cached per query: reloading a view costs one cache lookup. */
+  overviewJson(hp: string, dataset: DatasetKey, set: AccuracySet | undefined, filters: OpCountFilters): JsonText {
+    const key = JSON.stringify([hp, dataset, set ?? DEFAULT_SET[dataset], Object.entries(filters).sort()]);
+    return this.overviews.getOrCreate(key, () => new JsonText(JSON.stringify(this.overview(hp, dataset, set, filters))));
+  }
+
+  /** Prepares the default overview (what the first page load asks for), so a fresh server answers it at once. */
+  warmUp(): void {
+    if (this.choices.hps.length > 0) this.overviewJson(this.choices.defaultHp, this.choices.defaultDataset, undefined, {});
+  }
+
+  correlation(method: CorrelationMethod): CorrelationResponse {
+    let c = this.correlations.get(method);
+    if (c === undefined) {
+      const byHp = new Map<string, FinalSummary[]>();
+      for (const hp of this.choices.hps) {
+        const list = this.choices.datasets.map((d) => this.summary(hp, d)).filter((s) => s.index.length > 0);
+        if (list.length > 0) byHp.set(hp, list);
+      }
+      this.correlations.set(method, (c = buildCorrelation(byHp, method)));
+    }
+    return c;
+  }
+
+  arch(ref: string): ArchDetail {
+    return archDetail(this.bench, lookupArch(ref).index);
+  }
+
+  curves(ref: string, hp: string, dataset: DatasetKey): CurvesResponse {
+    const { index } = lookupArch(ref);
+    const curves = curvesOf(this.store, index, hp, dataset);
+    if (curves.runs.length === 0) {
+      const stored = this.store.hpsOf(index).flatMap((h) => this.store.datasetsOf(index, h).map((d) => `${d} (hp ${h})`));
+      throw new HttpError(404, `arch ${index} has no runs for hp '${hp}' on ${dataset}; it has ${stored.length > 0 ? stored.join(", ") : "no runs in this store"}`);
+    }
+    return curves;
+  }
+
+  runs(metric: RunMetric, points: number): RunsResponse {
+    return this.runAggregates.getOrCreate(`${metric}|${points}`, () => aggregateRuns(this.campaigns, metric, points));
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Search progress as the papers plot it: for every run, the accuracy of its current answer (the best-so-far arch by
+ * the proxy reward) as a step function of simulated time; across the runs of one (algorithm, dataset, budget), the
+ * mean ± std on a common time grid.
+ */
+import { ALGORITHMS } from "@aa-nas/core/search/algorithms.js";
+import type { LoadedCampaign, SearchRunReport } from "./search-run-file.js";
+
+export const RUN_METRICS = ["test", "valid"] as const;
+export type RunMetric = (typeof RUN_METRICS)[number];
+
+export interface RunGroup {
+  algorithm: string;
+  dataset: string;
+  budget: number;
+  /** distinct seeds (a seed met twice, e.g. the same file passed twice, counts once) */
+  runs: number;
+  files: string[];
+  /** simulated seconds, 0..budget */
+  time: number[];
+  /** mean / population std over the runs that have an answer at that time; null before any has one */
+  mean: (number | null)[];
+  std: (number | null)[];
+  /** runs with an answer at that time */
+  count: number[];
+  /** the final answers' accuracy, mean ± std over runs */
+  final: { mean: number; std: number };
+}
+
+export interface RunsResponse {
+  metric: RunMetric;
+  points: number;
+  files: Array<{ file: string; algorithm: string; dataset: string; budget: number; runs: number }>;
+  groups: RunGroup[];
+}
+
+/** Value of the run's answer at time t: the last trace point at or before t (null before the first answer). */
+export function valueAt(run: SearchRunReport, metric: RunMetric, t: number): number | null {
+  let value: number | null = null;
+  for (const p of run.trace) {
+    if (p.time > t) break;
+    value = metric === "test" ? p.testAccuracy : p.validAccuracy;
+  }
+  return value;
+}
+
+export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunMetric, points: number): RunsResponse {
+  const groups = new Map<string, { algorithm: string; dataset: string; budget: number; files: Set<string>; runs: Map<number, SearchRunReport> }>();
+  for (const c of campaigns) {
+    const key = JSON.stringify([c.algorithm, c.dataset, c.budget]);
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, files: new Set(), runs: new Map() }));
+    g.files.add(c.file);
+    for (const r of c.results) if (!g.runs.has(r.seed)) g.runs.set(r.seed, { ...r, trace: [...r.trace].sort((a, b) => a.time - b.time) });
+  }
+  const out: RunGroup[] = [];
+  for (const g of groups.values()) {
+    const runs = [...g.runs.values()];
+    const time = Array.from({ length: points }, (_, k) => (g.budget * k) / (points - 1));
+    const mean: (number | null)[] = [];
+    const std: (number | null)[] = [];
+    const count: number[] = [];
+    for (const t of time) {
+      const values = runs.map((r) => valueAt(r, metric, t)).filter((v): v is number => v !== null);
+      const m = meanStd(values);
+      mean.push(m?.mean ?? null);
+      std.push(m?.std ?? null);
+      count.push(values.length);
+    }
+    const finals = meanStd(runs.map((r) => (metric === "test" ? r.testAccuracy : r.validAccuracy)))!;
+    out.push({ algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: runs.length, files: [...g.files], time, mean, std, count, final: finals });
+  }
+  // the CLI's algorithm order (REA, RS, REINFORCE, BOHB), then any other name alphabetically
+  const rank = (name: string): number => {
+    const k = (ALGORITHMS as readonly string[]).indexOf(name);
+    return k >= 0 ? k : ALGORITHMS.length;
+  };
+  out.sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.algorithm) - rank(b.algorithm) || a.algorithm.localeCompare(b.algorithm) || a.budget - b.budget);
+  return {
+    metric,
+    points,
+    files: campaigns.map((c) => ({ file: c.file, algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, runs: c.results.length })),
+    groups: out,
+  };
+}
+
+/** Population std (numpy's default), as `aa-nas search` reports it; null for no values. */
+function meanStd(xs: readonly number[]): { mean: number; std: number } | null {
+  if (xs.length === 0) return null;
+  let mean = 0;
+  for (const x of xs) mean += x;
+  mean /= xs.length;
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  return { mean, std: Math.sqrt(ss / xs.length) };
+}

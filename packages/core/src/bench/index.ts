@@ -1,0 +1,33 @@
+/** The benchmark store, its importers and the NATS-Bench-compatible query API. Pure TypeScript (no libtorch). */
+export * from "../registry/index.js";
+export {
+  NasBench,
+  toOriginalKeys,
+  costInfoToOriginal,
+  type Trial,
+  type MetricSet,
+  type ArchRef,
+  type QueryOptions,
+  type MoreInfo,
+  type CostInfo,
+  type NetConfig,
+  type SimulatedResult,
+  type NasBenchOptions,
+} from "./api.js";
+export { openBench, defaultStorePath, BENCH_STORE_ENV } from "./default-store.js";
+export { BenchStore, type PutOptions, type PutResult, type StoreMeta, type FinalRow } from "./store.js";
+export { BenchQueryError, MetricUnavailableError, StoreError, InvalidRecordError, RunConflictError } from "./errors.js";
+export type { EpochMetrics } from "./semantics.js";
+export {
+  importBenchmark,
+  importNatsDirectory,
+  importNatsFile,
+  importNb201File,
+  importNb201Directory,
+  importTar,
+  type ImportOptions,
+  type ImportSummary,
+  type ImportProgress,
+  type ImportKind,
+} from "./import/importers.js";
+export { STORE_FORMAT, SCHEMA_VERSION } from "./schema.js";

@@ -1,0 +1,52 @@
+/** The four benchmark-driven algorithms by their CLI names, with the paper's settings as defaults. */
+import { UserError, listChoices } from "../errors.js";
+import { bohb, BOHB_DEFAULTS, type BohbOptions } from "./bohb/bohb.js";
+import { randomSearch } from "./random-search.js";
+import { regularizedEvolution, REA_DEFAULTS, type ReaOptions } from "./rea.js";
+import { reinforce, REINFORCE_DEFAULTS, type ReinforceOptions } from "./reinforce.js";
+import type { SearchResult, SearchSession } from "./session.js";
+
+export const ALGORITHMS = ["rea", "rs", "reinforce", "bohb"] as const;
+export type AlgorithmName = (typeof ALGORITHMS)[number];
+
+export const ALGORITHM_LABELS: Readonly<Record<AlgorithmName, string>> = {
+  rea: "REA",
+  rs: "RS",
+  reinforce: "REINFORCE",
+  bohb: "BOHB",
+};
+
+export interface AlgorithmSettings {
+  rea: ReaOptions;
+  reinforce: ReinforceOptions;
+  bohb: BohbOptions;
+}
+
+export const DEFAULT_SETTINGS: Readonly<AlgorithmSettings> = {
+  rea: REA_DEFAULTS,
+  reinforce: REINFORCE_DEFAULTS,
+  bohb: BOHB_DEFAULTS,
+};
+
+export function parseAlgorithm(s: string): AlgorithmName {
+  const lower = s.toLowerCase();
+  const alias: Record<string, AlgorithmName> = { random: "rs", "r-ea": "rea", "regularized-evolution": "rea" };
+  const name = alias[lower] ?? lower;
+  if (!(ALGORITHMS as readonly string[]).includes(name)) {
+    throw new UserError(`unknown search algorithm '${s}'; valid algorithms: ${listChoices(ALGORITHMS)}`);
+  }
+  return name as AlgorithmName;
+}
+
+export function runAlgorithm(name: AlgorithmName, session: SearchSession, settings: AlgorithmSettings = DEFAULT_SETTINGS): SearchResult {
+  switch (name) {
+    case "rs":
+      return randomSearch(session);
+    case "rea":
+      return regularizedEvolution(session, settings.rea);
+    case "reinforce":
+      return reinforce(session, settings.reinforce);
+    case "bohb":
+      return bohb(session, settings.bohb);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Regularized (aging) evolution, Real et al. 2019, as in A@bb2f405:exps/algos/R_EA.py: a population of random cells;
+ * each cycle draws a tournament with replacement, mutates one edge of its best member, appends the child and retires
+ * the oldest member. The answer is the best reward in the whole history.
+ */
+import { archAt, indexOf, mutateArch, sampleArch } from "../space/index.js";
+import { BestSoFar, requireAnswer } from "./answer.js";
+import type { SearchResult, SearchSession } from "./session.js";
+
+export interface ReaOptions {
+  populationSize: number;
+  tournamentSize: number;
+}
+
+export const REA_DEFAULTS: Readonly<ReaOptions> = { populationSize: 10, tournamentSize: 3 };
+
+/** A member of the population; `historyIndex` is its position in `session.history`. */
+export interface Individual {
+  archIndex: number;
+  reward: number;
+  historyIndex: number;
+}
+
+/** The population as a queue: the newest member is appended, the oldest retired (aging, not the worst). */
+export class AgingPopulation {
+  private readonly members: Individual[] = [];
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`population size must be a positive integer, got ${capacity}`);
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  get full(): boolean {
+    return this.members.length >= this.capacity;
+  }
+
+  /** Appends `x`; when over capacity retires and returns the oldest member. */
+  push(x: Individual): Individual | undefined {
+    this.members.push(x);
+    return this.members.length > this.capacity ? this.members.shift() : undefined;
+  }
+
+  /** `max(sample, key=accuracy)` over `k` members drawn with replacement; ties keep the first drawn. */
+  tournament(k: number, rng: { randbelow(n: number): number }): Individual {
+    let best: Individual | undefined;
+    for (let i = 0; i < k; i++) {
+      const candidate = this.members[rng.randbelow(this.members.length)]!;
+      if (best === undefined || candidate.reward > best.reward) best = candidate;
+    }
+    if (best === undefined) throw new RangeError("tournament needs a non-empty population and k ≥ 1");
+    return best;
+  }
+
+  snapshot(): readonly Individual[] {
+    return [...this.members];
+  }
+}
+
+/** What each evolution cycle did; exposed for tests and diagnostics. */
+export interface ReaCycle {
+  parent: Individual;
+  child: Individual;
+  retired: Individual | undefined;
+}
+
+export function regularizedEvolution(
+  session: SearchSession,
+  options: ReaOptions = REA_DEFAULTS,
+  onCycle?: (cycle: ReaCycle) => void,
+): SearchResult {
+  const population = new AgingPopulation(options.populationSize);
+  const best = new BestSoFar();
+  const admit = (archIndex: number, reward: number): Individual => {
+    const x = { archIndex, reward, historyIndex: session.history.length - 1 };
+    if (best.offer(archIndex, reward)) session.setAnswer(archIndex, reward);
+    return x;
+  };
+
+  while (!population.full) {
+    const archIndex = indexOf(sampleArch(session.rng));
+    const reward = session.evaluate(archIndex);
+    if (reward === null) return session.finish("rea", requireAnswer(best.current, session));
+    population.push(admit(archIndex, reward));
+  }
+
+  for (;;) {
+    const stopBookkeeping = session.startBookkeeping();
+    const parent = population.tournament(options.tournamentSize, session.rng);
+    const childIndex = indexOf(mutateArch(archAt(parent.archIndex), session.rng));
+    stopBookkeeping();
+    const reward = session.evaluate(childIndex);
+    if (reward === null) break;
+    const child = admit(childIndex, reward);
+    const retired = population.push(child);
+    onCycle?.({ parent, child, retired });
+  }
+  return session.finish("rea", requireAnswer(best.current, session));
+}

@@ -1,0 +1,84 @@
+/**
+ * The one entry that runs a campaign of seeded searches on a benchmark, with the CLI's defaults: `aa-nas search` calls
+ * it, and so can a script (`import { searchCampaign } from "@aa-nas/core/search"`). Given a store path it opens the
+ * store the way the CLI does and closes it afterwards; given a `NasBench` it leaves it open, so a loop of campaigns
+ * shares one handle and its caches. The caches only change speed: every draw comes from the run's own seeded
+ * generator, so a path, an open `NasBench` and the CLI give the same runs for the same seed.
+ */
+import { NasBench } from "../bench/api.js";
+import { SEARCH_DATASETS, parseSearchDataset, type SearchDataset } from "../registry/index.js";
+import { DEFAULT_SETTINGS, parseAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
+import type { FinalAccuracyOracle, SearchBenchmark } from "./benchmark.js";
+import type { BohbOptions } from "./bohb/bohb.js";
+import { PAPER_BUDGET, resolveBudget } from "./budget.js";
+import { runCampaign, type Campaign } from "./campaign.js";
+import type { ReaOptions } from "./rea.js";
+import type { ReinforceOptions } from "./reinforce.js";
+import { StoreSearchBenchmark, openSearchBenchmark } from "./store-benchmark.js";
+
+/** What `aa-nas search` uses when an option is not given: the paper's protocol (500 runs, 12,000 s) on CIFAR-10. */
+export const CAMPAIGN_DEFAULTS: Readonly<{ dataset: SearchDataset; runs: number; seed: number; budget: number }> = Object.freeze({
+  dataset: SEARCH_DATASETS[0],
+  runs: 500,
+  seed: 1,
+  budget: PAPER_BUDGET,
+});
+
+/** A store file, an open query API, or any benchmark that can also judge the answers (e.g. a `TableBenchmark`). */
+export type CampaignSource = string | NasBench | (SearchBenchmark & FinalAccuracyOracle);
+
+/** Per-algorithm settings to change; the rest keep `DEFAULT_SETTINGS`. */
+export interface SettingsOverrides {
+  rea?: Partial<ReaOptions>;
+  reinforce?: Partial<ReinforceOptions>;
+  bohb?: Partial<BohbOptions>;
+}
+
+export interface SearchCampaignOptions {
+  /** default `CAMPAIGN_DEFAULTS.dataset` (cifar10, searched on cifar10-valid) */
+  dataset?: SearchDataset;
+  /** independent searches; run i uses seed `seed + i` (default 500) */
+  runs?: number;
+  /** seed of the first run (default 1) */
+  seed?: number;
+  /** simulated seconds per run, or 'paper' (12,000 s) / 'nats' (by dataset); default 12,000 */
+  budget?: number | "paper" | "nats";
+  settings?: SettingsOverrides;
+  /** add the algorithm's own wall time to the simulated clock, as the originals did (runs stop being reproducible) */
+  accountWallTime?: boolean;
+  /** called after each run */
+  onRun?: (done: number, total: number) => void;
+}
+
+export function mergeSettings(overrides: SettingsOverrides = {}): AlgorithmSettings {
+  return {
+    rea: { ...DEFAULT_SETTINGS.rea, ...overrides.rea },
+    reinforce: { ...DEFAULT_SETTINGS.reinforce, ...overrides.reinforce },
+    bohb: { ...DEFAULT_SETTINGS.bohb, ...overrides.bohb },
+  };
+}
+
+/**
+ * Runs `runs` seeded searches of `algorithm` ('rea' | 'rs' | 'reinforce' | 'bohb') and judges each answer by its
+ * 200-epoch numbers (mean over trials). `campaignToJson(result)` is what `aa-nas search --json` prints.
+ */
+export function searchCampaign(algorithm: AlgorithmName, source: CampaignSource, options: SearchCampaignOptions = {}): Campaign {
+  const name = parseAlgorithm(algorithm);
+  const dataset = parseSearchDataset(options.dataset ?? CAMPAIGN_DEFAULTS.dataset);
+  const runs = options.runs ?? CAMPAIGN_DEFAULTS.runs;
+  const seed = options.seed ?? CAMPAIGN_DEFAULTS.seed;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+  const budget = resolveBudget(options.budget ?? CAMPAIGN_DEFAULTS.budget, dataset);
+  const settings = mergeSettings(options.settings);
+  const run = (benchmark: SearchBenchmark & FinalAccuracyOracle): Campaign =>
+    runCampaign({ algorithm: name, benchmark, oracle: benchmark, dataset, runs, seed, budget, settings, accountWallTime: options.accountWallTime ?? false, onRun: options.onRun });
+  if (typeof source === "string") {
+    const opened = openSearchBenchmark(source);
+    try {
+      return run(opened);
+    } finally {
+      opened.close();
+    }
+  }
+  return run(source instanceof NasBench ? new StoreSearchBenchmark(source) : source);
+}

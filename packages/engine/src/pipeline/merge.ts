@@ -1,0 +1,119 @@
+/**
+ * `aa-nas merge`: folds record files into the benchmark store. Each record is verified (checksum, naming, consistency);
+ * a damaged file is reported by name and skipped while every intact record is still merged. Merging is idempotent: the
+ * store keys runs by (arch, hp, dataset, seed) and a record already merged with the same content is left as is.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InvalidRecordError } from "@aa-nas/core/bench/errors.js";
+import { validateRecord } from "@aa-nas/core/bench/rows.js";
+import { BenchStore, type PutOptions, type PutResult } from "@aa-nas/core/bench/store.js";
+import type { RunRecord } from "@aa-nas/core/registry/index.js";
+import { UserError } from "@aa-nas/core/errors.js";
+import { CorruptRecordError, readRecordFile } from "./record-file.js";
+import { correctTimes } from "./time-correction.js";
+
+const RECORD_NAME = /^arch-\d{6}-seed-\d{4,}\.json$/;
+const ARCH_OF_NAME = /^arch-(\d{6})-seed-/;
+
+export interface MergeOptions {
+  inputs: readonly string[];
+  out: string;
+  onConflict?: PutOptions["onConflict"];
+  /** apply the v1.1 / NATS time correction (spec §5.5) */
+  timeCorrection?: boolean;
+  /** what should be there, for the report of what is missing */
+  expect?: { archIndexes: readonly number[]; seeds: readonly number[]; datasets: readonly string[]; hp: string };
+  /** runs handed to the store at a time (default 2048) */
+  batchRuns?: number;
+}
+
+export interface MergeReport extends PutResult {
+  files: number;
+  corrupt: { file: string; error: string }[];
+  uncorrected: number[];
+  missing: { archIndex: number; seed: number; dataset: string }[];
+}
+
+/** Record files directly in each input folder (or the input itself when it is a file). */
+export function findRecordFiles(inputs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new UserError(`results path ${input} does not exist`);
+    if (statSync(input).isFile()) files.push(input);
+    else files.push(...readdirSync(input).filter((n) => RECORD_NAME.test(n)).sort().map((n) => join(input, n)));
+  }
+  return files;
+}
+
+/** Runs handed to the store at a time: bounds memory (a full benchmark is 375,000 runs of 200-epoch curves). */
+const BATCH_RUNS = 2048;
+
+export function mergeRecords(o: MergeOptions): MergeReport {
+  const files = findRecordFiles(o.inputs);
+  // a new store appears only once the merge succeeded (BenchStore.write); an existing one is changed in one transaction
+  return BenchStore.write(o.out, (store) => {
+    const corrupt: MergeReport["corrupt"] = [];
+    const uncorrected: number[] = [];
+    const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
+    // one transaction, so a conflict still leaves the store as it was, while runs go in batch by batch
+    store.transaction(() => {
+      let batch: RunRecord[] = [];
+      const flush = (): void => {
+        const r = store.putRuns(batch, { onConflict: o.onConflict ?? "error" });
+        for (const k of ["inserted", "unchanged", "replaced", "skipped"] as const) put[k] += r[k];
+        batch = [];
+      };
+      for (const group of groupByArch(files)) {
+        let runs: RunRecord[] = [];
+        for (const file of group) {
+          try {
+            const fileRuns = readRecordFile(file).runs;
+            // a record with an impossible value is damaged like one with a bad checksum: reported, the others merged
+            for (const run of fileRuns) validateRecord(run, `record file ${file}`);
+            runs.push(...fileRuns);
+          } catch (err) {
+            if (!(err instanceof CorruptRecordError) && !(err instanceof InvalidRecordError)) throw err;
+            corrupt.push({ file, error: err.message });
+          }
+        }
+        if (o.timeCorrection) {
+          const c = correctTimes(runs);
+          runs = c.runs;
+          uncorrected.push(...c.uncorrected);
+        }
+        batch.push(...runs);
+        if (batch.length >= (o.batchRuns ?? BATCH_RUNS)) flush();
+      }
+      flush();
+    });
+    // findBest reads the rankings summary; rebuild it so merged runs are ranked
+    if (put.inserted + put.replaced > 0) store.refreshRankings();
+    const missing: MergeReport["missing"] = [];
+    if (o.expect) {
+      const have = new Set(store.finalRows(o.expect.hp).map((r) => `${r.arch_index}/${r.seed}/${r.dataset}`));
+      for (const archIndex of o.expect.archIndexes) {
+        for (const seed of o.expect.seeds) {
+          for (const dataset of o.expect.datasets) {
+            if (!have.has(`${archIndex}/${seed}/${dataset}`)) missing.push({ archIndex, seed, dataset });
+          }
+        }
+      }
+    }
+    return { ...put, files: files.length, corrupt, uncorrected, missing };
+  });
+}
+
+/**
+ * Files of one arch together, archs ascending (the time correction needs all runs of an arch at once; nothing else
+ * needs more than one file in memory). Files not named `arch-NNNNNN-seed-…` (given by path) form one last group.
+ */
+function groupByArch(files: readonly string[]): string[][] {
+  const groups = new Map<number, string[]>();
+  for (const file of files) {
+    const m = ARCH_OF_NAME.exec(basename(file));
+    const key = m === null ? Infinity : Number(m[1]);
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
+}
