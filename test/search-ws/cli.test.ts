@@ -78,6 +78,6 @@ describe("lazy engine import", () => {
   it("imports nothing engine-backed at module load (only type imports, the pure settings module and the pure network blueprint)", () => {
     const source = readFileSync(join(repoRoot, "packages", "cli", "src", "commands", "search-ws.ts"), "utf8");
     const staticImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
-    expect(staticImports.filter((p) => /engine|models\/(?!structure)|train|weight-sharing\/(?!settings)|bench\/api/.test(p!))).toEqual([]);
+    expect(staticImports.filter((p) => /tensor\/|models\/(?!structure)|\/train\/|search-ws\/(?!settings)|bench\/api/.test(p!))).toEqual([]);
   });
 });

@@ -44,8 +44,9 @@ describe("aa-nas query loads only what it needs (built CLI)", () => {
     expect(r.modules).toEqual(expect.arrayContaining(["packages/cli/dist/commands/query.js", "packages/core/dist/bench/api.js", "packages/core/dist/bench/store.js"]));
     const unwanted = r.modules.filter(
       (m) =>
-        // the whole engine package but the data-folder default the option parser names
-        (m.startsWith("packages/engine/") && m !== "packages/engine/dist/data/data-dir.js") ||
+        // the engine's addon layer, training data (but the data-folder default the option parser names), driver,
+        // weight-sharing search and sweep; its pure blueprints (models/structure, train/hyper) are option parsing's
+        /^packages\/engine\/dist\/(tensor|sweep|pipeline|search-ws|data\/(?!data-dir\.js))/.test(m) ||
         /^packages\/(cli\/dist\/web|core\/dist\/search)\//.test(m) ||
         (m.startsWith("packages/cli/dist/commands/") && m !== "packages/cli/dist/commands/query.js") ||
         /^package:(bullmq|ioredis|zod|tar|fflate|seek-bzip|echarts|playwright-core|cli-progress)$/.test(m),

@@ -8,9 +8,9 @@ import { hpConfig } from "../../packages/engine/src/train/hyper.js";
 import type * as TrainRunModule from "../../packages/engine/src/train/train-run.js";
 import { syntheticSet, syntheticTrainingData } from "./support/synthetic-data.js";
 
-const dist = (path: string) => pathToFileURL(join(import.meta.dirname, "..", "..", "dist", path)).href;
+const dist = (path: string) => pathToFileURL(join(import.meta.dirname, "..", "..", "packages", "engine", "dist", path)).href;
 const { trainRun } = (await import(dist("train/train-run.js"))) as typeof TrainRunModule;
-const engine = (await import(dist("engine/index.js"))) as typeof import("../../packages/engine/src/tensor/index.js");
+const engine = (await import(dist("tensor/index.js"))) as typeof import("../../packages/engine/src/tensor/index.js");
 
 /** Trains and returns the loss of every step (from the running averages) with the record. */
 async function run(replicas: number, data: TrainingData, o: { epochs: number; lr: number }) {
