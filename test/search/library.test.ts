@@ -148,6 +148,21 @@ describe("aa-nas search --out (campaign file)", () => {
   });
 });
 
+describe("aa-nas search progress when stderr is not a terminal", () => {
+  it("prints plain periodic lines with ETA (AA_NAS_PROGRESS_INTERVAL), none with --no-progress", () => {
+    const env = { AA_NAS_PROGRESS_INTERVAL: "0" };
+    const r = runCli(["search", "rs", "--bench", db, "--runs", "3", "--json"], { env });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ algorithm: "rs", runs: 3 });
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.slice(0, 2)).toEqual([expect.stringMatching(/^RS on cifar10: 1\/3 runs \(33%\), \d+s elapsed, ETA \d+s$/), expect.stringMatching(/^RS on cifar10: 2\/3 runs \(66%\), /)]);
+    expect(lines[lines.length - 1]).toMatch(/^RS on cifar10: 3\/3 runs done in \d+s$/);
+    const quiet = runCli(["search", "rs", "--bench", db, "--runs", "3", "--no-progress"], { env });
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).toBe("");
+  });
+});
+
 describe("a store that lacks what a search needs", () => {
   it("is refused before the first run, naming the missing archs, and no campaign file is written", () => {
     const out = join(dir, "never.json");
