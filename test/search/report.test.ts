@@ -80,7 +80,7 @@ describe("campaign files", () => {
   });
 
   it("record the space's optimum: the best 200-epoch test accuracy of the benchmark", () => {
-    const test = syntheticTable().test;
+    const test = Array.from(syntheticTable().test);
     const best = Math.max(...test);
     for (const file of written) {
       expect(file.optimum!.test.accuracy).toBe(best);

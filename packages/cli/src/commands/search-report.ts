@@ -10,7 +10,6 @@ import { ALGORITHM_LABELS, ALGORITHMS, type AlgorithmName } from "@aa-nas/core/s
 import { UserError } from "@aa-nas/core/errors.js";
 import { writeFileAtomic } from "@aa-nas/core/atomic-file.js";
 import { groupCampaigns, meanStd, RUN_METRICS, type CampaignGroup, type RunMetric } from "../web/runs/best-so-far.js";
-import { loadCampaigns } from "../web/runs/search-run-file.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { checkOutputFolder } from "../output-path.js";
 import { buildBestSoFarPlot, renderPlotSvg } from "../search-plot.js";
@@ -144,6 +143,8 @@ export function registerSearchReportCommand(search: Command): void {
     const points = parseInteger(opts.points, "--points", 2, 5000);
     const yRange = parseYRange(opts.yRange);
     const plotsDir = opts.plots === undefined ? undefined : checkOutputFolder(opts.plots, { flag: "--plots" });
+    // the file reader (zod) is loaded only by the report, not by every `aa-nas search`
+    const { loadCampaigns } = await import("../web/runs/search-run-file.js");
     const groups = groupCampaigns(loadCampaigns(files));
     const rows = reportRows(groups);
     const plots = plotsDir === undefined ? [] : await writePlots(groups, plotsDir, metric, points, yRange);
