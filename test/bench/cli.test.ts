@@ -14,6 +14,14 @@ beforeAll(() => {
   const r = runCli(["import", referencePath(NATS_SAMPLE), "--out", db, "--verify", "--no-progress"]);
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toMatch(/imported 3 archs .* 51 runs new/);
+  expect(r.stderr).toContain(`verified ${db}: integrity check passed`);
+});
+
+test("import --json prints the summary as one JSON object; a second import finds the archs done", () => {
+  const r = runCli(["import", referencePath(NATS_SAMPLE), "--out", db, "--verify", "--no-progress", "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ out: db, kind: expect.any(String), archs: 0, skippedArchs: 3, verified: true, runs: { inserted: 0 } });
+  expect(r.stderr).toBe("");
 });
 
 describe("aa-nas import / query / best / export", () => {

@@ -52,5 +52,8 @@ describe("aa-nas arch / meta (built CLI)", () => {
     expect(meta.splits["50000"]!.valid).toEqual(ref.valid![1].map(Number));
     const jobs = JSON.parse(readFileSync(join(dir, "jobs.json"), "utf8")) as { jobs: { start: number; end: number }[] };
     expect(jobs.jobs.length).toBe(41);
+    const json = runCli(["meta", "--out", dir, "--json"]);
+    expect(json.status, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toStrictEqual({ meta: join(dir, "meta.json"), jobs: join(dir, "jobs.json"), jobCount: 41 });
   });
 });

@@ -27,8 +27,14 @@ describe("aa-nas demo", () => {
     store.close();
     expect(stored).toEqual([284, 1835]);
 
-    const again = runCli(["demo", "--out", out, ...TINY], { timeoutMs: 300_000 });
+    // the re-run as a script would call it: one JSON object on stdout, nothing on stderr
+    const again = runCli(["demo", "--out", out, ...TINY, "--json", "--no-progress"], { timeoutMs: 300_000 });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/0 run\(s\) added, 2 already present/);
+    expect(again.stderr).toBe("");
+    const json = JSON.parse(again.stdout) as { added: number; unchanged: number; results: Array<{ archIndex: number; testAccuracy: number }>; best: { archIndex: number } };
+    expect([json.added, json.unchanged]).toEqual([0, 2]);
+    expect(json.results.map((r) => r.archIndex).sort((a, b) => a - b)).toEqual([284, 1835]);
+    expect(json.results.map((r) => r.testAccuracy.toFixed(2))).toEqual(accs.map((a) => a.toFixed(2)));
+    expect(json.best.archIndex).toBe(Number(bestIndex));
   }, 600_000);
 });

@@ -4,7 +4,7 @@
  * published typings compile without @types/node. Needs `npm run build` first (the suite's pretest does it).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -12,13 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../packages/core/src/bench/api.js";
 import { registerSearchCommands } from "../../packages/cli/src/commands/search.js";
 import { UserError } from "../../packages/core/src/errors.js";
-import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToJson, searchCampaign, type CampaignJson } from "../../packages/core/src/search/index.js";
+import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToFile, campaignToJson, searchCampaign, type CampaignFile, type CampaignJson } from "../../packages/core/src/search/index.js";
+import { openSearchBenchmark } from "../../packages/core/src/search/store-benchmark.js";
+import { NUM_ARCHS } from "../../packages/core/src/space/index.js";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
 import { buildCifar10TableStore } from "./table-store.js";
 
 let dir: string;
 let db: string;
+let partial: string;
 
 beforeAll(() => {
   for (const f of ["packages/core/dist/search/index.js", "packages/core/dist/search/index.d.ts", "packages/cli/dist/main.js"]) {
@@ -27,6 +30,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "aa-nas-library-"));
   db = join(dir, "tables.db");
   buildCifar10TableStore(db);
+  partial = join(dir, "partial.db");
+  buildCifar10TableStore(partial, 35);
 });
 
 afterAll(() => {
@@ -102,6 +107,83 @@ describe("@aa-nas/core/search from a script", () => {
     expect(() => searchCampaign("darts" as "rea", db)).toThrow(/valid algorithms: .*rea/);
     expect(() => searchCampaign("rea", db, { seed: -1 })).toThrow(/seed must be a non-negative integer, got -1/);
     expect(() => searchCampaign("rea", db, { runs: 0 })).toThrow(/runs must be a positive integer/);
+  });
+});
+
+/** A campaign file without the fields that differ between two runs of the same campaign (times, wall clock). */
+function reproducible(f: CampaignFile): unknown {
+  const { createdAt: _c, summary, results, ...rest } = f;
+  const { wallSeconds: _w, ...stable } = summary;
+  return { ...rest, summary: stable, results: results.map(({ wallSeconds: _s, history, ...r }) => ({ ...r, history: history.map(({ wallTime: _t, ...h }) => h) })) };
+}
+
+describe("aa-nas search --out (campaign file)", () => {
+  it("writes the library's campaign: settings, every evaluation, the traces and the optimum of the store", () => {
+    const out = join(dir, "rea.json");
+    const cli = runCli(["search", "rea", "--bench", db, "--runs", "3", "--seed", "5", "--out", out, "--no-progress"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`campaign file: ${out}`);
+    const file = JSON.parse(readFileSync(out, "utf8")) as CampaignFile;
+    const lib = campaignToFile(searchCampaign("rea", db, { runs: 3, seed: 5, optimum: true }), { createdBy: "aa-nas search rea", source: db });
+    expect(reproducible(file)).toStrictEqual(reproducible(lib));
+    expect(file.settings).toStrictEqual({ populationSize: 10, tournamentSize: 3 });
+    for (const r of file.results) expect(r.history.length).toBe(r.evaluations);
+  });
+
+  it("the optimum is the best of the store's final numbers over the whole space", () => {
+    const bench = openSearchBenchmark(db);
+    try {
+      let best = { valid: -Infinity, test: -Infinity };
+      for (let i = 0; i < NUM_ARCHS; i++) {
+        const f = bench.finalAccuracy(i, "cifar10");
+        best = { valid: Math.max(best.valid, f.valid), test: Math.max(best.test, f.test) };
+      }
+      const optimum = bench.optimum("cifar10");
+      expect(optimum.test.accuracy).toBeCloseTo(best.test, 9);
+      expect(optimum.valid.accuracy).toBeCloseTo(best.valid, 9);
+      expect(bench.finalAccuracy(optimum.test.archIndex, "cifar10").test).toBeCloseTo(best.test, 9);
+    } finally {
+      bench.close();
+    }
+  });
+});
+
+describe("aa-nas search progress when stderr is not a terminal", () => {
+  it("prints plain periodic lines with ETA (AA_NAS_PROGRESS_INTERVAL), none with --no-progress", () => {
+    const env = { AA_NAS_PROGRESS_INTERVAL: "0" };
+    const r = runCli(["search", "rs", "--bench", db, "--runs", "3", "--json"], { env });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ algorithm: "rs", runs: 3 });
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.slice(0, 2)).toEqual([expect.stringMatching(/^RS on cifar10: 1\/3 runs \(33%\), \d+s elapsed, ETA \d+s$/), expect.stringMatching(/^RS on cifar10: 2\/3 runs \(66%\), /)]);
+    expect(lines[lines.length - 1]).toMatch(/^RS on cifar10: 3\/3 runs done in \d+s$/);
+    const quiet = runCli(["search", "rs", "--bench", db, "--runs", "3", "--no-progress"], { env });
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).toBe("");
+  });
+});
+
+describe("a store that lacks what a search needs", () => {
+  it("is refused before the first run, naming the missing archs, and no campaign file is written", () => {
+    const out = join(dir, "never.json");
+    const cli = runCli(["search", "rea", "--bench", partial, "--runs", "2", "--out", out, "--no-progress"]);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr.trim().split("\n")).toHaveLength(1);
+    expect(cli.stderr).toMatch(/REA on cifar10 cannot run on this benchmark: it lacks hp '12' results on cifar10-valid for the searches' proxy training for 15,590 of 15,625 archs \(arch 35, 36, 37, …\)/);
+    expect(cli.stderr).toMatch(/hp '200' results on cifar10 for the answers' test accuracy for 15,590 of 15,625 archs/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("names a missing dataset and a missing hp", () => {
+    expect(() => searchCampaign("rs", db, { dataset: "cifar100", runs: 1 })).toThrow(
+      /RS on cifar100 cannot run on this benchmark: it lacks hp '12' results on cifar100 for the searches' proxy training \(hp '12' is stored for 'cifar10' or 'cifar10-valid' only\)/,
+    );
+    const bench = openSearchBenchmark(db, { finalHp: "90" });
+    try {
+      expect(bench.missingFor("cifar10")).toStrictEqual(["hp '90' results for the answers' valid accuracy (the store holds hp '12' or '200')"]);
+    } finally {
+      bench.close();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { NUM_ARCHS, allArchs, opsOf } from "../../packages/core/src/space/index.js";
 import { TableBenchmark, type DatasetTable } from "../../packages/core/src/search/index.js";
-import type { ProxyEvaluation, SearchBenchmark, SearchDataset } from "../../packages/core/src/search/index.js";
+import type { ProxyEvaluation, SearchBenchmark, SearchDataset, SearchResult } from "../../packages/core/src/search/index.js";
 import type { RandomSource } from "../../packages/core/src/space/index.js";
 
 export function syntheticTable(): DatasetTable {
@@ -42,4 +42,10 @@ export class RecordingBenchmark implements SearchBenchmark {
     this.calls.push({ archIndex, dataset, result });
     return result;
   }
+}
+
+/** A run without its wall-clock fields: the only part of a seeded run that differs between two runs of it. */
+export function withoutWall(result: SearchResult): Omit<SearchResult, "wallSeconds" | "history"> & { history: Omit<SearchResult["history"][number], "wallTime">[] } {
+  const { wallSeconds: _wall, history, ...rest } = result;
+  return { ...rest, history: history.map(({ wallTime: _w, ...h }) => h) };
 }

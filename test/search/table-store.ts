@@ -13,14 +13,15 @@ import { referenceRoot } from "../support/reference.js";
 
 const keep = (r: RunRecord): boolean => (r.dataset === "cifar10-valid" || r.dataset === "cifar10") && (r.hp === "12" || r.seed === 777);
 
-export function buildCifar10TableStore(path: string): { runs: number } {
+/** `archs` (default: the whole space) limits the store to the first archs, for a store a search must refuse. */
+export function buildCifar10TableStore(path: string, archs = NUM_ARCHS): { runs: number } {
   const tables = loadPeerTables(referenceRoot);
   const store = BenchStore.create(path, { createdBy: "test: peer tables, CIFAR-10 keys" });
   let runs = 0;
   try {
-    for (let start = 0; start < NUM_ARCHS; start += 1000) {
+    for (let start = 0; start < archs; start += 1000) {
       const batch: RunRecord[] = [];
-      for (let i = start; i < Math.min(start + 1000, NUM_ARCHS); i++) batch.push(...recordsForArch(tables, i).filter(keep));
+      for (let i = start; i < Math.min(start + 1000, archs); i++) batch.push(...recordsForArch(tables, i).filter(keep));
       runs += store.putRuns(batch).inserted;
     }
   } finally {

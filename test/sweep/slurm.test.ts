@@ -46,6 +46,20 @@ describe("aa-nas sweep slurm", () => {
     expect(runs[0]!.stdout).toContain(`--out ${out}`);
   });
 
+  it("--json prints the script's path and the submit command, or the script's text without --script", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aa-nas-slurm-"));
+    const out = join(dir, "results");
+    const args = ["sweep", "slurm", "--range", "0-9", "--array-size", "2", "--seeds", "777", "--datasets", "cifar10", "--hp", "12", "--out", out, "--json"];
+    const script = join(dir, "s.sbatch");
+    const withFile = runCli([...args, "--script", script]);
+    expect(withFile.status, withFile.stderr).toBe(0);
+    expect(JSON.parse(withFile.stdout)).toStrictEqual({ script, submit: `sbatch ${script}`, start: 0, end: 9, arraySize: 2, logs: join(out, "slurm-logs") });
+    expect(spawnSync("cat", [script], { encoding: "utf8" }).stdout).toMatch(/^#SBATCH --array=0-1$/m);
+    const inline = runCli(args);
+    expect(inline.status, inline.stderr).toBe(0);
+    expect((JSON.parse(inline.stdout) as { text: string }).text).toMatch(/^#SBATCH --array=0-1$/m);
+  });
+
   it("rejects more array tasks than archs, naming the valid bound", () => {
     const r = runCli(["sweep", "slurm", "--range", "0-4", "--array-size", "6", "--seeds", "777", "--datasets", "cifar10", "--hp", "12", "--out", tmpdir()]);
     expect(r.status).toBe(2);

@@ -125,6 +125,19 @@ describe("aa-nas train-net / train / eval-net (built CLI, one driver)", () => {
     expect(runCli(["data", "download", "svhn"]).stderr).toMatch(/unknown data set 'svhn'; valid names: 'cifar10', 'cifar10-binary'/);
   });
 
+  it("data download --json prints the dataset, the folder and the files it unpacked", () => {
+    // the published split files, unpacked from the fixtures
+    const from = referenceDir("splits");
+    const dataDir = tmp("aa-cli-data-");
+    const r = runCli(["data", "download", "splits", "--from", from, "--data-dir", dataDir, "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { name: string; dataDir: string; files: string[] };
+    expect(json.name).toBe("splits");
+    expect(json.dataDir).toBe(dataDir);
+    expect(json.files.map((f) => f.slice(dataDir.length + 1)).sort()).toEqual(["ImageNet16-120-split.txt", "cifar100-test-split.txt", "imagenet-16-120-test-split.txt"]);
+    for (const f of json.files) expect(existsSync(f)).toBe(true);
+  });
+
   it("data status lists the split files found in the data folder", () => {
     const r = runCli(["data", "status", "--data-dir", referenceDir("splits"), "--json"]);
     expect(r.status).toBe(0);

@@ -18,11 +18,13 @@ export function registerDataCommands(program: Command): void {
     .argument("<name>", `one of: ${DOWNLOAD_NAMES.join(", ")}`)
     .option("--data-dir <dir>", "where to unpack", defaultDataDir())
     .option("--from <path>", "a local archive, or a folder holding the published files, instead of the network")
-    .action(async (name: string, opts: { dataDir: string; from?: string }) => {
+    .option("--json", "print one JSON object: the dataset, the data folder and the files unpacked")
+    .action(async (name: string, opts: { dataDir: string; from?: string; json?: boolean }) => {
       checkOutputFolder(opts.dataDir, { flag: "--data-dir" });
       const spec = downloadSpec(name);
       const files = await downloadDataset(spec, { dataDir: opts.dataDir, from: opts.from, log: (l) => process.stderr.write(`${l}\n`) });
-      process.stderr.write(`${spec.what}: ${files.length} files in ${opts.dataDir}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ name, dataset: spec.what, dataDir: opts.dataDir, files })}\n`);
+      else process.stderr.write(`${spec.what}: ${files.length} files in ${opts.dataDir}\n`);
     });
 
   data

@@ -22,6 +22,8 @@ interface DemoCliOptions {
   evalSubset: number;
   seed: string;
   dataDir?: string;
+  json?: boolean;
+  progress?: boolean;
 }
 
 const DATASET = EMBEDDED_DATASET;
@@ -37,6 +39,8 @@ export function registerDemoCommands(program: Command): void {
     .option("--eval-subset <n>", "test images", integerOption("--eval-subset"), 1000)
     .option("--seed <seed>", "seed", "777")
     .option("--data-dir <dir>", DATA_DIR_HELP)
+    .option("--json", "print the results as one JSON object (the store, every arch's numbers, the best)")
+    .option("--no-progress", "no progress or per-epoch lines on stderr")
     .action(demoCommand);
 }
 
@@ -49,7 +53,7 @@ async function demoCommand(o: DemoCliOptions): Promise<void> {
   const started = Date.now();
   const resultsDir = join(o.out, "results");
   const dbPath = join(o.out, "demo-bench.sqlite");
-  const bar = progressBar("demo");
+  const bar = progressBar("demo", { quiet: o.progress === false });
   bar.log(
     `aa-nas demo: ${archIndexes.length} architectures × ${hp} epochs on ${o.trainSubset} Fashion-MNIST training images ` +
       `(evaluated on ${o.evalSubset} test images); results in ${o.out}/`,
@@ -108,6 +112,20 @@ async function demoCommand(o: DemoCliOptions): Promise<void> {
       ),
     ];
     const best = rows[0];
+    if (o.json === true) {
+      const results = rows.map((r) => ({
+        archIndex: r.arch_index,
+        arch: archAt(r.arch_index),
+        testAccuracy: r.oritest_acc,
+        trainAccuracy: r.train_acc,
+        params: r.params,
+        flops: r.flops,
+        trainSeconds: r.train_time_total,
+      }));
+      const summary = { store: dbPath, dataset: DATASET, hp, seed, added: report.inserted, unchanged: report.unchanged, results, best: results[0] ?? null };
+      process.stdout.write(`${JSON.stringify({ ...summary, seconds: (Date.now() - started) / 1000 })}\n`);
+      return;
+    }
     if (best) {
       lines.push("", `best architecture: index ${best.arch_index} ${archAt(best.arch_index)} — ${best.oritest_acc!.toFixed(2)}% test top-1`);
     }

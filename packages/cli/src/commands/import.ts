@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { importBenchmark, type ImportOptions, type ImportSummary } from "@aa-nas/core/bench/import/importers.js";
 import { BenchStore } from "@aa-nas/core/bench/store.js";
+import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
 import { integerOption } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFile } from "../output-path.js";
@@ -14,6 +15,7 @@ export interface ImportCommandOptions {
   progress?: boolean;
   verify?: boolean;
   workers?: number;
+  json?: boolean;
 }
 
 /** Runs an import; progress goes to stderr (cli/progress.ts) unless disabled. */
@@ -54,14 +56,22 @@ export function registerImportCommands(program: Command): void {
     .option("--verify", "run the store integrity check afterwards")
     .option("--workers <n>", "threads decoding the per-arch files of a directory or .tar (default: one per CPU, at most 8; 0 = none)", integerOption("--workers", 0))
     .option("--no-progress", "no progress bar")
+    .option("--json", "print the import summary as one JSON object on stdout")
     .action((path: string, opts: ImportCommandOptions) => {
-      checkOutputFile(opts.out);
+      const out = checkOutputFile(opts.out);
       const s = runImport(path, opts);
+      const verified = opts.verify === true;
+      if (opts.json === true) {
+        process.stdout.write(`${JSON.stringify({ path, out, ...s, verified })}\n`);
+        return;
+      }
       const r = s.runs;
       process.stderr.write(
         `imported ${s.archs} archs from ${path} (${s.kind}, source '${s.source}'): ${r.inserted} runs new, ${r.unchanged} unchanged, ` +
           `${r.replaced} replaced, ${r.skipped} kept; ${s.skippedArchs} archs already done` +
           (s.decodeWorkers ? `; decoded on ${s.decodeWorkers} worker threads\n` : "\n"),
       );
+      // a check that passes says so: silence would not tell "passed" from "not run"
+      if (verified) process.stderr.write(`verified ${out}: integrity check passed (SQLite quick_check, all ${NUM_ARCHS} archs, every run with its final row)\n`);
     });
 }

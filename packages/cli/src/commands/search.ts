@@ -25,9 +25,12 @@ import {
   type CampaignSource,
   type SearchDataset,
 } from "@aa-nas/core/search/index.js";
+import { campaignToFile, writeCampaignFile } from "@aa-nas/core/search/campaign-file.js";
 import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
 import { parseInteger, parseNumber } from "../options.js";
+import { checkOutputFile } from "../output-path.js";
 import { progressBar } from "../progress.js";
+import { registerSearchReportCommand } from "./search-report.js";
 
 export interface SearchCommandOptions {
   bench?: string;
@@ -41,10 +44,11 @@ export interface SearchCommandOptions {
   population?: string;
   tournament?: string;
   accountWallTime?: boolean;
+  out?: string;
 }
 
 /** Options that only the benchmark-driven searches take (commander's names), to reject them for a supernet search. */
-const API_ONLY_OPTIONS = ["runs", "budget", "lr", "population", "tournament", "accountWallTime"] as const;
+const API_ONLY_OPTIONS = ["runs", "budget", "lr", "population", "tournament", "accountWallTime", "out"] as const;
 
 export function registerSearchCommands(program: Command): void {
   const cmd = program
@@ -64,8 +68,10 @@ export function registerSearchCommands(program: Command): void {
     .option("--lr <rate>", `[REINFORCE] Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
     .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
     .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
-    .option("--account-wall-time", "[REA, REINFORCE] add the algorithm's own wall time to the simulated clock, as the originals did (not reproducible)");
+    .option("--account-wall-time", "[REA, REINFORCE] add the algorithm's own wall time to the simulated clock, as the originals did (not reproducible)")
+    .option("--out <file>", "[benchmark-driven] also write the campaign file: settings, every evaluation of every run, best-so-far traces, the optimum (docs/search.md); compare files with 'aa-nas search report'");
   addWeightSharingOptions(cmd);
+  registerSearchReportCommand(cmd);
   // each family's own options, to name the ones given to an algorithm of the other family
   const apiOnly = cmd.options.filter((o) => (API_ONLY_OPTIONS as readonly string[]).includes(o.attributeName()));
   const wsOnly = cmd.options.filter((o) => WS_SEARCH_OPTIONS.some((w) => w.flags === o.flags));
@@ -84,9 +90,13 @@ export function registerSearchCommands(program: Command): void {
     if (wrong !== "") throw new UserError(`${wrong} only apply to the weight-sharing searches (${WS_ALGORITHMS.join(", ")}), not to ${name}`);
     if (opts.bench === undefined) throw new UserError(`${name} queries a benchmark store: give --bench <db> (build one with 'aa-nas import' or 'aa-nas merge')`);
     const dataset = parseSearchDataset(opts.dataset ?? CAMPAIGN_DEFAULTS.dataset);
+    // checked before the first run: a campaign of hours must not fail at its save
+    const out = opts.out === undefined ? undefined : checkOutputFile(opts.out);
     // the library entry opens the store (and closes it), as it does for a script given a path
     const campaign = runSearchCommand(name, dataset, opts, opts.bench);
+    if (out !== undefined) writeCampaignFile(out, campaignToFile(campaign, { createdBy: `aa-nas search ${name}`, source: opts.bench }));
     process.stdout.write(opts.json ? `${JSON.stringify(campaignToJson(campaign))}\n` : formatCampaign(campaign));
+    if (out !== undefined && !opts.json) process.stdout.write(`campaign file: ${out}\n`);
   });
 }
 
@@ -124,6 +134,8 @@ export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDatase
       settings,
       accountWallTime: opts.accountWallTime ?? false,
       onRun: (done) => bar.update(done),
+      // the campaign file records the optimum, the plot's reference line
+      optimum: opts.out !== undefined,
     });
   } finally {
     bar.stop();

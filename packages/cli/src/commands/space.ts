@@ -48,7 +48,8 @@ export function registerSpaceCommands(program: Command): void {
     .command("meta")
     .description("write the pipeline's meta file (arch list, CIFAR-10 split) and the training job plan")
     .requiredOption("--out <dir>", "output directory")
-    .action((opts: { out: string }) => {
+    .option("--json", "print the files written and the job count as one JSON object")
+    .action((opts: { out: string; json?: boolean }) => {
       checkOutputFolder(opts.out);
       mkdirSync(opts.out, { recursive: true });
       const metaPath = join(opts.out, "meta.json");
@@ -59,6 +60,7 @@ export function registerSpaceCommands(program: Command): void {
         command: `aa-nas train --range ${j.start}-${j.end} --seeds 777 888 999 --datasets ${DATASET_KEYS.join(" ")} --hp 200 --mode new`,
       }));
       writeFileSync(jobsPath, `${JSON.stringify({ gap: JOB_GAP, jobs }, null, 1)}\n`);
-      process.stderr.write(`wrote ${metaPath} and ${jobsPath} (${jobs.length} jobs)\n`);
+      if (opts.json === true) process.stdout.write(`${JSON.stringify({ meta: metaPath, jobs: jobsPath, jobCount: jobs.length })}\n`);
+      else process.stderr.write(`wrote ${metaPath} and ${jobsPath} (${jobs.length} jobs)\n`);
     });
 }

@@ -71,6 +71,7 @@ interface CollectCliOptions extends QueueCliOptions {
 }
 
 interface SlurmCliOptions extends SettingsCliOptions {
+  json?: boolean;
   range: string;
   arraySize: number;
   out: string;
@@ -244,6 +245,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--cpus-per-task <n>", "CPUs per task", integerOption("--cpus-per-task"))
     .option("--max-parallel <n>", "at most this many tasks at once", integerOption("--max-parallel"))
     .option("--script <file>", "write the script here (default: stdout)")
+    .option("--json", "print one JSON object: the script's path (or its text without --script), the array and the submit command")
     .action(async (o: SlurmCliOptions) => {
       checkOutputFolder(o.out);
       if (o.script) checkOutputFile(o.script, { flag: "--script" });
@@ -266,7 +268,14 @@ export function registerSweepCommands(program: Command): void {
         ...(o.cpusPerTask ? { cpusPerTask: o.cpusPerTask } : {}),
         ...(o.maxParallel ? { maxParallel: o.maxParallel } : {}),
       });
-      mkdirSync(join(o.out, "slurm-logs"), { recursive: true }); // sbatch does not create the --output folder
+      const logs = join(o.out, "slurm-logs");
+      mkdirSync(logs, { recursive: true }); // sbatch does not create the --output folder
+      if (o.json) {
+        if (o.script) writeFileSync(o.script, text, { mode: 0o755 });
+        const about = { start: range[0]!, end: range[range.length - 1]!, arraySize: o.arraySize, logs };
+        process.stdout.write(`${JSON.stringify(o.script ? { script: o.script, submit: `sbatch ${o.script}`, ...about } : { script: null, text, ...about })}\n`);
+        return;
+      }
       if (o.script) {
         writeFileSync(o.script, text, { mode: 0o755 });
         process.stderr.write(`wrote ${o.script}: submit with sbatch ${o.script}\n`);

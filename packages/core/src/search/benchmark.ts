@@ -24,6 +24,13 @@ export interface SearchBenchmark {
    * benchmark holds several trials, one is drawn with `rng`, so the searcher's seed decides every draw.
    */
   simulate(archIndex: number, dataset: SearchDataset, rng: RandomSource): ProxyEvaluation;
+  /**
+   * What this benchmark lacks for a search on `dataset` — one phrase per gap, e.g. "hp '12' results on cifar10-valid
+   * for 15,622 of 15,625 archs (arch 1, 2, 3, …)" — or an empty list. A campaign asks before its first run, so a
+   * search that would need a missing arch is refused up front instead of dying midway. Optional: a benchmark that
+   * does not say is trusted.
+   */
+  missingFor?(dataset: SearchDataset): string[];
 }
 
 /** The 200-epoch numbers a finished search is judged by (mean over trials, spec §7.4). */
@@ -34,6 +41,20 @@ export interface FinalAccuracy {
   test: number;
 }
 
+/** The best arch of the space by one of the final numbers. */
+export interface OptimumArch {
+  archIndex: number;
+  accuracy: number;
+}
+
+/** The best archs of the whole space by the final numbers: the line a search's best-so-far curve approaches. */
+export interface Optimum {
+  valid: OptimumArch;
+  test: OptimumArch;
+}
+
 export interface FinalAccuracyOracle {
   finalAccuracy(archIndex: number, dataset: SearchDataset): FinalAccuracy;
+  /** The space's best valid and best test numbers (each maximised on its own); optional, as it may scan the space. */
+  optimum?(dataset: SearchDataset): Optimum;
 }

@@ -2,8 +2,10 @@
  * Many seeded runs of one algorithm (the paper reports 500 per method) and their summary. Run i uses seed
  * `seed + i`, so any single run can be repeated on its own with `--runs 1 --seed <seed + i>`.
  */
-import type { FinalAccuracyOracle, SearchBenchmark, SearchDataset } from "./benchmark.js";
-import { DEFAULT_SETTINGS, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
+import { UserError } from "../errors.js";
+import { NUM_ARCHS } from "../space/index.js";
+import type { FinalAccuracyOracle, Optimum, SearchBenchmark, SearchDataset } from "./benchmark.js";
+import { ALGORITHM_LABELS, DEFAULT_SETTINGS, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
 import { SearchSession, type SearchResult } from "./session.js";
 import { meanStd, type MeanStd } from "./stats.js";
 
@@ -20,7 +22,12 @@ export interface CampaignOptions {
   accountWallTime?: boolean;
   /** called after each run (progress bars) */
   onRun?: (done: number, total: number) => void;
+  /** also find the space's best archs (`Campaign.optimum`), where the oracle can say (for plots and campaign files) */
+  optimum?: boolean;
 }
+
+/** The benchmark cannot serve the campaign: raised before the first run, naming every gap. */
+export class IncompleteBenchmarkError extends UserError {}
 
 /** A best-so-far point with the 200-epoch numbers of the arch that is the answer from `time` on. */
 export interface ReportedTracePoint {
@@ -67,10 +74,19 @@ export interface Campaign {
   summary: CampaignSummary;
   reports: RunReport[];
   results: SearchResult[];
+  /** the space's best archs by the final numbers, when asked for and the oracle can tell */
+  optimum?: Optimum;
 }
 
 export function runCampaign(options: CampaignOptions): Campaign {
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
+  const gaps = options.benchmark.missingFor?.(options.dataset) ?? [];
+  if (gaps.length > 0) {
+    throw new IncompleteBenchmarkError(
+      `${ALGORITHM_LABELS[options.algorithm]} on ${options.dataset} cannot run on this benchmark: it lacks ${gaps.join("; ")}. ` +
+        `A search may visit any of the ${NUM_ARCHS.toLocaleString("en-US")} archs, so it needs the whole space (import the full benchmark, e.g. 'aa-nas import')`,
+    );
+  }
   const started = performance.now();
   // a copy: the summary hands these out, and the defaults are shared module constants
   const given = options.settings ?? DEFAULT_SETTINGS;
@@ -106,7 +122,8 @@ export function runCampaign(options: CampaignOptions): Campaign {
     usedTime: meanStd(reports.map((r) => r.usedTime)),
     wallSeconds: (performance.now() - started) / 1000,
   };
-  return { summary, reports, results };
+  const optimum = options.optimum === true ? options.oracle.optimum?.(options.dataset) : undefined;
+  return optimum === undefined ? { summary, reports, results } : { summary, reports, results, optimum };
 }
 
 export function reportRun(run: number, result: SearchResult, oracle: FinalAccuracyOracle): RunReport {

@@ -11,6 +11,8 @@ export {
   type ProxyEvaluation,
   type FinalAccuracy,
   type FinalAccuracyOracle,
+  type Optimum,
+  type OptimumArch,
 } from "./benchmark.js";
 export { SimulatedClock } from "./clock.js";
 export { SearchSession, type SessionOptions, type SearchResult, type EvaluationRecord, type TracePoint } from "./session.js";
@@ -38,6 +40,7 @@ export {
   runCampaign,
   reportRun,
   campaignToJson,
+  IncompleteBenchmarkError,
   type Campaign,
   type CampaignJson,
   type CampaignOptions,
@@ -45,6 +48,16 @@ export {
   type RunReport,
   type ReportedTracePoint,
 } from "./campaign.js";
+export {
+  CAMPAIGN_FILE_FORMAT,
+  CAMPAIGN_FILE_VERSION,
+  campaignToFile,
+  writeCampaignFile,
+  type CampaignFile,
+  type CampaignFileEvaluation,
+  type CampaignFileInfo,
+  type CampaignFileRun,
+} from "./campaign-file.js";
 export { TableBenchmark, type DatasetTable } from "./table-benchmark.js";
 export { meanStd, formatMeanStd, type MeanStd } from "./stats.js";
 export {

@@ -27,6 +27,8 @@ export interface EvaluationRecord {
   cost: number;
   /** simulated clock after this evaluation */
   time: number;
+  /** real seconds since the run started, when this evaluation returned (machine-dependent; never feeds the search) */
+  wallTime: number;
 }
 
 /** A change of the algorithm's answer: from `time` (simulated seconds) on, the answer is `archIndex`. */
@@ -52,6 +54,8 @@ export interface SearchResult {
   /** simulated seconds used (never above the budget unless wall time is accounted) */
   usedTime: number;
   evaluations: number;
+  /** real seconds the run took */
+  wallSeconds: number;
   history: EvaluationRecord[];
   trace: TracePoint[];
 }
@@ -62,6 +66,7 @@ export class SearchSession {
   readonly history: EvaluationRecord[] = [];
   readonly trace: TracePoint[] = [];
   private exhaustedFlag = false;
+  private readonly startedAt = performance.now();
 
   constructor(readonly options: SessionOptions) {
     this.rng = new PyRandom(options.seed);
@@ -88,7 +93,7 @@ export class SearchSession {
       this.exhaustedFlag = true;
       return null;
     }
-    this.history.push({ archIndex, reward, cost, time: this.clock.used });
+    this.history.push({ archIndex, reward, cost, time: this.clock.used, wallTime: this.wallSeconds() });
     return reward;
   }
 
@@ -109,6 +114,10 @@ export class SearchSession {
     this.trace.push({ time: this.clock.used, evaluations: this.history.length, archIndex, reward });
   }
 
+  private wallSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
   finish(algorithm: string, answer: { archIndex: number; reward: number }): SearchResult {
     this.setAnswer(answer.archIndex, answer.reward);
     return {
@@ -121,6 +130,7 @@ export class SearchSession {
       reward: answer.reward,
       usedTime: this.clock.used,
       evaluations: this.history.length,
+      wallSeconds: this.wallSeconds(),
       history: this.history,
       trace: this.trace,
     };

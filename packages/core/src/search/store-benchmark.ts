@@ -6,11 +6,13 @@
  *   cifar100 / ImageNet16-120 → x-valid and x-test.
  */
 import { searchTrainKey } from "../registry/index.js";
+import { listChoices } from "../errors.js";
+import { NUM_ARCHS } from "../space/index.js";
 import { NasBench } from "../bench/api.js";
 // NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
 import "../bench/store.js";
 import type { RandomSource } from "../space/index.js";
-import type { FinalAccuracy, FinalAccuracyOracle, ProxyEvaluation, SearchBenchmark, SearchDataset } from "./benchmark.js";
+import type { FinalAccuracy, FinalAccuracyOracle, Optimum, OptimumArch, ProxyEvaluation, SearchBenchmark, SearchDataset } from "./benchmark.js";
 import { MetricUnavailableError } from "../bench/errors.js";
 
 export interface OpenedSearchBenchmark extends SearchBenchmark, FinalAccuracyOracle {
@@ -58,6 +60,63 @@ export class StoreSearchBenchmark implements OpenedSearchBenchmark {
       this.finals.set(key, f);
     }
     return f;
+  }
+
+  /**
+   * A search may visit any arch, so it needs, for every arch of the space: proxy-hp runs on the key it trains on, and
+   * final-hp runs on that key (valid numbers) and on the dataset's own key (test numbers). Read from the store's
+   * per-(arch, dataset) trial counts: one query per hp, no run is decoded.
+   */
+  missingFor(dataset: SearchDataset): string[] {
+    const trainKey = searchTrainKey(dataset);
+    const needs: Array<[hp: string, key: string, what: string]> = [[this.proxyHp, trainKey, "the searches' proxy training"]];
+    needs.push([this.finalHp, trainKey, "the answers' valid accuracy"]);
+    if (trainKey !== dataset) needs.push([this.finalHp, dataset, "the answers' test accuracy"]);
+    const stored = this.bench.hps;
+    const archsByHp = new Map<string, Map<string, Set<number>>>();
+    const gaps: string[] = [];
+    for (const [hp, key, what] of needs) {
+      if (!stored.includes(hp)) {
+        const gap = `hp '${hp}' results for ${what} (the store holds ${stored.length === 0 ? "no runs" : `hp ${listChoices(stored)}`})`;
+        if (!gaps.some((g) => g.startsWith(`hp '${hp}' results for`))) gaps.push(gap);
+        continue;
+      }
+      let byKey = archsByHp.get(hp);
+      if (byKey === undefined) {
+        byKey = new Map();
+        for (const row of this.bench.store.trialCounts(hp)) {
+          if (row.trials <= 0) continue;
+          let archs = byKey.get(row.dataset);
+          if (archs === undefined) byKey.set(row.dataset, (archs = new Set()));
+          archs.add(row.arch_index);
+        }
+        archsByHp.set(hp, byKey);
+      }
+      const archs = byKey.get(key);
+      if (archs === undefined) {
+        gaps.push(`hp '${hp}' results on ${key} for ${what} (hp '${hp}' is stored for ${listChoices([...byKey.keys()].sort())} only)`);
+        continue;
+      }
+      if (archs.size < NUM_ARCHS) {
+        const absent: number[] = [];
+        for (let i = 0; i < NUM_ARCHS && absent.length < 3; i++) if (!archs.has(i)) absent.push(i);
+        gaps.push(
+          `hp '${hp}' results on ${key} for ${what} for ${(NUM_ARCHS - archs.size).toLocaleString("en-US")} of ${NUM_ARCHS.toLocaleString("en-US")} archs ` +
+            `(arch ${absent.join(", ")}${NUM_ARCHS - archs.size > absent.length ? ", …" : ""})`,
+        );
+      }
+    }
+    return gaps;
+  }
+
+  /** The space's best final numbers, read from the store's rankings as `find_best(dataset, 'valid' | 'test')`. */
+  optimum(dataset: SearchDataset): Optimum {
+    const best = (set: "valid" | "test"): OptimumArch => {
+      const { index, accuracy } = this.bench.findBest(dataset, set, { hp: this.finalHp });
+      if (index < 0 || accuracy === null) throw new MetricUnavailableError(`this store has no hp-'${this.finalHp}' ${set} accuracy on ${dataset} to find the best arch by`);
+      return { archIndex: index, accuracy };
+    };
+    return { valid: best("valid"), test: best("test") };
   }
 
   close(): void {

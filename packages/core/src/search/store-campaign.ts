@@ -48,6 +48,8 @@ export interface SearchCampaignOptions {
   accountWallTime?: boolean;
   /** called after each run */
   onRun?: (done: number, total: number) => void;
+  /** also find the space's best archs (`Campaign.optimum`, which campaign files record) */
+  optimum?: boolean;
 }
 
 export function mergeSettings(overrides: SettingsOverrides = {}): AlgorithmSettings {
@@ -71,7 +73,7 @@ export function searchCampaign(algorithm: AlgorithmName, source: CampaignSource,
   const budget = resolveBudget(options.budget ?? CAMPAIGN_DEFAULTS.budget, dataset);
   const settings = mergeSettings(options.settings);
   const run = (benchmark: SearchBenchmark & FinalAccuracyOracle): Campaign =>
-    runCampaign({ algorithm: name, benchmark, oracle: benchmark, dataset, runs, seed, budget, settings, accountWallTime: options.accountWallTime ?? false, onRun: options.onRun });
+    runCampaign({ algorithm: name, benchmark, oracle: benchmark, dataset, runs, seed, budget, settings, accountWallTime: options.accountWallTime ?? false, onRun: options.onRun, optimum: options.optimum ?? false });
   if (typeof source === "string") {
     const opened = openSearchBenchmark(source);
     try {

@@ -5,7 +5,8 @@
  */
 import { UserError } from "../errors.js";
 import type { RandomSource } from "../space/index.js";
-import type { FinalAccuracy, FinalAccuracyOracle, ProxyEvaluation, SearchBenchmark, SearchDataset } from "./benchmark.js";
+import { NUM_ARCHS } from "../space/index.js";
+import type { FinalAccuracy, FinalAccuracyOracle, Optimum, ProxyEvaluation, SearchBenchmark, SearchDataset } from "./benchmark.js";
 
 export interface DatasetTable {
   /** rewards[archIndex] = the 12-epoch x-valid accuracy of each trial (at least one) */
@@ -46,5 +47,27 @@ export class TableBenchmark implements SearchBenchmark, FinalAccuracyOracle {
     const test = t.test[archIndex];
     if (valid === undefined || test === undefined) throw new UserError(`arch ${archIndex} has no 200-epoch result on ${dataset}`);
     return { valid, test };
+  }
+
+  missingFor(dataset: SearchDataset): string[] {
+    const t = this.tables[dataset];
+    if (t === undefined) return [`a table for '${dataset}' (it has: ${Object.keys(this.tables).join(", ") || "none"})`];
+    let absent = 0;
+    for (let i = 0; i < NUM_ARCHS; i++) {
+      const trials = t.rewards[i];
+      if (trials === undefined || trials.length === 0 || t.cost[i] === undefined || t.valid[i] === undefined || t.test[i] === undefined) absent++;
+    }
+    return absent === 0 ? [] : [`results for ${absent} of ${NUM_ARCHS} archs on ${dataset}`];
+  }
+
+  /** The best valid and best test numbers by a scan of the table (the first arch wins a tie). */
+  optimum(dataset: SearchDataset): Optimum {
+    const t = this.table(dataset);
+    const best = (values: ArrayLike<number>) => {
+      let archIndex = 0;
+      for (let i = 1; i < values.length; i++) if (values[i]! > values[archIndex]!) archIndex = i;
+      return { archIndex, accuracy: values[archIndex]! };
+    };
+    return { valid: best(t.valid), test: best(t.test) };
   }
 }

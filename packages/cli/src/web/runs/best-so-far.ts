@@ -44,38 +44,65 @@ export function valueAt(run: SearchRunReport, metric: RunMetric, t: number): num
   return value;
 }
 
-export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunMetric, points: number): RunsResponse {
-  const groups = new Map<string, { algorithm: string; dataset: string; budget: number; files: Set<string>; runs: Map<number, SearchRunReport> }>();
+/** The runs of one (algorithm, dataset, budget) across the files given, each seed once, traces in time order. */
+export interface CampaignGroup {
+  algorithm: string;
+  dataset: string;
+  budget: number;
+  files: string[];
+  runs: SearchRunReport[];
+  /** the space's best archs as the files recorded them (the best of them where files disagree), or null */
+  optimum: { valid: { archIndex: number; accuracy: number }; test: { archIndex: number; accuracy: number } } | null;
+}
+
+/** Groups runs by (algorithm, dataset, budget), in the CLI's algorithm order (REA, RS, REINFORCE, BOHB) per dataset. */
+export function groupCampaigns(campaigns: readonly LoadedCampaign[]): CampaignGroup[] {
+  const groups = new Map<string, { algorithm: string; dataset: string; budget: number; files: Set<string>; runs: Map<number, SearchRunReport>; optimum: CampaignGroup["optimum"] }>();
   for (const c of campaigns) {
     const key = JSON.stringify([c.algorithm, c.dataset, c.budget]);
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, files: new Set(), runs: new Map() }));
+    if (g === undefined) groups.set(key, (g = { algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, files: new Set(), runs: new Map(), optimum: null }));
     g.files.add(c.file);
     for (const r of c.results) if (!g.runs.has(r.seed)) g.runs.set(r.seed, { ...r, trace: [...r.trace].sort((a, b) => a.time - b.time) });
-  }
-  const out: RunGroup[] = [];
-  for (const g of groups.values()) {
-    const runs = [...g.runs.values()];
-    const time = Array.from({ length: points }, (_, k) => (g.budget * k) / (points - 1));
-    const mean: (number | null)[] = [];
-    const std: (number | null)[] = [];
-    const count: number[] = [];
-    for (const t of time) {
-      const values = runs.map((r) => valueAt(r, metric, t)).filter((v): v is number => v !== null);
-      const m = meanStd(values);
-      mean.push(m?.mean ?? null);
-      std.push(m?.std ?? null);
-      count.push(values.length);
+    if (c.optimum != null) {
+      const o = g.optimum;
+      g.optimum = {
+        valid: o === null || c.optimum.valid.accuracy > o.valid.accuracy ? c.optimum.valid : o.valid,
+        test: o === null || c.optimum.test.accuracy > o.test.accuracy ? c.optimum.test : o.test,
+      };
     }
-    const finals = meanStd(runs.map((r) => (metric === "test" ? r.testAccuracy : r.validAccuracy)))!;
-    out.push({ algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: runs.length, files: [...g.files], time, mean, std, count, final: finals });
   }
+  const out = [...groups.values()].map((g) => ({ algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, files: [...g.files], runs: [...g.runs.values()], optimum: g.optimum }));
   // the CLI's algorithm order (REA, RS, REINFORCE, BOHB), then any other name alphabetically
   const rank = (name: string): number => {
     const k = (ALGORITHMS as readonly string[]).indexOf(name);
     return k >= 0 ? k : ALGORITHMS.length;
   };
   out.sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.algorithm) - rank(b.algorithm) || a.algorithm.localeCompare(b.algorithm) || a.budget - b.budget);
+  return out;
+}
+
+/** Mean ± std of the runs' best-so-far `metric` at `points` evenly spaced times 0..budget (the runs view, the report's plot). */
+export function bestSoFarSeries(group: CampaignGroup, metric: RunMetric, points: number): Pick<RunGroup, "time" | "mean" | "std" | "count"> {
+  const time = Array.from({ length: points }, (_, k) => (group.budget * k) / (points - 1));
+  const mean: (number | null)[] = [];
+  const std: (number | null)[] = [];
+  const count: number[] = [];
+  for (const t of time) {
+    const values = group.runs.map((r) => valueAt(r, metric, t)).filter((v): v is number => v !== null);
+    const m = meanStd(values);
+    mean.push(m?.mean ?? null);
+    std.push(m?.std ?? null);
+    count.push(values.length);
+  }
+  return { time, mean, std, count };
+}
+
+export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunMetric, points: number): RunsResponse {
+  const out: RunGroup[] = groupCampaigns(campaigns).map((g) => {
+    const finals = meanStd(g.runs.map((r) => (metric === "test" ? r.testAccuracy : r.validAccuracy)))!;
+    return { algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: g.runs.length, files: g.files, ...bestSoFarSeries(g, metric, points), final: finals };
+  });
   return {
     metric,
     points,
@@ -85,7 +112,7 @@ export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunM
 }
 
 /** Population std (numpy's default), as `aa-nas search` reports it; null for no values. */
-function meanStd(xs: readonly number[]): { mean: number; std: number } | null {
+export function meanStd(xs: readonly number[]): { mean: number; std: number } | null {
   if (xs.length === 0) return null;
   let mean = 0;
   for (const x of xs) mean += x;

@@ -8,6 +8,7 @@ import { basename, join } from "node:path";
 import { z } from "zod";
 import { UserError } from "@aa-nas/core/errors.js";
 import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
+import { CAMPAIGN_FILE_FORMAT, CAMPAIGN_FILE_VERSION } from "@aa-nas/core/search/campaign-file.js";
 
 export class SearchRunsError extends UserError {}
 
@@ -23,6 +24,17 @@ const tracePointSchema = z.object({
   testAccuracy: accuracy,
 });
 
+// a campaign file's per-evaluation record (`search --out`); absent from `--json` output
+const evaluationSchema = z.object({
+  archIndex,
+  reward: accuracy,
+  cost: z.number().nonnegative(),
+  time: z.number().nonnegative(),
+  wallTime: z.number().nonnegative(),
+});
+
+const optimumArchSchema = z.object({ archIndex, accuracy });
+
 const runReportSchema = z.object({
   run: z.number().int().nonnegative().optional(),
   seed: z.number().int(),
@@ -32,10 +44,15 @@ const runReportSchema = z.object({
   testAccuracy: accuracy,
   usedTime: z.number().nonnegative(),
   evaluations: z.number().int().nonnegative().optional(),
+  wallSeconds: z.number().nonnegative().optional(),
+  history: z.array(evaluationSchema).optional(),
   trace: z.array(tracePointSchema),
 });
 
 export const campaignSchema = z.object({
+  format: z.literal(CAMPAIGN_FILE_FORMAT).optional(),
+  version: z.number().int().positive().optional(),
+  optimum: z.object({ valid: optimumArchSchema, test: optimumArchSchema }).nullable().optional(),
   algorithm: z.string().min(1).transform((s) => s.toLowerCase()),
   dataset: z.string().min(1),
   budget: z.number().positive(),
@@ -61,6 +78,10 @@ export function parseCampaigns(text: string, file: string): LoadedCampaign[] {
   }
   const items = Array.isArray(json) ? json : [json];
   return items.map((item, k) => {
+    const version = (item as { format?: unknown; version?: unknown } | null)?.version;
+    if ((item as { format?: unknown } | null)?.format === CAMPAIGN_FILE_FORMAT && typeof version === "number" && version > CAMPAIGN_FILE_VERSION) {
+      throw new SearchRunsError(`${file} is a version-${version} campaign file; this aa-nas reads versions up to ${CAMPAIGN_FILE_VERSION}: update aa-nas to read it`);
+    }
     const parsed = campaignSchema.safeParse(item);
     if (!parsed.success) {
       const where = Array.isArray(json) ? `${file} [${k}]` : file;
