@@ -1,6 +1,6 @@
 // One fresh process: open a store, time the first getMoreInfo after open, then warm queries.
 // Usage: node perf/cli/first-query.mjs <store> [distDir] [arch…]  → one JSON line
-//   distDir: the build to measure (default: this checkout's dist/; give an older build to compare)
+//   distDir: the core build to measure (default: this checkout's packages/core/dist/; give an older build's dist/ to compare)
 //   arch…:   indexes to cycle through for the warm loop (default 0 11 284, the archs of the NATS sample)
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -11,9 +11,9 @@ if (store === undefined) {
   console.error("usage: node perf/cli/first-query.mjs <store> [distDir] [arch…]");
   process.exit(2);
 }
-const dist = resolve(distArg ?? new URL("../../dist", import.meta.url).pathname);
+const dist = resolve(distArg ?? new URL("../../packages/core/dist", import.meta.url).pathname);
 const archs = archArgs.length > 0 ? archArgs.map(Number) : [0, 11, 284];
-const { NasBench } = await import(pathToFileURL(`${dist}/bench/api.js`).href);
+const { NasBench } = await import(pathToFileURL(`${dist}/bench/index.js`).href); // the entry: it loads the SQLite store NasBench.open needs
 const opts = { hp: "200", trial: "mean" };
 
 const t0 = performance.now();
