@@ -47,7 +47,7 @@ describe("lazy loading keeps the CLI's surface (built CLI)", () => {
       expect(alone.stdout, name).toBe(all.stdout);
       expect(alone.stdout, name).toContain(`Usage: aa-nas ${name} `);
     }
-  });
+  }, 300_000); // 2 × 15 CLI starts: ~36 s on 2 idle cores, several times that beside other jobs
 
   it("an unknown command still gets commander's suggestion from all commands: one line, exit 2", () => {
     const r = runCli(["quer"]);
