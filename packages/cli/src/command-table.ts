@@ -30,6 +30,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ["best"], load: async () => (await import("./commands/best.js")).registerBestCommands },
   { names: ["export"], load: async () => (await import("./commands/export.js")).registerExportCommands },
   { names: ["search"], load: async () => (await import("./commands/search.js")).registerSearchCommands },
+  { names: ["zero-cost"], load: async () => (await import("./commands/zero-cost.js")).registerZeroCostCommands },
 ];
 
 /**

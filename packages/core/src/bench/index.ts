@@ -31,3 +31,19 @@ export {
   type ImportKind,
 } from "./import/importers.js";
 export { STORE_FORMAT, SCHEMA_VERSION } from "./schema.js";
+export {
+  PROXY_NAMES,
+  isProxyName,
+  parseProxyNames,
+  ProxyNameError,
+  scoredProxies,
+  proxyScore,
+  proxyCorrelation,
+  type ProxyName,
+  type ZeroCostBatch,
+  type ZeroCostScore,
+  type ZeroCostFilter,
+  type ProxyCorrelationQuery,
+  type ProxyCorrelation,
+} from "./zero-cost.js";
+export { rankCorrelation, spearmanRho, kendallTauB, averageRanks, type Correlation } from "./correlation.js";

@@ -37,6 +37,30 @@ export const RANKINGS_SQL = `CREATE TABLE rankings (
   UNIQUE (hp, dataset, metric)
 );`;
 
+/**
+ * Zero-cost proxy scores (docs/zero-cost.md): one row per (arch, batch dataset, init seed, proxy). `score` NULL is a
+ * NaN score (SQLite has no NaN); ±Infinity are stored as such. The batch a score was computed on is a row of
+ * `zero_cost_batches` (its JSON description, shared by all archs scored on it). Created on first write in stores made
+ * before these tables existed; readers treat a missing table as "no scores".
+ */
+export const ZERO_COST_SQL = `CREATE TABLE IF NOT EXISTS zero_cost_batches (
+  batch_id INTEGER PRIMARY KEY,
+  description TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS zero_cost (
+  arch_index INTEGER NOT NULL,
+  dataset TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  proxy TEXT NOT NULL,
+  score REAL,
+  version INTEGER NOT NULL,
+  batch_id INTEGER NOT NULL REFERENCES zero_cost_batches(batch_id),
+  seconds REAL NOT NULL,
+  device TEXT NOT NULL,
+  computed_at TEXT NOT NULL,
+  PRIMARY KEY (arch_index, dataset, seed, proxy)
+) WITHOUT ROWID;`;
+
 export const SCHEMA_SQL = `
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,
@@ -104,4 +128,5 @@ CREATE TABLE imports (
   completed_at TEXT NOT NULL,
   PRIMARY KEY (source, arch_index)
 ) WITHOUT ROWID;
+${ZERO_COST_SQL}
 `;

@@ -28,7 +28,8 @@ import { RunConflictError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../registry/index.js";
 import { DECODE_COLUMNS, type StoredRow } from "./row-decode.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
-import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT, ZERO_COST_SQL } from "./schema.js";
+import { isProxyName, type ZeroCostBatch, type ZeroCostFilter, type ZeroCostScore } from "./zero-cost.js";
 import {
   decodeRanking,
   decodeTop,
@@ -654,6 +655,66 @@ export class BenchStore implements BenchSource {
 
   importedArchs(source: string): Set<number> {
     return this.guard(() => new Set((this.stmt("SELECT arch_index FROM imports WHERE source = ?").pluck().all(source) as unknown[]).map(Number)));
+  }
+
+  private hasZeroCostTables(): boolean {
+    return this.guard(() => this.stmt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'zero_cost'").pluck().get()) === 1;
+  }
+
+  /**
+   * Stores zero-cost scores, replacing any earlier score of the same (arch, dataset, seed, proxy). Creates the tables
+   * in a store made before they existed.
+   */
+  putZeroCost(scores: readonly ZeroCostScore[]): void {
+    if (scores.length === 0) return;
+    this.writeTx(() => {
+      if (!this.hasZeroCostTables()) this.db.exec(ZERO_COST_SQL);
+      const findBatch = this.stmt("SELECT batch_id FROM zero_cost_batches WHERE description = ?").pluck();
+      const addBatch = this.stmt("INSERT INTO zero_cost_batches (description) VALUES (?)");
+      const put = this.stmt(
+        "INSERT OR REPLACE INTO zero_cost (arch_index, dataset, seed, proxy, score, version, batch_id, seconds, device, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      const ids = new Map<string, number>();
+      for (const z of scores) {
+        if (!Number.isInteger(z.archIndex) || z.archIndex < 0 || z.archIndex >= NUM_ARCHS) throw new StoreError(`zero-cost score for arch ${z.archIndex}: valid indexes are 0..${NUM_ARCHS - 1}`);
+        if (!isProxyName(z.proxy)) throw new StoreError(`zero-cost score of unknown proxy '${String(z.proxy)}'`);
+        const description = JSON.stringify(z.batch);
+        let id = ids.get(description) ?? (findBatch.get(description) as number | undefined);
+        if (id === undefined) id = Number(addBatch.run(description).lastInsertRowid);
+        ids.set(description, id);
+        put.run(z.archIndex, z.dataset, z.seed, z.proxy, Number.isNaN(z.score) ? null : z.score, z.version, id, z.seconds, z.device, z.computedAt);
+      }
+    });
+  }
+
+  /** Stored zero-cost scores matching the filter, ordered by arch, dataset, seed and proxy (none in an older store). */
+  zeroCostScores(f: ZeroCostFilter = {}): ZeroCostScore[] {
+    if (!this.hasZeroCostTables()) return [];
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.proxy !== undefined) (where.push("z.proxy = ?"), args.push(f.proxy));
+    if (f.dataset !== undefined) (where.push("z.dataset = ?"), args.push(f.dataset));
+    if (f.seed !== undefined) (where.push("z.seed = ?"), args.push(f.seed));
+    if (f.archIndex !== undefined) (where.push("z.arch_index = ?"), args.push(f.archIndex));
+    const sql =
+      "SELECT z.arch_index, z.dataset, z.seed, z.proxy, z.score, z.version, b.description, z.seconds, z.device, z.computed_at " +
+      "FROM zero_cost z JOIN zero_cost_batches b USING (batch_id)" +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      " ORDER BY z.arch_index, z.dataset, z.seed, z.proxy";
+    const rows = this.guard(() => this.stmt(sql).raw(true).all(...args)) as Array<[number, string, number, string, number | null, number, string, number, string, string]>;
+    const batches = new Map<string, ZeroCostBatch>();
+    const out: ZeroCostScore[] = [];
+    for (const [archIndex, dataset, seed, proxy, score, version, description, seconds, device, computedAt] of rows) {
+      if (f.archIndexes !== undefined && !f.archIndexes.has(archIndex)) continue;
+      if (!isProxyName(proxy)) throw new StoreError(`${this.path}: zero_cost holds an unknown proxy '${proxy}'`);
+      let batch = batches.get(description);
+      if (batch === undefined) {
+        batch = JSON.parse(description) as ZeroCostBatch;
+        batches.set(description, batch);
+      }
+      out.push({ archIndex, dataset, seed, proxy, score: score ?? NaN, version, batch, seconds, device, computedAt });
+    }
+    return out;
   }
 
   /** Runs several store operations in one transaction (importers batch archs this way). */

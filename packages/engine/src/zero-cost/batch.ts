@@ -7,26 +7,16 @@ import type { ImageSet } from "../data/image-set.js";
 import { imageBytes } from "../data/image-set.js";
 import { normalizationTable, type Normalization } from "../data/normalization.js";
 import type { ProxyBatch } from "./proxies.js";
-
-/** Where a batch came from, enough to rebuild it. */
-export interface BatchProvenance {
-  /** e.g. "cifar10 train (cifar-10-batches-py)", "gaussian" */
-  readonly source: string;
-  readonly size: number;
-  /** seed of the image choice (or of the Gaussian draw) */
-  readonly seed: number;
-  /** train-set indices of the images, in batch order (empty for a Gaussian batch) */
-  readonly indices: readonly number[];
-}
+import type { ZeroCostBatch } from "@aa-nas/core/bench/zero-cost.js";
 
 /**
  * `size` images of `set`: the first `size` of `range(count)` shuffled by Python's `random.Random(seed).shuffle`,
  * normalised with `norm` as the training pipeline does (no augmentation).
  */
-export function batchFromImages(set: ImageSet, norm: Normalization, size: number, seed: number, source: string): { batch: ProxyBatch; provenance: BatchProvenance } {
+export function batchFromImages(set: ImageSet, norm: Normalization, size: number, seed: number, source: string): { batch: ProxyBatch; provenance: ZeroCostBatch } {
   if (!Number.isInteger(size) || size < 2 || size > set.count) throw new UserError(`batch size must be an integer in 2..${set.count} (the images available), got ${size}`);
   const indices = new PyRandom(seed).shuffle(Array.from({ length: set.count }, (_, i) => i)).slice(0, size);
-  return { batch: gather(set, norm, indices), provenance: { source, size, seed, indices } };
+  return { batch: gather(set, norm, indices), provenance: { source, size, seed, indices, normalization: { mean: [...norm.mean], std: [...norm.std] } } };
 }
 
 /** The images at `indices`, normalised, as one batch. */
@@ -43,4 +33,17 @@ export function gather(set: ImageSet, norm: Normalization, indices: readonly num
     labels: Int32Array.from(indices, (i) => set.labels[i]!),
     shape: [indices.length, set.channels, set.height, set.width],
   };
+}
+
+/**
+ * A batch of standard-normal images (Python's `random.Random(seed).gauss(0, 1)` per value, in NCHW order) with labels
+ * `randbelow(classes)` drawn after them: a data-free batch for tests and quick looks. Proxies that read labels or
+ * image statistics (snip, grasp, fisher, grad_norm, plain, jacov, epe_nas, nwot) then say little about real data.
+ */
+export function gaussianBatch(size: number, seed: number, shape: readonly [number, number, number], classes: number): { batch: ProxyBatch; provenance: ZeroCostBatch } {
+  if (!Number.isInteger(size) || size < 2) throw new UserError(`batch size must be an integer >= 2, got ${size}`);
+  const rng = new PyRandom(seed);
+  const inputs = Float32Array.from({ length: size * shape[0] * shape[1] * shape[2] }, () => rng.gauss(0, 1));
+  const labels = Int32Array.from({ length: size }, () => rng.randbelow(classes));
+  return { batch: { inputs, labels, shape: [size, ...shape] }, provenance: { source: "gaussian", size, seed, indices: [] } };
 }

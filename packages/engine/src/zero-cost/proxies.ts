@@ -9,6 +9,7 @@
  */
 import { UserError } from "@aa-nas/core/errors.js";
 import { archCosts, isCostDataset } from "@aa-nas/core/space/costs.js";
+import { PROXY_NAMES, type ProxyName } from "@aa-nas/core/bench/zero-cost.js";
 import {
   BatchNorm2d,
   Conv2d,
@@ -29,30 +30,11 @@ import { ReLUConvBN } from "../models/operations.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { logAbsDet, rowCorrelation, symmetricEigenvalues } from "./linalg.js";
 
-/** Every proxy, in the order the CLI and the store list them. */
-export const PROXY_NAMES = ["synflow", "snip", "grasp", "fisher", "grad_norm", "jacov", "nwot", "epe_nas", "l2_norm", "plain", "params", "flops"] as const;
-export type ProxyName = (typeof PROXY_NAMES)[number];
-
 /**
  * Version of the proxy definitions; stored with every score. Bump it when a definition changes a number, so stored
  * scores of another version are recomputed instead of mixed.
  */
 export const PROXY_VERSION = 1;
-
-export class ProxyNameError extends UserError {}
-
-export function isProxyName(s: string): s is ProxyName {
-  return (PROXY_NAMES as readonly string[]).includes(s);
-}
-
-export function parseProxyNames(list: string): ProxyName[] {
-  const names = list.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-  const bad = names.filter((n) => !isProxyName(n));
-  if (bad.length > 0 || names.length === 0) {
-    throw new ProxyNameError(`unknown proxy ${bad.length > 0 ? `'${bad.join("', '")}'` : "list ''"}; valid: ${PROXY_NAMES.join(", ")}`);
-  }
-  return [...new Set(names)] as ProxyName[];
-}
 
 /** One mini-batch, already normalised (NCHW float32), with its class labels. */
 export interface ProxyBatch {
