@@ -27,7 +27,7 @@ export function parseProxyNames(list: string): ProxyName[] {
     .filter((s) => s.length > 0);
   const bad = names.filter((n) => !isProxyName(n));
   if (bad.length > 0 || names.length === 0) {
-    throw new ProxyNameError(`unknown proxy ${bad.length > 0 ? `'${bad.join("', '")}'` : "list ''"}; valid: all, ${listChoices(PROXY_NAMES)}`);
+    throw new ProxyNameError(`unknown proxy ${bad.length > 0 ? `'${bad.join("', '")}'` : "list ''"}; valid: 'all' or a comma-separated list of ${listChoices(PROXY_NAMES)}`);
   }
   return [...new Set(names)] as ProxyName[];
 }
