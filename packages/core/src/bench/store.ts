@@ -29,7 +29,7 @@ import type { RecordDatasetKey, RunRecord } from "../registry/index.js";
 import { DECODE_COLUMNS, type StoredRow } from "./row-decode.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
 import { APPLICATION_ID, RANKINGS_SQL, SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT, ZERO_COST_SQL } from "./schema.js";
-import { isProxyName, type ZeroCostBatch, type ZeroCostFilter, type ZeroCostScore } from "./zero-cost.js";
+import { isProxyName, type ZeroCostBatch, type ZeroCostFilter, type ZeroCostScore } from "./zero-cost-types.js";
 import {
   decodeRanking,
   decodeTop,
