@@ -690,12 +690,15 @@ export class BenchStore implements BenchSource {
   /** Stored zero-cost scores matching the filter, ordered by arch, dataset, seed and proxy (none in an older store). */
   zeroCostScores(f: ZeroCostFilter = {}): ZeroCostScore[] {
     if (!this.hasZeroCostTables()) return [];
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (f.proxy !== undefined) (where.push("z.proxy = ?"), args.push(f.proxy));
-    if (f.dataset !== undefined) (where.push("z.dataset = ?"), args.push(f.dataset));
-    if (f.seed !== undefined) (where.push("z.seed = ?"), args.push(f.seed));
-    if (f.archIndex !== undefined) (where.push("z.arch_index = ?"), args.push(f.archIndex));
+    const conditions: [string, string | number | undefined][] = [
+      ["z.proxy = ?", f.proxy],
+      ["z.dataset = ?", f.dataset],
+      ["z.seed = ?", f.seed],
+      ["z.arch_index = ?", f.archIndex],
+    ];
+    const used = conditions.filter((c): c is [string, string | number] => c[1] !== undefined);
+    const where = used.map(([sql]) => sql);
+    const args = used.map(([, value]) => value);
     const sql =
       "SELECT z.arch_index, z.dataset, z.seed, z.proxy, z.score, z.version, b.description, z.seconds, z.device, z.computed_at " +
       "FROM zero_cost z JOIN zero_cost_batches b USING (batch_id)" +
