@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     });
     net.dispose();
     Object.assign(result, { trainRunSeconds: (performance.now() - t0) / 1000, trainLoss: record.train.loss, latency: record.latency, device: record.provenance.device, leaked: liveTensorCount() - before });
-    if (record.train.loss.length !== 2 || record.latency === null || record.latency.length === 0) failures.push("trainRun record incomplete on cuda");
+    if (record.train.loss!.length !== 2 || record.latency === null || record.latency.length === 0) failures.push("trainRun record incomplete on cuda");
     if (liveTensorCount() !== before) failures.push("tensors leaked");
   }
   result.failures = failures;

@@ -39,7 +39,7 @@ describe("class 1: impossible values in records that unpickle", () => {
   const rec = archFileRecords("nats", readFileSync(arch0), { label: arch0, source: "t", timesEstimated: true }, 0)[0]!;
 
   test.each([
-    ["an accuracy × 256 (one exponent bit)", rec.train.acc1[5]!, 1, 0x80, /000000\.pickle\.pbz2: run \(arch 0, .*\): .* is \d{4,}(\.\d+)?, expected an accuracy in \[0, 100\] %/],
+    ["an accuracy × 256 (one exponent bit)", rec.train.acc1![5]!, 1, 0x80, /000000\.pickle\.pbz2: run \(arch 0, .*\): .* is \d{4,}(\.\d+)?, expected an accuracy in \[0, 100\] %/],
     ["a negative time (the sign bit)", rec.train.time![3]!, 0, 0x80, /000000\.pickle\.pbz2: run \(arch 0, .*\): .* is -[\d.e+-]+, expected a finite (time|loss) ≥ 0/],
   ])("%s: import --verify exits 2 naming file, arch, field and value; nothing is stored", (_what, value, byte, mask, message) => {
     const d = copyNatsSample(fresh("flip"));
@@ -53,7 +53,7 @@ describe("class 1: impossible values in records that unpickle", () => {
     mkdirSync(res);
     const good = syntheticRun(1);
     const bad = syntheticRun(2);
-    bad.train.acc1[4] = 14101.5;
+    bad.train.acc1![4] = 14101.5;
     for (const r of [good, bad]) {
       writeRecordFile(recordFilePath(res, r.archIndex, r.seed), { format: RECORD_FORMAT, archIndex: r.archIndex, arch: r.arch, seed: r.seed, hp: r.hp, runs: [r], weights: null, machine: "t" });
     }

@@ -65,17 +65,37 @@ describe("BenchStore writer", () => {
     store.close();
   });
 
-  test("NaN marks a value a table-derived record does not have; in any other record it is rejected as damage", () => {
+  test("NaN is rejected from every source, table-derived records included: a metric not recorded is a null curve", () => {
     const store = BenchStore.create(fresh());
     const base = syntheticRun(4);
-    const nanLoss = { ...base.train, loss: base.train.loss.map(() => NaN) };
+    const nanLoss = { ...base.train, loss: base.train.loss!.map(() => NaN) };
     const fromFile = { ...base, train: nanLoss };
-    expect(() => store.putRuns([fromFile])).toThrow(/train\.loss\[0\] is NaN, expected a finite loss/);
+    expect(() => store.putRuns([fromFile])).toThrow(/train\.loss\[0\] is NaN, expected a finite loss ≥ 0 \(a metric the source did not record is null, not NaN\)/);
     const fromTable = { ...fromFile, provenance: { ...base.provenance, source: "table:metric_vals.csv" } };
-    expect(store.putRuns([fromTable]).inserted).toBe(1);
-    const tooHigh = { ...fromTable, train: { ...base.train, acc1: base.train.acc1.map(() => 140) } };
+    expect(() => store.putRuns([fromTable])).toThrow(InvalidRecordError);
+    const absent = { ...base, train: { ...base.train, loss: null }, provenance: fromTable.provenance };
+    expect(store.putRuns([absent]).inserted).toBe(1);
+    expect(store.getRecord(4, absent.hp, absent.dataset, absent.seed)!.train.loss).toBeNull();
+    const tooHigh = { ...absent, train: { ...absent.train, acc1: base.train.acc1!.map(() => 140) } };
     expect(() => store.putRuns([tooHigh])).toThrow(/train\.acc1\[0\] is 140, expected an accuracy in \[0, 100\]/);
     store.close();
+  });
+
+  test("a metric the source did not record is a zero-length BLOB in its column, and reads back as null", () => {
+    const path = fresh();
+    const store = BenchStore.create(path);
+    const base = syntheticRun(6);
+    const ev = base.evals["x-valid"]!;
+    const rec = { ...base, train: { ...base.train, acc1: null }, evals: { ...base.evals, "x-valid": { ...ev, loss: null } } };
+    store.putRuns([rec]);
+    expect(store.getRecord(6, rec.hp, rec.dataset, rec.seed)).toStrictEqual(rec);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const row = db.prepare("SELECT train_acc1, train_loss, xvalid_loss, xvalid_acc FROM runs").get() as Record<string, Buffer>;
+    db.close();
+    expect([row.train_acc1!.length, row.xvalid_loss!.length]).toStrictEqual([0, 0]);
+    expect(row.train_loss!.length).toBe(12 * 8);
+    expect(row.xvalid_acc!.length).toBeGreaterThan(0);
   });
 
   test("constant curves are stored as one value, other curves as float64 little-endian BLOBs", () => {
@@ -89,7 +109,7 @@ describe("BenchStore writer", () => {
     expect(row.train_time!.length).toBe(8);
     expect(row.train_time!.readDoubleLE(0)).toBe(7.25);
     expect(row.train_loss!.length).toBe(12 * 8);
-    expect(row.train_loss!.readDoubleLE(8)).toBe(syntheticRun(5).train.loss[1]);
+    expect(row.train_loss!.readDoubleLE(8)).toBe(syntheticRun(5).train.loss![1]);
     expect(row.xvalid_epochs!.length).toBe(0); // every epoch
     expect(row.oritest_epochs!.readInt32LE(0)).toBe(11);
   });
@@ -124,7 +144,7 @@ print(json.dumps({'acc': acc, 'n': n, 'final': fin, 'arch': arch}))`;
     const out = JSON.parse(r.stdout) as { acc: number[]; n: number; final: number; arch: string };
     expect(out.acc).toStrictEqual(rec.train.acc1);
     expect(out.n).toBe(12);
-    expect(out.final).toBe(rec.evals["ori-test"]!.acc[0]);
+    expect(out.final).toBe(rec.evals["ori-test"]!.acc![0]);
     expect(out.arch).toBe(rec.arch);
   });
 });

@@ -31,7 +31,7 @@ function evalNet(weights: string): EvalOut["results"][string] {
 /** The final ori-test accuracy and loss a record file holds for fashion-mnist. */
 function recordFinal(path: string): { acc1: number; loss: number } {
   const c = readRecordFile(path).runs.find((r) => r.dataset === "fashion-mnist")!.evals["ori-test"]!;
-  return { acc1: c.acc.at(-1)!, loss: c.loss.at(-1)! };
+  return { acc1: c.acc!.at(-1)!, loss: c.loss!.at(-1)! };
 }
 
 describe("aa-nas train-net / train / eval-net (built CLI, one driver)", () => {
@@ -56,7 +56,7 @@ describe("aa-nas train-net / train / eval-net (built CLI, one driver)", () => {
     const final = recordFinal(record);
     expect(info["test-accuracy"]).toBe(final.acc1);
     expect(info["test-loss"]).toBe(final.loss);
-    expect(info["train-loss"]).toBe(file.runs[0]!.train.loss[0]);
+    expect(info["train-loss"]).toBe(file.runs[0]!.train.loss![0]);
 
     expect(evalNet(join(out, file.weights!["fashion-mnist"]!))).toMatchObject(final);
   }, 120_000);

@@ -59,7 +59,7 @@ describe("trainRun over replicas", () => {
       expect(drift, `${replicas} replicas: largest weight difference`).toBeLessThan(1e-6);
       expect(other.record.train.acc1).toEqual(one.record.train.acc1);
       expect(other.record.evals["ori-test"]!.acc).toEqual(one.record.evals["ori-test"]!.acc);
-      expect(relative(other.record.evals["ori-test"]!.loss[0]!, one.record.evals["ori-test"]!.loss[0]!)).toBeLessThan(1e-6);
+      expect(relative(other.record.evals["ori-test"]!.loss![0]!, one.record.evals["ori-test"]!.loss![0]!)).toBeLessThan(1e-6);
       expect(other.record.provenance.device).toMatch(new RegExp(`^cpu:.* \\(${replicas} replicas × 1 thread\\)$`));
     }
     expect(one.record.provenance.device).toMatch(/^cpu:.* \(1 thread\)$/);
@@ -74,7 +74,7 @@ describe("trainRun over replicas", () => {
     // 40 eval images in batches of 16 → two full batches (both kept), one of 8 (not a latency sample)
     expect(record.latency).toHaveLength(2);
     expect(record.latency!.every((t) => t > 0 && t < 10)).toBe(true);
-    expect(record.train.loss[2]).toBeLessThan(record.train.loss[0]!);
+    expect(record.train.loss![2]).toBeLessThan(record.train.loss![0]!);
   });
 
   it("uses no more replicas than the smallest batch has images", async () => {

@@ -42,14 +42,14 @@ describe("trainRun", () => {
     const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
     for (let e = 0; e < 3; e++) {
       const [l, a1, a5] = py.train[e]!;
-      expect(close(record.train.loss[e]!, l!), `train loss epoch ${e}: ${record.train.loss[e]} vs ${l}`).toBe(true);
-      expect(record.train.acc1[e]).toBeCloseTo(a1!, 9);
+      expect(close(record.train.loss![e]!, l!), `train loss epoch ${e}: ${record.train.loss![e]} vs ${l}`).toBe(true);
+      expect(record.train.acc1![e]).toBeCloseTo(a1!, 9);
       expect(record.train.acc5![e]).toBeCloseTo(a5!, 9);
       const [el, ea1] = py.eval[e]!;
-      expect(close(record.evals["ori-test"]!.loss[e]!, el!), `eval loss epoch ${e}`).toBe(true);
-      expect(record.evals["ori-test"]!.acc[e]).toBeCloseTo(ea1!, 9);
+      expect(close(record.evals["ori-test"]!.loss![e]!, el!), `eval loss epoch ${e}`).toBe(true);
+      expect(record.evals["ori-test"]!.acc![e]).toBeCloseTo(ea1!, 9);
     }
-    expect(record.train.loss[2]).toBeLessThan(record.train.loss[0]!);
+    expect(record.train.loss![2]).toBeLessThan(record.train.loss![0]!);
   });
 
   it("fills a RunRecord: curves per epoch, every eval set each epoch, latency from the last epoch's latency set", async () => {

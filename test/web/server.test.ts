@@ -170,7 +170,7 @@ describe("explorer JSON endpoints", () => {
     const stored = store.loadRuns(RESNET_INDEX, "12", "cifar100");
     expect(c.runs.map((r) => r.seed)).toEqual(stored.map((r) => r.seed));
     c.runs.forEach((run, k) => {
-      expect(run.train.acc1).toEqual(Array.from(stored[k]!.trainAcc1));
+      expect(run.train.acc1).toEqual(Array.from(stored[k]!.trainAcc1!));
       expect(Object.keys(run.evals)).toEqual(["x-valid", "x-test", "ori-test"]);
       expect(run.evals["x-test"]!.epochs).toEqual(Array.from({ length: 12 }, (_, e) => e));
     });

@@ -80,8 +80,8 @@ async function demoCommand(o: DemoCliOptions): Promise<void> {
         bar.update(done + e.epoch + 1, `arch ${e.archIndex} epoch ${e.epoch + 1}/${e.epochs}`);
         const c = e.record.evals["ori-test"];
         bar.log(
-          `  arch ${String(e.archIndex).padStart(5)} epoch ${e.epoch + 1}/${e.epochs}: train top-1 ${e.record.train.acc1[e.epoch]!.toFixed(2)}%` +
-            (c ? `, test top-1 ${c.acc[c.acc.length - 1]!.toFixed(2)}%` : ""),
+          `  arch ${String(e.archIndex).padStart(5)} epoch ${e.epoch + 1}/${e.epochs}: train top-1 ${e.record.train.acc1![e.epoch]!.toFixed(2)}%` +
+            (c ? `, test top-1 ${c.acc![c.acc!.length - 1]!.toFixed(2)}%` : ""),
         );
       },
     },

@@ -132,11 +132,11 @@ async function trainCommand(archIndexes: number[], o: TrainCliOptions): Promise<
       onEpoch: (e) => {
         const t = e.record.train;
         const evals = Object.entries(e.record.evals)
-          .map(([set, c]) => `${set} ${c.acc[c.acc.length - 1]!.toFixed(2)}%`)
+          .map(([set, c]) => `${set} ${c.acc![c.acc!.length - 1]!.toFixed(2)}%`)
           .join(", ");
         epoch.log(
           `arch ${e.archIndex} seed ${e.seed} ${e.dataset} epoch ${e.epoch + 1}/${e.epochs}: ` +
-            `train loss ${t.loss[e.epoch]!.toFixed(4)} top1 ${t.acc1[e.epoch]!.toFixed(2)}%; ${evals}`,
+            `train loss ${t.loss![e.epoch]!.toFixed(4)} top1 ${t.acc1![e.epoch]!.toFixed(2)}%; ${evals}`,
         );
       },
     },

@@ -40,7 +40,7 @@ import {
   type RecordDatasetKey,
   type RunRecord,
 } from "../registry/index.js";
-import { type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
+import { copyMetric, copyWithAbsent, type DecodedRun, type EpochMetrics, legacyFix, meanMetrics, metricsAt, metricsOrProblem, pyFixed, pyMean, runLatency, runTimes } from "./semantics.js";
 import { RANKING_COSTS_UNDEFINED, RANKING_VALUE_MISSING, type RankingMetric, type RankingSummary, type RankingTop } from "./ranking.js";
 import { type BenchSource, openStoreSource } from "./source.js";
 
@@ -298,23 +298,23 @@ export class NasBench {
     const pick = this.pickSeed(runs, opts.trial, opts.rng);
     const key = `${index}|${ds}|${hp}|${opts.iepoch ?? ""}|${pick}`;
     const cached = this.infoCache.get(key);
-    if (cached !== undefined) return { ...cached };
+    if (cached !== undefined) return copyWithAbsent(cached);
     const info = this.computeMoreInfo(runs, ds, hp, opts.iepoch, pick);
     if (this.infoCache.size >= this.cacheSize * 4) this.infoCache.delete(this.infoCache.keys().next().value!);
     this.infoCache.set(key, info);
-    return { ...info };
+    return copyWithAbsent(info);
   }
 
   private computeMoreInfo(runs: DecodedRun[], ds: RecordDatasetKey, hp: string, iepoch: number | undefined, pick: number | "mean"): MoreInfo {
     const train = this.metricsOf(runs, "train", iepoch, pick);
     const total = train.iepoch + 1;
     const per = (m: EpochMetrics): number | null => (m.allTime === null ? null : m.allTime / total);
-    const info: MoreInfo = {
-      trainLoss: train.loss,
-      trainAccuracy: train.accuracy,
-      trainPerTime: per(train),
-      trainAllTime: train.allTime,
-    };
+    // key order as the original's dict: loss, accuracy, per-time, all-time
+    const info = {} as MoreInfo;
+    copyMetric(info, "trainLoss", train, "loss", "train loss");
+    copyMetric(info, "trainAccuracy", train, "accuracy", "train accuracy");
+    info.trainPerTime = per(train);
+    info.trainAllTime = train.allTime;
     // the original's try/except around optional sets: a missing set is simply left out
     const attempt = (set: EvalSet): EpochMetrics | null => {
       const m = this.metricsOrProblem(runs, set, iepoch, pick);
@@ -336,11 +336,16 @@ export class NasBench {
       if (hasTestHalves(ds)) valtest = attempt("ori-test");
     }
     if (note !== undefined) info.comment = note;
-    if (valid !== null) Object.assign(info, { validLoss: valid.loss, validAccuracy: valid.accuracy, validPerTime: per(valid), validAllTime: valid.allTime });
-    if (test !== null) Object.assign(info, { testLoss: test.loss, testAccuracy: test.accuracy, testPerTime: per(test), testAllTime: test.allTime });
-    if (valtest !== null) {
-      Object.assign(info, { valtestLoss: valtest.loss, valtestAccuracy: valtest.accuracy, valtestPerTime: per(valtest), valtestAllTime: valtest.allTime });
-    }
+    const put = (m: EpochMetrics | null, prefix: "valid" | "test" | "valtest", set: string): void => {
+      if (m === null) return;
+      copyMetric(info, `${prefix}Loss`, m, "loss", `${set} loss`);
+      copyMetric(info, `${prefix}Accuracy`, m, "accuracy", `${set} accuracy`);
+      info[`${prefix}PerTime`] = per(m);
+      info[`${prefix}AllTime`] = m.allTime;
+    };
+    put(valid, "valid", "x-valid");
+    put(test, "test", d.testSet);
+    put(valtest, "valtest", "ori-test");
     return info;
   }
 

@@ -2,6 +2,7 @@
  * BLOB encodings of the store (docs/format.md):
  * - float curve: IEEE-754 float64 little-endian, one value per element; a curve whose elements are all bitwise equal
  *   may be stored as ONE value (8 bytes) and is then that value repeated to the expected length.
+ *   A zero-length BLOB where values are expected (n > 0) means the source did not record this metric.
  * - epoch list: int32 little-endian ascending; a zero-length BLOB means "every epoch 0..n-1".
  */
 

@@ -18,6 +18,20 @@ export class RunConflictError extends UserError {}
  */
 export class MetricUnavailableError extends BenchQueryError {}
 
+/**
+ * The metric exists in the benchmark's semantics but its source did not record it, so this store does not hold it
+ * (a lite store built from all-arch tables holds accuracies, not losses). Raised when such a value is read.
+ */
+export class MetricNotInStoreError extends MetricUnavailableError {
+  constructor(
+    /** what was asked for, e.g. 'train loss', 'x-valid accuracy' */
+    readonly metric: string,
+    detail = "",
+  ) {
+    super(`${metric} is not in this store${detail}: its source did not record it (query a store imported from the full benchmark file for it)`);
+  }
+}
+
 export function unknownChoice(what: string, got: string | number, valid: readonly (string | number)[]): BenchQueryError {
   const shown = typeof got === "string" ? `'${got}'` : String(got);
   return new BenchQueryError(`unknown ${what} ${shown}: valid ${what}s are ${valid.length > 0 ? listChoices(valid) : "(none stored)"}`);

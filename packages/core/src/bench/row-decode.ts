@@ -41,6 +41,13 @@ function floats(row: StoredRow, col: string, n: number): Float64Array {
   return decodeFloats(b, n) ?? corrupt(row, `${col} has ${b.length} bytes, expected ${n} float64 values`);
 }
 
+/** A curve column that may hold the zero-length "not recorded" BLOB (docs/format.md): null then. */
+function recorded(row: StoredRow, col: string, n: number): Float64Array | null {
+  const b = row[col];
+  if (b instanceof Uint8Array && b.length === 0 && n > 0) return null;
+  return floats(row, col, n);
+}
+
 function optFloats(row: StoredRow, col: string, n: number): Float64Array | null {
   return row[col] === null ? null : floats(row, col, n);
 }
@@ -53,14 +60,14 @@ function decodeEval(row: StoredRow, set: EvalSet, trained: number, epochsTotal: 
   const epochs = decodeEpochs(eb);
   if (epochs === undefined) corrupt(row, `${c}_epochs has ${eb.length} bytes`);
   const m = epochs === null ? trained : epochs.length;
-  const loss = floats(row, `${c}_loss`, m);
-  const acc = floats(row, `${c}_acc`, m);
+  const loss = recorded(row, `${c}_loss`, m);
+  const acc = recorded(row, `${c}_acc`, m);
   const timeDense = row[`${c}_time_dense`] === 1;
   const time = optFloats(row, `${c}_time`, timeDense ? epochsTotal : m);
   let timePrefix: Float64Array | null = null;
   if (time !== null && (timeDense || epochs === null)) timePrefix = prefixSums(time);
   else if (time !== null && epochs !== null && epochs.every((e, i) => e === i)) timePrefix = prefixSums(time);
-  return { epochs, loss, acc, time, timeDense, timePrefix };
+  return { epochs, length: m, loss, acc, time, timeDense, timePrefix };
 }
 
 export function rowToDecoded(row: StoredRow): DecodedRun {
@@ -90,8 +97,9 @@ export function rowToDecoded(row: StoredRow): DecodedRun {
     channel: Number(row.channel),
     numCells: Number(row.num_cells),
     classNum: Number(row.class_num),
-    trainLoss: floats(row, "train_loss", trained),
-    trainAcc1: floats(row, "train_acc1", trained),
+    trainedEpochs: trained,
+    trainLoss: recorded(row, "train_loss", trained),
+    trainAcc1: recorded(row, "train_acc1", trained),
     trainAcc5: optFloats(row, "train_acc5", trained),
     trainTime,
     trainTimePrefix: trainTime === null ? null : prefixSums(trainTime),

@@ -4,10 +4,10 @@ import { createRequire } from "node:module";
 import { archAt, NUM_ARCHS } from "../space/index.js";
 import { encodeEpochs, encodeFloats } from "./codec.js";
 import { InvalidRecordError } from "./errors.js";
-import { RECORD_DATASET_KEYS, TABLE_SOURCE_PREFIX, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../registry/index.js";
+import { RECORD_DATASET_KEYS, trainedEpochs, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../registry/index.js";
 import { EVAL_COLUMN } from "./schema.js";
 import { rowToDecoded } from "./row-decode.js";
-import { evalAt, runLatency, trainAt } from "./semantics.js";
+import { absentMetrics, evalAt, runLatency, trainAt } from "./semantics.js";
 
 export { rowToDecoded };
 
@@ -30,24 +30,13 @@ function showValue(v: unknown): string {
   return typeof v === "number" ? String(v) : v === null ? "null" : `a ${typeof v}`;
 }
 
-/**
- * Records derived from an all-arch table (provenance source "table:…", the paper harness) hold NaN for the metrics the
- * table does not have (losses, train accuracy): there NaN means "not recorded". Every other source — the official
- * files, training runs — records every value, so a NaN there is damage like any other impossible value.
- */
-function nanMeansNotRecorded(rec: RunRecord): boolean {
-  return typeof rec.provenance?.source === "string" && rec.provenance.source.startsWith(TABLE_SOURCE_PREFIX);
-}
-
 function checkValues(rec: RunRecord, field: string, values: readonly number[] | null, kind: keyof typeof VALUE_BOUNDS, where?: string): void {
   if (values === null) return;
   const b = VALUE_BOUNDS[kind];
-  const nanAllowed = nanMeansNotRecorded(rec);
   for (let i = 0; i < values.length; i++) {
     const v: unknown = values[i];
-    if (nanAllowed && Number.isNaN(v)) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v < b.min || v > b.max) {
-      fail(rec, `${field}[${i}] is ${showValue(v)}, expected ${b.text}`, where);
+      fail(rec, `${field}[${i}] is ${showValue(v)}, expected ${b.text}${Number.isNaN(v) ? " (a metric the source did not record is null, not NaN)" : ""}`, where);
     }
   }
 }
@@ -92,17 +81,18 @@ function validateShape(rec: RunRecord, where?: string): void {
   if (!(RECORD_DATASET_KEYS as readonly string[]).includes(rec.dataset)) fail2(rec, `unknown dataset; valid: ${RECORD_DATASET_KEYS.join(", ")}`);
   if (!Number.isSafeInteger(rec.seed)) fail2(rec, "seed must be an integer");
   if (!Number.isInteger(rec.epochs) || rec.epochs <= 0) fail2(rec, "epochs must be a positive integer");
-  const n = rec.train.loss.length;
+  const n = trainedEpochs(rec.train);
   if (n > rec.epochs) fail2(rec, `train curve has ${n} epochs, more than the schedule's ${rec.epochs}`);
-  if (rec.train.acc1.length !== n) fail2(rec, "train acc1 and loss lengths differ");
-  if (rec.train.acc5 !== null && rec.train.acc5.length !== n) fail2(rec, "train acc5 and loss lengths differ");
-  if (rec.train.time !== null && rec.train.time.length !== n) fail2(rec, "train time and loss lengths differ");
+  for (const k of ["loss", "acc1", "acc5", "time"] as const) {
+    const c = rec.train[k];
+    if (c !== null && c.length !== n) fail2(rec, `train ${k} has ${c.length} epochs, the other train curves ${n}`);
+  }
   if (rec.latency !== null && rec.latency.length === 0) fail2(rec, "latency list is empty (use null when not measured)");
   for (const [set, ev] of Object.entries(rec.evals) as [EvalSet, EvalCurve | undefined][]) {
     if (!(EVAL_SETS as readonly string[]).includes(set)) fail2(rec, `unknown eval set '${set}'`);
     if (ev === undefined) continue;
     const m = ev.epochs.length;
-    if (ev.loss.length !== m || ev.acc.length !== m) fail2(rec, `${set}: epochs, loss and acc lengths differ`);
+    if ((ev.loss !== null && ev.loss.length !== m) || (ev.acc !== null && ev.acc.length !== m)) fail2(rec, `${set}: epochs, loss and acc lengths differ`);
     for (let i = 0; i < m; i++) {
       const e = ev.epochs[i]!;
       if (!Number.isInteger(e) || e < 0 || e >= rec.epochs || (i > 0 && e <= ev.epochs[i - 1]!)) {
@@ -126,9 +116,17 @@ function isDense(epochs: readonly number[], n: number): boolean {
   return true;
 }
 
+/** A metric the source did not record (a loss in a store built from all-arch accuracy tables): no values, not NaN. */
+const ABSENT_CURVE = Buffer.alloc(0);
+
+/** A curve column that the schema requires: a metric the source did not record is the zero-length ABSENT_CURVE. */
+function curve(values: readonly number[] | null): Buffer {
+  return values === null ? ABSENT_CURVE : encodeFloats(values);
+}
+
 /** Encodes a validated record as a `runs` row (without run_id / content_hash / provenance). */
 export function recordToRow(rec: RunRecord): RunRow {
-  const trained = rec.train.loss.length;
+  const trained = trainedEpochs(rec.train);
   const row: RunRow = {
     arch_index: rec.archIndex,
     hp: rec.hp,
@@ -142,8 +140,8 @@ export function recordToRow(rec: RunRecord): RunRow {
     channel: rec.config.channel,
     num_cells: rec.config.numCells,
     class_num: rec.config.classNum,
-    train_loss: encodeFloats(rec.train.loss),
-    train_acc1: encodeFloats(rec.train.acc1),
+    train_loss: curve(rec.train.loss),
+    train_acc1: curve(rec.train.acc1),
     train_acc5: rec.train.acc5 === null ? null : encodeFloats(rec.train.acc5),
     train_time: rec.train.time === null ? null : encodeFloats(rec.train.time),
     eval_order: (Object.keys(rec.evals) as EvalSet[]).filter((s) => rec.evals[s] !== undefined).join(","),
@@ -157,8 +155,8 @@ export function recordToRow(rec: RunRecord): RunRow {
     }
     const all = ev.timeAllEpochs ?? null;
     row[`${c}_epochs`] = encodeEpochs(ev.epochs, isDense(ev.epochs, trained));
-    row[`${c}_loss`] = encodeFloats(ev.loss);
-    row[`${c}_acc`] = encodeFloats(ev.acc);
+    row[`${c}_loss`] = curve(ev.loss);
+    row[`${c}_acc`] = curve(ev.acc);
     row[`${c}_time`] = all !== null ? encodeFloats(all) : ev.time !== null ? encodeFloats(ev.time) : null;
     row[`${c}_time_dense`] = all !== null ? 1 : 0;
   }
@@ -199,12 +197,12 @@ export function rowToRecord(row: RunRow): RunRecord {
   const evals: RunRecord["evals"] = {};
   for (const set of d.evalOrder) {
     const ev = d.evals[set]!;
-    const epochs = ev.epochs === null ? Array.from({ length: ev.loss.length }, (_, i) => i) : Array.from(ev.epochs);
+    const epochs = ev.epochs === null ? Array.from({ length: d.trainedEpochs }, (_, i) => i) : Array.from(ev.epochs);
     const dense = ev.time !== null && ev.timeDense;
     evals[set] = {
       epochs,
-      loss: Array.from(ev.loss),
-      acc: Array.from(ev.acc),
+      loss: ev.loss === null ? null : Array.from(ev.loss),
+      acc: ev.acc === null ? null : Array.from(ev.acc),
       time: ev.time === null ? null : dense ? epochs.map((e) => ev.time![e]!) : Array.from(ev.time),
       timeAllEpochs: dense ? Array.from(ev.time!) : null,
     };
@@ -221,8 +219,8 @@ export function rowToRecord(row: RunRow): RunRecord {
     latency: d.latency === null ? null : Array.from(d.latency),
     config: { channel: d.channel, numCells: d.numCells, classNum: d.classNum },
     train: {
-      loss: Array.from(d.trainLoss),
-      acc1: Array.from(d.trainAcc1),
+      loss: d.trainLoss === null ? null : Array.from(d.trainLoss),
+      acc1: d.trainAcc1 === null ? null : Array.from(d.trainAcc1),
       acc5: d.trainAcc5 === null ? null : Array.from(d.trainAcc5),
       time: d.trainTime === null ? null : Array.from(d.trainTime),
     },
@@ -240,12 +238,15 @@ export function rowToRecord(row: RunRow): RunRecord {
 export function finalRow(runId: number, row: RunRow): RunRow {
   const d = rowToDecoded(row);
   const at = (set: "train" | EvalSet): { loss: number | null; acc: number | null } => {
+    let m;
     try {
-      const m = set === "train" ? trainAt(d, undefined) : evalAt(d, set, undefined);
-      return { loss: m.loss, acc: m.accuracy };
+      m = set === "train" ? trainAt(d, undefined) : evalAt(d, set, undefined);
     } catch {
       return { loss: null, acc: null };
     }
+    // a value this store does not hold (absentMetrics) is NULL here, independently of its companion
+    const absent = absentMetrics(m);
+    return { loss: absent.includes("loss") ? null : m.loss, acc: absent.includes("accuracy") ? null : m.accuracy };
   };
   const train = at("train");
   const xv = at("x-valid");

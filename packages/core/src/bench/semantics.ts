@@ -5,13 +5,16 @@
  * MetricUnavailableError.
  */
 import type { EvalSet } from "../registry/index.js";
-import { MetricUnavailableError } from "./errors.js";
+import { MetricNotInStoreError, MetricUnavailableError } from "./errors.js";
 
 export interface DecodedEval {
   /** epochs with loss/accuracy; null = every epoch 0..trainedEpochs-1 */
   epochs: Int32Array | null;
-  loss: Float64Array;
-  acc: Float64Array;
+  /** values per listed epoch (the length of `epochs`, or trainedEpochs when dense) */
+  length: number;
+  /** null: the source did not record this metric (not in this store) */
+  loss: Float64Array | null;
+  acc: Float64Array | null;
   /** eval time per epoch: dense (index = epoch) or aligned with `epochs`; null when the set has no times */
   time: Float64Array | null;
   timeDense: boolean;
@@ -28,8 +31,11 @@ export interface DecodedRun {
   channel: number;
   numCells: number;
   classNum: number;
-  trainLoss: Float64Array;
-  trainAcc1: Float64Array;
+  /** epochs of the training curves */
+  trainedEpochs: number;
+  /** null: the source did not record this metric (not in this store) */
+  trainLoss: Float64Array | null;
+  trainAcc1: Float64Array | null;
   trainAcc5: Float64Array | null;
   trainTime: Float64Array | null;
   trainTimePrefix: Float64Array | null;
@@ -40,13 +46,80 @@ export interface DecodedRun {
   hasEvalTimes: boolean;
 }
 
-/** One trial's metrics at one epoch: the original's `{iepoch, loss, accuracy, cur_time, all_time}`. */
+/**
+ * One trial's metrics at one epoch: the original's `{iepoch, loss, accuracy, cur_time, all_time}`. A loss or accuracy
+ * the store does not hold is not an own enumerable value: reading it throws MetricNotInStoreError, and spreading or
+ * serialising the object leaves it out (absentMetrics lists such keys).
+ */
 export interface EpochMetrics {
   iepoch: number;
   loss: number;
   accuracy: number;
   curTime: number | null;
   allTime: number | null;
+}
+
+/**
+ * Makes `key` of `obj` a value this store does not hold: a non-enumerable getter that throws MetricNotInStoreError, so
+ * a read fails with the typed error while JSON.stringify, Object.keys and spreads leave the key out (never NaN).
+ */
+export function markNotInStore<T extends object>(obj: T, key: keyof T & string, metric: string): void {
+  Object.defineProperty(obj, key, {
+    enumerable: false,
+    configurable: true,
+    get(): never {
+      throw new MetricNotInStoreError(metric);
+    },
+  });
+}
+
+/** Keys of `obj` that markNotInStore marked (values this store does not hold), in definition order. */
+export function absentMetrics(obj: object): string[] {
+  return Object.entries(Object.getOwnPropertyDescriptors(obj))
+    .filter(([, d]) => !d.enumerable && d.get !== undefined)
+    .map(([k]) => k);
+}
+
+/** The metric named by the marker on `obj[key]`. */
+function absentName(obj: object, key: string): string {
+  try {
+    void (obj as Record<string, unknown>)[key];
+  } catch (e) {
+    if (e instanceof MetricNotInStoreError) return e.metric;
+    throw e;
+  }
+  return key;
+}
+
+function isAbsent(obj: object, key: string): boolean {
+  const d = Object.getOwnPropertyDescriptor(obj, key);
+  return d !== undefined && !d.enumerable && d.get !== undefined;
+}
+
+/** A copy that keeps the not-in-store markers (a spread would drop them, and reading the key would give undefined). */
+export function copyWithAbsent<T extends object>(obj: T): T {
+  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(obj)) as T;
+}
+
+/** `to[toKey] = from[fromKey]`, or the not-in-store marker when `from` lacks it. */
+export function copyMetric<F extends object, T extends object>(to: T, toKey: keyof T & string, from: F, fromKey: keyof F & string, metric: string): void {
+  if (isAbsent(from, fromKey)) markNotInStore(to, toKey, `${metric} (${absentName(from, fromKey)})`);
+  else (to as Record<string, unknown>)[toKey] = from[fromKey];
+}
+
+function epochMetrics(
+  iepoch: number,
+  loss: Float64Array | null,
+  acc: Float64Array | null,
+  i: number,
+  curTime: number | null,
+  allTime: number | null,
+  what: string,
+): EpochMetrics {
+  const m = { iepoch, loss: loss === null ? 0 : loss[i]!, accuracy: acc === null ? 0 : acc[i]!, curTime, allTime };
+  if (loss === null) markNotInStore(m, "loss", `${what} loss`);
+  if (acc === null) markNotInStore(m, "accuracy", `${what} accuracy`);
+  return m;
 }
 
 export function prefixSums(x: Float64Array): Float64Array {
@@ -78,15 +151,9 @@ function trainAtOrProblem(run: DecodedRun, iepoch: number | undefined): MetricsO
   const e = iepoch ?? run.epochs - 1;
   const bad = epochProblem(run, e);
   if (bad !== null) return bad;
-  if (e >= run.trainLoss.length) return `train@${e} is missing: seed ${run.seed} was trained for ${run.trainLoss.length} epochs only`;
+  if (e >= run.trainedEpochs) return `train@${e} is missing: seed ${run.seed} was trained for ${run.trainedEpochs} epochs only`;
   const time = run.trainTime;
-  return {
-    iepoch: e,
-    loss: run.trainLoss[e]!,
-    accuracy: run.trainAcc1[e]!,
-    curTime: time === null ? null : time[e]!,
-    allTime: time === null ? null : run.trainTimePrefix![e]!,
-  };
+  return epochMetrics(e, run.trainLoss, run.trainAcc1, e, time === null ? null : time[e]!, time === null ? null : run.trainTimePrefix![e]!, `train (seed ${run.seed}, epoch ${e})`);
 }
 
 function indexOfEpoch(epochs: Int32Array | null, length: number, e: number): number {
@@ -113,16 +180,16 @@ function evalAtOrProblem(run: DecodedRun, set: EvalSet, iepoch: number | undefin
       curTime = ev.time[e]!;
       allTime = ev.timePrefix![e]!;
     } else {
-      const i = indexOfEpoch(ev.epochs, ev.loss.length, e);
+      const i = indexOfEpoch(ev.epochs, ev.length, e);
       if (i < 0) return `${set}@${e} is not in this run`;
       curTime = ev.time[i]!;
       if (ev.timePrefix === null || i !== e) return `${set}@${e}: times of earlier epochs are missing, so the total time is undefined`;
       allTime = ev.timePrefix[e]!;
     }
   }
-  const i = ev === undefined ? -1 : indexOfEpoch(ev.epochs, ev.loss.length, e);
+  const i = ev === undefined ? -1 : indexOfEpoch(ev.epochs, ev.length, e);
   if (ev === undefined || i < 0) return `${set}@${e} is not in this run (the set has no value at that epoch)`;
-  return { iepoch: e, loss: ev.loss[i]!, accuracy: ev.acc[i]!, curTime, allTime };
+  return epochMetrics(e, ev.loss, ev.acc, i, curTime, allTime, `${set} (seed ${run.seed}, epoch ${e})`);
 }
 
 /** `ResultsCount.get_train` / `get_eval` without throwing. */
@@ -151,21 +218,27 @@ export function metricsAt(run: DecodedRun, set: "train" | EvalSet, iepoch: numbe
 /** `ArchResults.get_metrics(..., is_random=False)`: key-wise mean over the trials, in seed order. */
 export function meanMetrics(items: readonly EpochMetrics[]): EpochMetrics {
   const n = items.length;
+  // a trial without the value makes the mean one this store does not hold
+  const lossAbsent = items.find((m) => isAbsent(m, "loss"));
+  const accAbsent = items.find((m) => isAbsent(m, "accuracy"));
   let iepoch = 0;
   let loss = 0;
   let accuracy = 0;
   for (const m of items) {
     iepoch += m.iepoch;
-    loss += m.loss;
-    accuracy += m.accuracy;
+    if (lossAbsent === undefined) loss += m.loss;
+    if (accAbsent === undefined) accuracy += m.accuracy;
   }
-  return {
+  const out = {
     iepoch: iepoch / n,
     loss: loss / n,
     accuracy: accuracy / n,
     curTime: meanNullable(items, "curTime"),
     allTime: meanNullable(items, "allTime"),
   };
+  if (lossAbsent !== undefined) markNotInStore(out, "loss", `mean over ${n} trials: ${absentName(lossAbsent, "loss")}`);
+  if (accAbsent !== undefined) markNotInStore(out, "accuracy", `mean over ${n} trials: ${absentName(accAbsent, "accuracy")}`);
+  return out;
 }
 
 /** The original averages only when the first trial has the value (`value[0] is not None`). */

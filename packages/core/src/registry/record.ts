@@ -7,8 +7,10 @@ import type { EvalSet, RecordDatasetKey } from "./datasets.js";
 
 /** Per-epoch curve of the training pass; index = epoch (0-based), all epochs run so far present. */
 export interface TrainCurve {
-  loss: number[];
-  acc1: number[];
+  /** null: the source did not record this metric (a lite store from all-arch tables); never NaN placeholders */
+  loss: number[] | null;
+  /** null: not recorded by the source, like `loss` */
+  acc1: number[] | null;
   /** top-5 accuracy; null where the source did not keep it (200-epoch NATS records). */
   acc5: number[] | null;
   /** seconds per epoch; null where the source has no times. */
@@ -18,8 +20,10 @@ export interface TrainCurve {
 /** A sparse evaluation curve: values exist only at `epochs` (ascending). */
 export interface EvalCurve {
   epochs: number[];
-  loss: number[];
-  acc: number[];
+  /** null: the source did not record this metric at any of `epochs` (a table holds accuracies, not losses) */
+  loss: number[] | null;
+  /** null: not recorded by the source, like `loss` */
+  acc: number[] | null;
   /** seconds of the evaluation pass at each listed epoch; null where unknown. */
   time: number[] | null;
   /**
@@ -30,10 +34,15 @@ export interface EvalCurve {
 }
 
 /**
- * The provenance source of a record derived from an all-arch table ("table:<file>"): such a record holds NaN for the
- * metrics its table does not have, and NaN there means "not recorded" (see validateRecord in bench/rows.ts).
+ * The provenance source of a record derived from all-arch tables ("table:<files and derivation>"): such a record
+ * holds null for the curves its tables do not have, and its note says which table each value came from.
  */
 export const TABLE_SOURCE_PREFIX = "table:";
+
+/** Epochs of the training curve: the length of whichever of its curves the source recorded (0 when none). */
+export function trainedEpochs(train: TrainCurve): number {
+  return (train.loss ?? train.acc1 ?? train.acc5 ?? train.time)?.length ?? 0;
+}
 
 export interface Provenance {
   /** true when the seed was not recorded and was assigned by convention (e.g. a peer table's column order). */

@@ -4,7 +4,7 @@
  * (TIME_REFERENCE_RUN), and latencies are unified per dataset. Runs whose arch lacks that reference run are returned
  * unchanged (and reported); runs on keys outside the benchmark (fashion-mnist) keep their measured times.
  */
-import { DATASET_KEYS, TIME_REFERENCE_RUN, datasetInfo, isBenchmarkKey, type EvalCurve, type EvalSet, type RunRecord } from "@aa-nas/core/registry/index.js";
+import { DATASET_KEYS, TIME_REFERENCE_RUN, datasetInfo, isBenchmarkKey, trainedEpochs, type EvalCurve, type EvalSet, type RunRecord } from "@aa-nas/core/registry/index.js";
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -47,7 +47,7 @@ export function correctTimes(runs: readonly RunRecord[]): CorrectionResult {
       }
       out.push({
         ...r,
-        train: { ...r.train, time: r.train.loss.map(() => trainPerEpoch) },
+        train: { ...r.train, time: new Array<number>(trainedEpochs(r.train)).fill(trainPerEpoch) },
         evals,
         latency: latency.get(r.dataset) ?? r.latency,
         provenance: { ...r.provenance, timesEstimated: true },

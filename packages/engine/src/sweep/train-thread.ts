@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         post({ kind: "progress", progress: { dataset: e.dataset, epoch: e.resumeEpoch, epochs: e.epochs } });
       },
       onEpoch: (e) => {
-        const loss = e.record.train.loss[e.epoch];
+        const loss = e.record.train.loss?.[e.epoch];
         post({ kind: "log", line: `${tag} ${e.dataset} epoch ${e.epoch + 1}/${e.epochs}: train loss ${loss?.toFixed(4) ?? "?"}` });
         post({ kind: "progress", progress: { dataset: e.dataset, epoch: e.epoch + 1, epochs: e.epochs } });
       },

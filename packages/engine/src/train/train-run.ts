@@ -268,8 +268,9 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
   try {
     for (let epoch = startEpoch; epoch < stopEpoch; epoch++) {
       const train = trainEpoch(epoch);
-      record.train.loss.push(train.loss);
-      record.train.acc1.push(train.acc1);
+      // a training run records every curve (null is for sources that did not, e.g. all-arch tables)
+      record.train.loss!.push(train.loss);
+      record.train.acc1!.push(train.acc1);
       record.train.acc5!.push(train.acc5);
       record.train.time!.push(train.time);
       const isLast = epoch === config.epochs - 1;
@@ -286,8 +287,8 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
         });
         const curve = record.evals[set.name]!;
         curve.epochs.push(epoch);
-        curve.loss.push(r.loss);
-        curve.acc.push(r.acc1);
+        curve.loss!.push(r.loss);
+        curve.acc!.push(r.acc1);
         curve.time!.push(r.time);
         if (isLast && set.name === data.latencySet) record.latency = r.latencies;
       }

@@ -6,9 +6,10 @@ export interface SeedCurves {
   seed: number;
   /** epochs of the schedule */
   epochs: number;
-  train: { loss: number[]; acc1: number[]; acc5: number[] | null };
-  /** sparse: values only at `epochs` */
-  evals: Partial<Record<EvalSet, { epochs: number[]; loss: number[]; acc: number[] }>>;
+  /** null: not in this store (the source did not record the curve, e.g. a store built from all-arch tables) */
+  train: { loss: number[] | null; acc1: number[] | null; acc5: number[] | null };
+  /** sparse: values only at `epochs`; null curves as in `train` */
+  evals: Partial<Record<EvalSet, { epochs: number[]; loss: number[] | null; acc: number[] | null }>>;
 }
 
 export interface CurvesResponse {
@@ -18,19 +19,21 @@ export interface CurvesResponse {
   runs: SeedCurves[];
 }
 
+const orNull = (x: Float64Array | null): number[] | null => (x === null ? null : Array.from(x));
+
 export function curvesOf(store: BenchStore, index: number, hp: string, dataset: DatasetKey): CurvesResponse {
   const runs = store.loadRuns(index, hp, dataset).map((run): SeedCurves => {
     const evals: SeedCurves["evals"] = {};
     for (const set of run.evalOrder) {
       const ev = run.evals[set];
       if (ev === undefined) continue;
-      const epochs = ev.epochs === null ? Array.from({ length: ev.loss.length }, (_, i) => i) : Array.from(ev.epochs);
-      evals[set] = { epochs, loss: Array.from(ev.loss), acc: Array.from(ev.acc) };
+      const epochs = ev.epochs === null ? Array.from({ length: ev.length }, (_, i) => i) : Array.from(ev.epochs);
+      evals[set] = { epochs, loss: orNull(ev.loss), acc: orNull(ev.acc) };
     }
     return {
       seed: run.seed,
       epochs: run.epochs,
-      train: { loss: Array.from(run.trainLoss), acc1: Array.from(run.trainAcc1), acc5: run.trainAcc5 === null ? null : Array.from(run.trainAcc5) },
+      train: { loss: orNull(run.trainLoss), acc1: orNull(run.trainAcc1), acc5: orNull(run.trainAcc5) },
       evals,
     };
   });

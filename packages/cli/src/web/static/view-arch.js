@@ -139,11 +139,17 @@ function curveOption(curves, yName, trainOf, evalOf) {
     const color = SERIES_COLORS[k % SERIES_COLORS.length];
     const line = (name, set, data) =>
       series.push({ name, type: "line", data, showSymbol: data.length < 30, symbolSize: 4, lineStyle: { color, type: SET_DASH[set], width: set === "train" ? 2 : 1.5 }, itemStyle: { color }, connectNulls: true });
-    line(`seed ${run.seed} train`, "train", trainOf(run).map((v, e) => [e, v]));
-    for (const [set, ev] of Object.entries(run.evals)) line(`seed ${run.seed} ${set}`, set, ev.epochs.map((e, i) => [e, evalOf(ev)[i]]));
+    // a null curve is a metric this store does not hold (e.g. losses in a store built from all-arch tables): no line
+    const train = trainOf(run);
+    if (train !== null) line(`seed ${run.seed} train`, "train", train.map((v, e) => [e, v]));
+    for (const [set, ev] of Object.entries(run.evals)) {
+      const values = evalOf(ev);
+      if (values !== null) line(`seed ${run.seed} ${set}`, set, ev.epochs.map((e, i) => [e, values[i]]));
+    }
   });
+  const absent = curves.runs.length > 0 && series.length === 0;
   return {
-    title: { text: yName, left: "center", textStyle: { fontSize: 13 } },
+    title: { text: yName, subtext: absent ? "not in this store" : undefined, left: "center", textStyle: { fontSize: 13 } },
     grid: { left: 56, right: 16, top: 36, bottom: 88 },
     tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v, 3) },
     legend: { type: "scroll", bottom: 0 },
