@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     benchmark = tableBenchmark(tables);
     sourceNote = "the peer tables directly (TableBenchmark), no store";
   } else {
-    const opened = openStoreBenchmark(values.store, tables, log);
+    const opened = openStoreBenchmark(values.store, values.data, log);
     benchmark = opened.benchmark;
     sourceNote = opened.note;
   }

@@ -2,17 +2,16 @@
 import type { FinalAccuracyOracle, SearchBenchmark } from "../packages/core/src/search/index.js";
 import { openSearchBenchmark } from "../packages/core/src/search/store-benchmark.js";
 import { buildTableStore } from "./build-store.js";
-import type { PeerTables } from "./tables.js";
 
 export function openStoreBenchmark(
   path: string,
-  tables: PeerTables,
+  dataDir: string,
   log: (s: string) => void,
 ): { benchmark: SearchBenchmark & FinalAccuracyOracle; note: string } {
-  const built = buildTableStore(path, tables, log);
+  const built = buildTableStore(path, dataDir, log);
   log(`${built.built ? "built" : "reused"} store ${path}: ${built.runs} runs (${built.seconds.toFixed(1)} s)`);
   return {
     benchmark: openSearchBenchmark(path),
-    note: `a benchmark store built from the peer tables (${built.runs} RunRecords), queried through NasBench.simulateTrainEval / getMoreInfo`,
+    note: `a benchmark store built from the peer tables by the lite import (aa-nas import <tables>, ${built.runs} runs), queried through NasBench.simulateTrainEval / getMoreInfo`,
   };
 }

@@ -132,8 +132,10 @@ ${perDataset(x.perDatasetNats)}
 
 The store is built from three all-architecture peer tables in \`test/fixtures/reference\` (see their SOURCE.md): \`${TABLE_FILES.twelveEpoch}\`
 (12-epoch accuracies), \`${TABLE_FILES.perSeed}\` (200-epoch per-seed accuracies and train-all-time) and \`${TABLE_FILES.test200}\`
-(200-epoch test means). Converter: \`reproduce/tables-to-records.ts\`; every record has \`timesEstimated\` set and says in
-\`provenance.source\` what was copied or derived.
+(200-epoch test means), by the product's lite import (\`aa-nas import <tables folder>\`,
+\`packages/core/src/bench/import/tables.ts\`); every record has \`timesEstimated\` set and names in \`provenance.source\` the table
+and column of each value or how it was derived. Metrics no table holds (losses, train accuracy, cifar10-valid ori-test) are
+absent from the store, and the query API raises MetricNotInStoreError for them.
 
 1. **Reward = mean of the 12-epoch trials.** The original draws one random trial (cifar10-valid at 12 epochs has two, seeds 111 and
    777); the table holds only their mean, so both stored trials carry it and the trial noise of the original is absent. For

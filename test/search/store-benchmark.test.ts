@@ -9,7 +9,7 @@ import { StoreSearchBenchmark } from "../../packages/core/src/search/store-bench
 import { PyRandom, type RandomSource } from "../../packages/core/src/space/index.js";
 import { readReferenceJson, referenceRoot } from "../support/reference.js";
 import { loadPeerTables, tableBenchmark, type PeerTables } from "../../reproduce/tables.js";
-import { recordsForArch } from "../../reproduce/tables-to-records.js";
+import { recordsForArch } from "../../packages/core/src/bench/import/tables.js";
 import { withoutWall } from "./synthetic.js";
 
 const SAMPLES = [0, 11, 284];

@@ -7,8 +7,7 @@
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import type { RunRecord } from "../../packages/core/src/registry/index.js";
 import { NUM_ARCHS } from "../../packages/core/src/space/index.js";
-import { loadPeerTables } from "../../reproduce/tables.js";
-import { recordsForArch } from "../../reproduce/tables-to-records.js";
+import { loadPeerTables, recordsForArch } from "../../packages/core/src/bench/import/tables.js";
 import { referenceRoot } from "../support/reference.js";
 
 const keep = (r: RunRecord): boolean => (r.dataset === "cifar10-valid" || r.dataset === "cifar10") && (r.hp === "12" || r.seed === 777);

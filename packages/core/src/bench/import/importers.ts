@@ -11,6 +11,7 @@
  *     NAS-Bench-201 *.pth (v1.0 / v1.1; zip container or legacy)          'nb201-file'
  *     NAS-Bench-201 archive directory of NNNNNN-FULL.pth files            'nb201-dir'
  *     a .tar of either directory (as distributed), read entry by entry     'tar'
+ *     the public all-arch tables (a folder of them, or one of the files)  'tables'  (the lite store, tables.ts)
  */
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -29,9 +30,10 @@ import type { BenchStore, PutOptions, PutResult } from "../store.js";
 import { type ArchFileKind, decodeArchFile, natsHp, nb201Hp } from "./arch-file.js";
 import { ArchFileDecoder } from "./arch-file-pool.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
+import { importTables, isTablesInput } from "./tables.js";
 import { MAX_PICKLE_ITEM_BYTES, NATS_ARCH_FILE_LIMIT, NATS_META_LIMIT, NB201_ARCH_FILE_LIMIT } from "./limits.js";
 
-export type ImportKind = "nats-dir" | "nats-file" | "nats-arch-file" | "nb201-file" | "nb201-dir" | "tar";
+export type ImportKind = "nats-dir" | "nats-file" | "nats-arch-file" | "nb201-file" | "nb201-dir" | "tar" | "tables";
 
 export interface ImportProgress {
   done: number;
@@ -137,17 +139,25 @@ export function importBenchmark(path: string, store: BenchStore, opts: ImportOpt
   } catch {
     throw new UserError(`${path} does not exist`);
   }
+  if (isTablesInput(path)) {
+    const { kappa: _kappa, ...summary } = importTables(path, store, { source: opts.source, onConflict: opts.onConflict, onProgress: opts.onProgress });
+    return summary;
+  }
   if (st.isDirectory()) {
     const names = readdirSync(path);
     if (names.includes("meta.pickle.pbz2")) return importNatsDirectory(path, store, opts);
     if (names.some((n) => NB201_ARCHIVE_FILE.test(n))) return importNb201Directory(path, store, opts);
-    throw new UserError(`${path} is neither a NATS-Bench directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2) nor a NAS-Bench-201 archive (NNNNNN-FULL.pth)`);
+    throw new UserError(
+      `${path} is neither a NATS-Bench directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2), a NAS-Bench-201 archive (NNNNNN-FULL.pth) nor a folder of the all-arch tables (metric_vals.csv, nats_bench.csv, mini-bench-arch-cell-accs.csv)`,
+    );
   }
   if (/\.tar$/.test(path)) return importTar(path, store, opts);
   if (NATS_FILE.test(basename(path))) return importNatsArchFile(path, store, opts);
   if (/\.pickle(\.pbz2)?$/.test(path)) return importNatsFile(path, store, opts);
   if (/\.pth$/.test(path)) return importNb201File(path, store, opts);
-  throw new UserError(`${path}: unknown benchmark file type (expected a .pickle.pbz2, .pickle, .pth or .tar file, or a directory)`);
+  throw new UserError(
+    `${path}: unknown benchmark file type (expected a .pickle.pbz2, .pickle, .pth or .tar file, one of the all-arch tables metric_vals.csv / nats_bench.csv / mini-bench-arch-cell-accs.csv, or a directory)`,
+  );
 }
 
 export function importNatsDirectory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
