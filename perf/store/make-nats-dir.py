@@ -4,7 +4,7 @@ bzip2-compressed like the originals. The numbers are the sample's; only the size
 
 usage: /usr/bin/python3 perf/store/make-nats-dir.py OUT_DIR [N=1000] [SAMPLE_DIR=test/fixtures/reference/nats-tss-v1_0-3ffb9-simple-sample]
 """
-import bz2, copy, os, pickle, shutil, sys
+import bz2, os, pickle, shutil, sys
 
 out = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -15,8 +15,9 @@ archs = meta['meta_archs']
 template = pickle.loads(bz2.decompress(open(os.path.join(sample, '000011.pickle.pbz2'), 'rb').read()))
 os.makedirs(out, exist_ok=True)
 shutil.copy(os.path.join(sample, 'meta.pickle.pbz2'), out)
+# the template is relabelled in place: every field that differs between archs is overwritten on each iteration
 for i in range(n):
-    entry = copy.deepcopy(template)
+    entry = template
     for state in entry.values():
         state['arch_index'] = i
         state['arch_str'] = archs[i]
