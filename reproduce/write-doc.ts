@@ -154,8 +154,10 @@ absent from the store, and the query API raises MetricNotInStoreError for them.
 5. **Test means copied to every seed** (cifar10 ori-test, x-test): only means are published; means over trials are exact.
 6. **Seeds**: 3-trial archs are 777/888/999 (verified order); 2-trial archs are labelled 777/888 by the table's generator and
    flagged \`seedImputed\`.
-7. **Not available, stored as NaN/null**: losses, train accuracies, top-5, latency, and the ori-test of cifar10-valid. None of
-   them is used by the searches.
+7. **Not in the store** (absent, never NaN; the API raises MetricNotInStoreError): losses, train accuracies, top-5, latency,
+   the ori-test of cifar10-valid, and the 5 per-seed x-valid values of item 4 that fall outside [0, 100]. The searches use none of
+   the former; for an arch with such a seed the judged 200-epoch valid is 2·ori-test − x-test of the means (item 4's identity,
+   \`validFromHalves\` in \`packages/core/src/search/store-benchmark.ts\`), as the direct table path computes it.
 
 ## Deviations from the original algorithms
 

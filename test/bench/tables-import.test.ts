@@ -19,7 +19,9 @@ import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { FormatError } from "../../packages/core/src/formats/errors.js";
 import { TABLE_SOURCE_PREFIX } from "../../packages/core/src/registry/index.js";
 import { NUM_ARCHS } from "../../packages/core/src/space/index.js";
+import { StoreSearchBenchmark } from "../../packages/core/src/search/store-benchmark.js";
 import { buildTableStore } from "../../reproduce/build-store.js";
+import { tableBenchmark } from "../../reproduce/tables.js";
 import { runCli } from "../support/cli.js";
 import { readReferenceText, referencePath, referenceRoot } from "../support/reference.js";
 
@@ -124,6 +126,15 @@ describe("the query API on a lite store", () => {
     expect(bench.getMoreInfo(818, "ImageNet16-120", { hp: "200" }).testAccuracy).toBeGreaterThan(0);
   });
 
+  test("a search judging an arch whose mean x-valid is absent gets 2·ori-test − x-test of the means, as the direct table path", () => {
+    const oracle = new StoreSearchBenchmark(NasBench.open(storePath));
+    const direct = tableBenchmark(loadPeerTables(referenceRoot));
+    const f = oracle.finalAccuracy(818, "ImageNet16-120");
+    expect(f.valid).toBeCloseTo(direct.finalAccuracy(818, "ImageNet16-120").valid, 9);
+    expect(f.test).toBe(direct.finalAccuracy(818, "ImageNet16-120").test);
+    oracle.close();
+  });
+
   test("the benchmark-driven searches' queries answer: simulateTrainEval on hp 12, finals on hp 200", () => {
     const r = bench.simulateTrainEval(11, "cifar10", { hp: "12", accountTime: false });
     expect(r.validAccuracy).toBe(loadPeerTables(referenceRoot).columns.cifar10.valid12[11]);
@@ -166,6 +177,16 @@ describe("inputs", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no mini-bench-arch-cell-accs\.csv/);
     expect(r.stderr).not.toMatch(/unknown benchmark file type/);
+  });
+
+  test("aa-nas query on a lite store names the absent values 'not in this store' and leaves them out of --json", () => {
+    const text = runCli(["query", "11", "--bench", storePath, "--dataset", "cifar100", "--hp", "200"]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^train-loss +not in this store$/m);
+    expect(text.stdout).toMatch(/^valid-accuracy +67\.45/m);
+    expect(text.stdout).not.toMatch(/NaN/);
+    const json = runCli(["query", "11", "--bench", storePath, "--dataset", "cifar100", "--hp", "200", "--json"]);
+    expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain("train-loss");
   });
 
   test("importBenchmark dispatches a tables folder to the lite import", () => {

@@ -1,4 +1,7 @@
-/** `aa-nas import <path> --out <db>`: official NATS-Bench / NAS-Bench-201 files → a benchmark store (resumable). */
+/**
+ * `aa-nas import <path> --out <db>`: official NATS-Bench / NAS-Bench-201 files, or the public all-arch tables (the lite
+ * store), → a benchmark store (resumable).
+ */
 import type { Command } from "commander";
 import { importBenchmark, type ImportOptions, type ImportSummary } from "@aa-nas/core/bench/import/importers.js";
 import { BenchStore } from "@aa-nas/core/bench/store.js";
@@ -47,8 +50,11 @@ export function runImport(path: string, opts: ImportCommandOptions): ImportSumma
 export function registerImportCommands(program: Command): void {
   program
     .command("import")
-    .description("import NATS-Bench tss (dir of .pickle.pbz2 or the single file) or NAS-Bench-201 .pth into a store")
-    .argument("<path>", "NATS-tss-v1_0-3ffb9-simple/ directory, NATS-tss-*.pickle.pbz2, NAS-Bench-201-v1_*.pth, or a *-FULL.pth archive dir")
+    .description("import NATS-Bench tss (dir, .tar or the single file), NAS-Bench-201 .pth, or the all-arch tables (lite store) into a store")
+    .argument(
+      "<path>",
+      "NATS-tss-v1_0-3ffb9-simple/ directory or .tar, NATS-tss-*.pickle.pbz2, NAS-Bench-201-v1_*.pth, a *-FULL.pth archive dir, or a folder of the all-arch tables (metric_vals.csv, nats_bench.csv, mini-bench-arch-cell-accs.csv) or one of them",
+    )
     .requiredOption("--out <db>", "benchmark store to create or extend (SQLite)")
     .option("--source <name>", "provenance source name (default: from the file name)")
     .option("--replace", "replace stored runs that differ from the imported ones")

@@ -1,6 +1,7 @@
 /** `aa-nas query <index|arch>`: the original's get_more_info for one arch (JSON keys as in NATS-Bench). */
 import type { Command } from "commander";
 import { NasBench, toOriginalKeys, type Trial } from "@aa-nas/core/bench/api.js";
+import { absentMetrics } from "@aa-nas/core/bench/semantics.js";
 // NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
 import "@aa-nas/core/bench/store.js";
 import { UserError } from "@aa-nas/core/errors.js";
@@ -29,14 +30,16 @@ export function runQuery(arch: string, opts: QueryCommandOptions): string {
   const bench = NasBench.open(opts.bench, { rng: new PyRandom(parseOptionalInteger(opts.rngSeed, "--rng-seed", -Infinity) ?? 0) });
   try {
     const ref = /^\d+$/.test(arch) ? Number(arch) : arch;
-    const info = toOriginalKeys(
-      bench.getMoreInfo(ref, opts.dataset, { hp: opts.hp, iepoch: parseOptionalInteger(opts.iepoch, "--iepoch", -Infinity), trial: parseTrial(opts.trial) }),
-    );
+    const more = bench.getMoreInfo(ref, opts.dataset, { hp: opts.hp, iepoch: parseOptionalInteger(opts.iepoch, "--iepoch", -Infinity), trial: parseTrial(opts.trial) });
+    const info = toOriginalKeys(more);
+    // JSON leaves values this store does not hold out; the table names them
     if (opts.json === true) return `${JSON.stringify(info, null, 2)}\n`;
+    const absent = Object.keys(toOriginalKeys(Object.fromEntries(absentMetrics(more).map((k) => [k, null]))));
     const index = bench.indexOf(ref);
-    const width = Math.max(...Object.keys(info).map((k) => k.length));
+    const width = Math.max(...[...Object.keys(info), ...absent].map((k) => k.length));
     const lines = [`arch ${index} ${bench.arch(index)} on ${opts.dataset} (hp ${opts.hp})`];
     for (const [k, v] of Object.entries(info)) if (k !== "comment") lines.push(`${k.padEnd(width)}  ${String(v)}`);
+    for (const k of absent) lines.push(`${k.padEnd(width)}  not in this store`);
     return `${lines.join("\n")}\n`;
   } finally {
     bench.close();

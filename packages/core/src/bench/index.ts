@@ -16,8 +16,9 @@ export {
 } from "./api.js";
 export { openBench, defaultStorePath, BENCH_STORE_ENV } from "./default-store.js";
 export { BenchStore, type PutOptions, type PutResult, type StoreMeta, type FinalRow } from "./store.js";
-export { BenchQueryError, MetricUnavailableError, StoreError, InvalidRecordError, RunConflictError } from "./errors.js";
+export { BenchQueryError, MetricUnavailableError, MetricNotInStoreError, StoreError, InvalidRecordError, RunConflictError } from "./errors.js";
 export type { EpochMetrics } from "./semantics.js";
+export { absentMetrics } from "./semantics.js";
 export {
   importBenchmark,
   importNatsDirectory,
@@ -30,6 +31,7 @@ export {
   type ImportProgress,
   type ImportKind,
 } from "./import/importers.js";
+export { importTables, loadPeerTables, type TablesImportOptions, type TablesImportSummary } from "./import/tables.js";
 export { STORE_FORMAT, SCHEMA_VERSION } from "./schema.js";
 export {
   PROXY_NAMES,
