@@ -258,14 +258,20 @@ const STREAMED = new PyGlobal("<streamed entry>");
 export class Unpickler {
   private stack: PyValue[] = [];
   private metastack: PyValue[][] = [];
-  /** dense array for MEMOIZE; PUT may leave holes. `undefined` = no entry (never stored or pruned). */
-  private memo: (PyValue | undefined)[] = [];
+  /**
+   * Memo by index. A Map, not an array: a multi-GB file written with one memo (torch.save of NAS-Bench-201) reaches
+   * indexes past 10^8, and an array keeps a slot for every index ever used even after streamed entries are pruned
+   * (V8 refuses to grow one past ~1.1·10^8 elements). The Map holds only the live entries.
+   */
+  private memo = new Map<number, PyValue>();
+  /** entries stored so far (Python's len(memo), the index MEMOIZE uses); pruning does not lower it */
   private memoLen = 0;
+  /** memo indexes stored since the current streamed entry began (stream mode): what pruning drops */
+  private entryPuts: number[] = [];
   private proto = 0;
   private bufferIndex = 0;
   /** the region stack (between MARK and SETITEMS) of the dict being streamed, if one is open */
   private watched: PyValue[] | null = null;
-  private entryMemoStart = 0;
   private prunedAny = false;
   /** estimated bytes of live values (OP_COST), reset when a streamed entry is handed over */
   private spent = 0;
@@ -320,8 +326,9 @@ export class Unpickler {
   load(): PyValue {
     this.stack = [];
     this.metastack = [];
-    this.memo = [];
+    this.memo = new Map();
     this.memoLen = 0;
+    this.entryPuts = [];
     this.spent = 0;
     this.lastOffset = this.reader.offset;
     try {
@@ -528,7 +535,7 @@ export class Unpickler {
           break;
         }
         case 0x94: // MEMOIZE
-          this.memo[this.memoLen++] = this.top();
+          this.setMemo(this.memoLen, this.top());
           break;
         case 0x71: // BINPUT
           this.put(r.u8());
@@ -637,7 +644,7 @@ export class Unpickler {
     this.stack = [];
     if (entering) {
       this.watched = this.stack;
-      this.entryMemoStart = this.memoLen;
+      this.entryPuts = [];
     }
   }
 
@@ -649,7 +656,7 @@ export class Unpickler {
     if (n % 2 === 0) return;
     // An int at a key position: the previous (key, value) pair of the streamed dict is complete.
     if (n >= 3) this.emit(n - 3);
-    this.entryMemoStart = this.memoLen;
+    this.entryPuts = [];
   }
 
   private emit(at: number): void {
@@ -660,19 +667,20 @@ export class Unpickler {
     this.opts.stream!.onEntry(key, value);
     s[at + 1] = STREAMED;
     this.spent = 0;
-    this.prune(this.entryMemoStart);
+    this.prune();
   }
 
   /** Drops memo entries of a streamed entry, keeping small scalars that later entries may share (interned keys). */
-  private prune(from: number): void {
-    for (let i = from; i < this.memoLen; i++) {
-      const v = this.memo[i];
+  private prune(): void {
+    for (const i of this.entryPuts) {
+      const v = this.memo.get(i);
       if (v === undefined || v === null || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") continue;
       if (typeof v === "string" && v.length <= 32 && !v.includes("@")) continue;
       if (v instanceof NumpyDtype || v instanceof PyGlobal) continue;
-      this.memo[i] = undefined;
+      this.memo.delete(i);
       this.prunedAny = true;
     }
+    this.entryPuts = [];
   }
 
   private setItems(): void {
@@ -707,12 +715,17 @@ export class Unpickler {
 
   private put(index: number): void {
     if (index > 0xffffffff) this.fail(`memo index ${index} out of range`);
-    if (this.memo[index] === undefined) this.memoLen++;
-    this.memo[index] = this.top();
+    this.setMemo(index, this.top());
+  }
+
+  private setMemo(index: number, v: PyValue): void {
+    if (!this.memo.has(index)) this.memoLen++;
+    this.memo.set(index, v);
+    if (this.opts.stream !== undefined) this.entryPuts.push(index);
   }
 
   private get(index: number): void {
-    const v = this.memo[index];
+    const v = this.memo.get(index);
     if (v === undefined) {
       this.fail(
         `memo entry ${index} does not exist` +
