@@ -1,6 +1,6 @@
 // 500 REA runs from a script through `@aa-nas/core/search` and the same campaign through `aa-nas search --json`:
 // checks the two agree and reports the wall time of each (each in its own fresh process, store caches cold).
-// Usage: npm run build && npx tsc -p reproduce/tsconfig.json && node perf/search/library-rea.mjs [store] [runs]
+// Usage: npm run build && node perf/search/library-rea.mjs [store] [runs]
 // The store (default /tmp/aa-nas-cifar10-tables.db) is built on first use from the peer tables, like
 // test/search/table-store.ts: keys cifar10-valid and cifar10, all hp-12 trials, hp-200 seed 777.
 import { spawnSync } from "node:child_process";
@@ -13,8 +13,7 @@ const runs = process.argv[3] ?? "500";
 
 if (!existsSync(store)) {
   const t = performance.now();
-  const { loadPeerTables } = await import("../../out/reproduce/reproduce/tables.js");
-  const { recordsForArch } = await import("../../out/reproduce/reproduce/tables-to-records.js");
+  const { loadPeerTables, recordsForArch } = await import("../../packages/core/dist/bench/import/tables.js");
   const { BenchStore } = await import("../../packages/core/dist/bench/index.js");
   const tables = loadPeerTables("test/fixtures/reference");
   const s = BenchStore.create(store, { createdBy: "perf/search/library-rea.mjs" });
