@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PyRandom } from "../../packages/core/src/space/index.js";
-import { averageRanks, kendallTau, spearmanRho } from "../../packages/cli/src/web/data/rank-correlation.js";
+import { averageRanks, kendallTau, spearmanRho } from "../../packages/core/src/bench/correlation.js";
 
 /** tau-b straight from its definition, O(n²): (C − D) / sqrt((n0 − n1)(n0 − n2)). */
 function bruteKendall(x: number[], y: number[]): number {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../packages/core/src/bench/api.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { archAt, archCosts, opsOf } from "../../packages/core/src/space/index.js";
-import { kendallTau } from "../../packages/cli/src/web/data/rank-correlation.js";
+import { kendallTau } from "../../packages/core/src/bench/correlation.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeFixtureStore, RESNET_INDEX } from "./support/fixture.js";

@@ -48,4 +48,4 @@ export {
   type ProxyCorrelationQuery,
   type ProxyCorrelation,
 } from "./zero-cost.js";
-export { rankCorrelation, spearmanRho, kendallTauB, averageRanks, type Correlation } from "./correlation.js";
+export { rankCorrelation, spearmanRho, kendallTau, averageRanks, pearson, type Correlation } from "./correlation.js";

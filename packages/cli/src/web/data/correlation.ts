@@ -5,7 +5,7 @@
 import { DATASET_KEYS, type DatasetKey } from "@aa-nas/core/registry/index.js";
 import type { FinalSummary } from "./final-summary.js";
 import { DEFAULT_SET, type AccuracySet } from "./metric-sets.js";
-import { kendallTau, spearmanRho } from "./rank-correlation.js";
+import { kendallTau, spearmanRho } from "@aa-nas/core/bench/correlation.js";
 
 export const CORRELATION_METHODS = ["kendall", "spearman"] as const;
 export type CorrelationMethod = (typeof CORRELATION_METHODS)[number];
