@@ -12,6 +12,7 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -44,7 +45,7 @@ const set = { pixels: new Uint8Array(raw.buffer, raw.byteOffset, 200 * 3072), la
 const indices = new PyRandom(0).shuffle(Array.from({ length: 200 }, (_, i) => i)).slice(0, BATCH);
 const batch = gather(set, CIFAR10_NORM, indices);
 
-const naslib = JSON.parse(readFileSync(join(root, "test/fixtures/reference/naslib-zc-nb201-cifar10/naslib-zc-nb201-cifar10.json"), "utf8"));
+const naslib = JSON.parse(gunzipSync(readFileSync(join(root, "test/fixtures/reference/naslib-zc-nb201-cifar10/naslib-zc-nb201-cifar10.json.gz"))).toString("utf8"));
 const order = new PyRandom(1).shuffle(naslib.map((_, i) => i)).slice(0, want).map((i) => naslib[i]);
 const done = new Map();
 const merge = (r) => {
