@@ -47,3 +47,30 @@ if [ "$(node -e 'const [a,b]=process.argv.slice(1).map(JSON.parse);console.log(a
 else
   echo "equals the CLI's answer: NO"; echo "CLI: $CLI"; exit 1
 fi
+
+# --- second install: prebuilt better-sqlite3, as where GitHub's release assets download ---
+BSQ_VERSION="$(node -p 'require("./node_modules/better-sqlite3/package.json").version')"
+ASSET_DIR="$W/mirror/v$BSQ_VERSION"
+mkdir -p "$ASSET_DIR"
+ASSET="better-sqlite3-v$BSQ_VERSION-node-v$(node -p process.versions.modules)-linux-$(node -p process.arch).tar.gz"
+tar -C node_modules/better-sqlite3 -czf "$ASSET_DIR/$ASSET" build/Release/better_sqlite3.node
+PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+python3 -m http.server --bind 127.0.0.1 --directory "$W/mirror" "$PORT" > "$W/mirror.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+sleep 1
+mkdir -p "$W/project-prebuilt" && cd "$W/project-prebuilt"
+cp ../project/package.json ../project/query.mjs .
+export npm_config_cache="$W/npm-cache-prebuilt"
+START=$(date +%s.%N)
+npm_config_better_sqlite3_binary_host="http://127.0.0.1:$PORT" \
+  npm install --no-audit --no-fund --loglevel=error "$TARBALL" > "$W/npm-install-prebuilt.log" 2>&1
+END=$(date +%s.%N)
+LIB2="$(node query.mjs "$W/bench.sqlite")"
+echo
+echo "prebuilt install (release asset $ASSET, $(stat -c %s "$ASSET_DIR/$ASSET") bytes, from a loopback mirror):"
+echo "  asset requests served: $(grep -c "GET /v$BSQ_VERSION/$ASSET HTTP/1.1\" 200" "$W/mirror.log")"
+echo "  npm install wall: $(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }') s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "  compiled: $(if [ -d node_modules/better-sqlite3/build/Release/obj.target ]; then echo "better-sqlite3 (fell back to source)"; else echo nothing; fi)"
+echo "  node_modules: $(du -sb node_modules | cut -f1) bytes ($(du -sh node_modules | cut -f1)); better-sqlite3 $(du -sb node_modules/better-sqlite3 | cut -f1) bytes"
+if [ "$LIB2" = "$LIB" ]; then echo "  5-line script: same answer"; else echo "  5-line script: DIFFERENT: $LIB2"; exit 1; fi

@@ -64,6 +64,7 @@ export interface EpochMetrics {
  * a read fails with the typed error while JSON.stringify, Object.keys and spreads leave the key out (never NaN).
  */
 export function markNotInStore<T extends object>(obj: T, key: keyof T & string, metric: string): void {
+  withMarkers.add(obj);
   Object.defineProperty(obj, key, {
     enumerable: false,
     configurable: true,
@@ -96,9 +97,18 @@ function isAbsent(obj: object, key: string): boolean {
   return d !== undefined && !d.enumerable && d.get !== undefined;
 }
 
+/**
+ * Objects that carry at least one not-in-store marker. Copying through property descriptors costs ~10x a spread, and
+ * cached query results are copied on every call, so only objects with a marker take the slow path.
+ */
+const withMarkers = new WeakSet<object>();
+
 /** A copy that keeps the not-in-store markers (a spread would drop them, and reading the key would give undefined). */
 export function copyWithAbsent<T extends object>(obj: T): T {
-  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(obj)) as T;
+  if (!withMarkers.has(obj)) return { ...obj };
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(obj)) as T;
+  withMarkers.add(copy);
+  return copy;
 }
 
 /** `to[toKey] = from[fromKey]`, or the not-in-store marker when `from` lacks it. */
