@@ -30,6 +30,22 @@ export interface SyntheticPlan {
   archs: readonly number[];
   datasets: readonly DatasetKey[];
   hps: Readonly<Record<string, HpPlan>>;
+  /**
+   * false: store what the lite store imported from the all-arch tables holds (no train curves or losses, each eval set
+   * at its last epoch only, no latency), e.g. to see the explorer's "no curves in this store" state
+   */
+  curves?: boolean;
+}
+
+/** A record cut down to what a table import keeps: last-epoch eval accuracies, no curves, no losses, no latency. */
+export function withoutCurves(r: RunRecord): RunRecord {
+  const last = r.epochs - 1;
+  const evals: Partial<Record<EvalSet, EvalCurve>> = {};
+  for (const [set, ev] of Object.entries(r.evals) as [EvalSet, EvalCurve][]) {
+    const k = ev.epochs.indexOf(last);
+    evals[set] = { epochs: [last], loss: null, acc: ev.acc === null || k < 0 ? null : [ev.acc[k]!], time: null };
+  }
+  return { ...r, latency: null, train: { loss: null, acc1: null, acc5: null, time: r.train.time }, evals };
 }
 
 export const SMALL_HPS: Readonly<Record<string, HpPlan>> = {
@@ -132,7 +148,12 @@ export function writeSyntheticStore(path: string, plan: SyntheticPlan, onProgres
     };
     plan.archs.forEach((index, k) => {
       for (const [hp, hpPlan] of Object.entries(plan.hps)) {
-        for (const dataset of plan.datasets) for (const seed of hpPlan.seeds(index)) batch.push(syntheticRecord(index, hp, hpPlan, dataset, seed));
+        for (const dataset of plan.datasets) {
+          for (const seed of hpPlan.seeds(index)) {
+            const record = syntheticRecord(index, hp, hpPlan, dataset, seed);
+            batch.push(plan.curves === false ? withoutCurves(record) : record);
+          }
+        }
       }
       if (batch.length >= 2000) {
         flush();

@@ -5,18 +5,22 @@
  */
 import { basename } from "node:path";
 import { NasBench } from "@aa-nas/core/bench/api.js";
-import { DATASET_KEYS, SEARCH_DATASETS, type DatasetKey } from "@aa-nas/core/registry/index.js";
+import { BenchQueryError } from "@aa-nas/core/bench/errors.js";
+import { DATASET_KEYS, SEARCH_DATASETS, searchTrainKey, type DatasetKey } from "@aa-nas/core/registry/index.js";
 import type { BenchStore, StoreMeta } from "@aa-nas/core/bench/store.js";
 import { EDGES, NUM_ARCHS, OPS } from "@aa-nas/core/space/index.js";
 import { archDetail, type ArchDetail } from "./data/arch-detail.js";
 import { lookupArch } from "./data/arch-ref.js";
 import { buildCorrelation, type CorrelationMethod, type CorrelationResponse } from "./data/correlation.js";
 import { curvesOf, type CurvesResponse } from "./data/curves.js";
-import { summarizeFinal, type FinalSummary } from "./data/final-summary.js";
+import { bestArch, summarizeFinal, type FinalSummary } from "./data/final-summary.js";
 import { ACCURACY_SETS, DEFAULT_SET, type AccuracySet } from "./data/metric-sets.js";
 import { OP_FILTERS } from "./data/op-counts.js";
 import { buildOverview, COST_AXES, type OpCountFilters, type OverviewResponse } from "./data/overview.js";
 import { HttpError, JsonText } from "./http.js";
+import { buildProxies, readProxyScores, type ProxiesResponse, type ProxyScores } from "./data/proxies.js";
+import type { ProxyName } from "@aa-nas/core/bench/zero-cost.js";
+import { listChoices } from "@aa-nas/core/errors.js";
 import { Lru } from "./lru.js";
 import type { StoreChoices } from "./query-schemas.js";
 import { aggregateRuns, type RunMetric, type RunsResponse } from "./runs/best-so-far.js";
@@ -33,6 +37,13 @@ export interface MetaResponse {
   searchRuns: { files: number; runs: number };
 }
 
+/** The best stored accuracy an accuracy chart draws as its optimum line: which set, which arch, how much. */
+export interface Optimum {
+  set: AccuracySet;
+  index: number;
+  accuracy: number;
+}
+
 export class ExplorerData {
   readonly bench: NasBench;
   readonly choices: StoreChoices;
@@ -42,6 +53,7 @@ export class ExplorerData {
   /** serialized overviews (about 1 MB each for 15,625 archs) by query */
   private readonly overviews = new Lru<string, JsonText>(16);
   private readonly runAggregates = new Lru<string, RunsResponse>(8);
+  private proxyScores: ProxyScores | undefined;
 
   constructor(
     readonly store: BenchStore,
@@ -118,21 +130,51 @@ export class ExplorerData {
     return c;
   }
 
+  /** Zero-cost proxies vs one stored accuracy; the scores are read once (the store is a snapshot). */
+  proxies(hp: string, dataset: DatasetKey, set: AccuracySet | undefined, proxyDataset: string | undefined, proxy: ProxyName | undefined): ProxiesResponse {
+    const scores = (this.proxyScores ??= readProxyScores(this.store));
+    const stored = [...scores.keys()];
+    if (proxyDataset !== undefined && !scores.has(proxyDataset)) {
+      throw new HttpError(400, `bad query parameter 'proxyDataset': no proxy scores on '${proxyDataset}' in this store; it holds ${stored.length > 0 ? `scores on ${listChoices(stored)}` : "no proxy scores"}`);
+    }
+    // the accuracy's own dataset when scored, else the batch dataset its search name trains on (cifar10-valid → cifar10)
+    const pd = proxyDataset ?? [dataset, SEARCH_DATASETS.find((d) => searchTrainKey(d) === dataset)].find((d) => d !== undefined && scores.has(d)) ?? stored[0] ?? null;
+    if (proxy !== undefined && pd !== null && !scores.get(pd)!.has(proxy)) {
+      throw new HttpError(400, `bad query parameter 'proxy': no '${proxy}' scores on ${pd} in this store; stored proxies there are ${listChoices([...scores.get(pd)!.keys()])}`);
+    }
+    return buildProxies(scores, { summary: this.summary(hp, dataset), set: set ?? DEFAULT_SET[dataset], proxyDataset: pd, proxy: proxy ?? null });
+  }
+
   arch(ref: string): ArchDetail {
     return archDetail(this.bench, lookupArch(ref).index);
   }
 
-  curves(ref: string, hp: string, dataset: DatasetKey): CurvesResponse {
+  curves(ref: string, hp: string, dataset: DatasetKey): CurvesResponse & { optimum: Optimum | null } {
     const { index } = lookupArch(ref);
     const curves = curvesOf(this.store, index, hp, dataset);
     if (curves.runs.length === 0) {
       const stored = this.store.hpsOf(index).flatMap((h) => this.store.datasetsOf(index, h).map((d) => `${d} (hp ${h})`));
       throw new HttpError(404, `arch ${index} has no runs for hp '${hp}' on ${dataset}; it has ${stored.length > 0 ? stored.join(", ") : "no runs in this store"}`);
     }
-    return curves;
+    const set = DEFAULT_SET[dataset];
+    const best = bestArch(this.summary(hp, dataset), set);
+    return { ...curves, optimum: best === null ? null : { set, ...best } };
   }
 
   runs(metric: RunMetric, points: number): RunsResponse {
-    return this.runAggregates.getOrCreate(`${metric}|${points}`, () => aggregateRuns(this.campaigns, metric, points));
+    return this.runAggregates.getOrCreate(`${metric}|${points}`, () => aggregateRuns(this.campaigns, metric, points, (dataset, m) => this.searchOptimum(dataset, m)));
+  }
+
+  /** The best hp-'200' arch of a search dataset as the searches judge answers (`findBest`); null when not stored. */
+  private searchOptimum(dataset: string, metric: RunMetric): { index: number; accuracy: number } | null {
+    if (!this.choices.hps.includes("200")) return null;
+    try {
+      const best = this.bench.findBest(dataset, metric, { hp: "200" });
+      return best.index < 0 || best.accuracy === null ? null : { index: best.index, accuracy: best.accuracy };
+    } catch (e) {
+      // a dataset or set this store does not hold: the line falls back to what the run files recorded
+      if (e instanceof BenchQueryError) return null;
+      throw e;
+    }
   }
 }

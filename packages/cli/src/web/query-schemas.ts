@@ -10,6 +10,7 @@ import { CORRELATION_METHODS } from "./data/correlation.js";
 import { ACCURACY_SETS } from "./data/metric-sets.js";
 import { OP_FILTER_NAMES, type OpFilterName } from "./data/op-counts.js";
 import { RUN_METRICS } from "./runs/best-so-far.js";
+import { PROXY_NAMES } from "@aa-nas/core/bench/zero-cost.js";
 
 /** A string that must be one of `values`; the error names the bad value and the valid ones. */
 export function choice<T extends string>(what: string, values: readonly T[]) {
@@ -72,6 +73,13 @@ export function querySchemas(c: StoreChoices) {
     arch: z.object({ arch: archRef }),
     curves: z.object({ arch: archRef, hp, dataset }),
     correlation: z.object({ method: choice("method", CORRELATION_METHODS).default("kendall") }),
+    proxies: z.object({
+      hp: hp.default(c.defaultHp),
+      dataset: dataset.default(c.defaultDataset),
+      set: choice("set", ACCURACY_SETS).optional(),
+      proxyDataset: z.string().min(1, { error: "empty proxyDataset: give a dataset the store holds proxy scores on" }).optional(),
+      proxy: choice("proxy", PROXY_NAMES).optional(),
+    }),
     runs: z.object({ metric: choice("metric", RUN_METRICS).default("test"), points: boundedInt("points", 2, 2000, 200) }),
   };
 }

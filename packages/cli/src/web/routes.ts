@@ -37,6 +37,13 @@ export function apiRoutes(data: ExplorerData): Map<string, ApiHandler> {
     ],
     ["/api/correlation", (p) => data.correlation(parseQuery(q.correlation, p).method)],
     [
+      "/api/proxies",
+      (p) => {
+        const v = parseQuery(q.proxies, p);
+        return data.proxies(v.hp, v.dataset as DatasetKey, v.set, v.proxyDataset, v.proxy);
+      },
+    ],
+    [
       "/api/runs",
       (p) => {
         const v = parseQuery(q.runs, p);

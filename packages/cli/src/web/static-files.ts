@@ -23,6 +23,8 @@ const APP_FILES = [
   "view-correlation.js",
   "view-runs.js",
   "view-lookup.js",
+  "view-proxies.js",
+  "export.js",
 ] as const;
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -17,6 +17,16 @@ export interface CurvesResponse {
   hp: string;
   dataset: DatasetKey;
   runs: SeedCurves[];
+  /**
+   * false when no run holds a curve, i.e. no train curve and no eval curve with more than one epoch: a store built from
+   * all-arch tables keeps only last-epoch accuracies, and the page says "no curves in this store" instead of charts
+   */
+  curvesStored: boolean;
+}
+
+function hasCurve(run: SeedCurves): boolean {
+  if (run.train.loss !== null || run.train.acc1 !== null || run.train.acc5 !== null) return true;
+  return Object.values(run.evals).some((ev) => ev.epochs.length > 1 && (ev.loss !== null || ev.acc !== null));
 }
 
 const orNull = (x: Float64Array | null): number[] | null => (x === null ? null : Array.from(x));
@@ -37,5 +47,5 @@ export function curvesOf(store: BenchStore, index: number, hp: string, dataset: 
       evals,
     };
   });
-  return { index, hp, dataset, runs };
+  return { index, hp, dataset, runs, curvesStored: runs.some(hasCurve) };
 }

@@ -73,3 +73,11 @@ export function summarizeRows(hp: string, dataset: DatasetKey, rows: readonly Fi
   finish();
   return out;
 }
+
+/** The best arch of the summary on `set` (the highest mean last-epoch accuracy; lowest index among ties), or null. */
+export function bestArch(summary: FinalSummary, set: AccuracySet): { index: number; accuracy: number } | null {
+  const acc = summary.accuracy[set];
+  let best = -1;
+  for (let a = 0; a < acc.length; a++) if (!Number.isNaN(acc[a]!) && (best < 0 || acc[a]! > acc[best]!)) best = a;
+  return best < 0 ? null : { index: summary.index[best]!, accuracy: acc[best]! };
+}

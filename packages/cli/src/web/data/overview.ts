@@ -1,6 +1,6 @@
 /** The overview scatter's data: one point per arch of (hp, dataset), op-count filters, and the Pareto fronts. */
 import type { DatasetKey } from "@aa-nas/core/registry/index.js";
-import type { FinalSummary } from "./final-summary.js";
+import { bestArch, type FinalSummary } from "./final-summary.js";
 import { ACCURACY_SETS, type AccuracySet } from "./metric-sets.js";
 import { countOp, OP_FILTERS, opCodeString, type OpFilterName } from "./op-counts.js";
 import { paretoFront } from "./pareto.js";
@@ -37,6 +37,8 @@ export interface OverviewResponse {
   };
   /** arch indexes on the accuracy-vs-cost front of the shown points, by ascending cost */
   pareto: Record<CostAxis, number[]>;
+  /** the best `set` accuracy of every arch of (hp, dataset), filters or not (the chart's optimum line); null: none */
+  optimum: { index: number; accuracy: number } | null;
 }
 
 export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: OpCountFilters): OverviewResponse {
@@ -80,6 +82,7 @@ export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: 
     filteredOut,
     points,
     pareto,
+    optimum: bestArch(summary, set),
   };
 }
 

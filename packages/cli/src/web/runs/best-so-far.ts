@@ -25,7 +25,15 @@ export interface RunGroup {
   count: number[];
   /** the final answers' accuracy, mean ± std over runs */
   final: { mean: number; std: number };
+  /**
+   * the space's best `metric` accuracy on the dataset (the chart's optimum line): from the store when it can answer
+   * (`findBest`, hp '200'), else as the run files recorded it; null when neither knows
+   */
+  optimum: { index: number; accuracy: number; from: "store" | "files" } | null;
 }
+
+/** The store's best arch of (search dataset, metric), or null when the store cannot say. */
+export type StoreOptimum = (dataset: string, metric: RunMetric) => { index: number; accuracy: number } | null;
 
 export interface RunsResponse {
   metric: RunMetric;
@@ -98,10 +106,14 @@ export function bestSoFarSeries(group: CampaignGroup, metric: RunMetric, points:
   return { time, mean, std, count };
 }
 
-export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunMetric, points: number): RunsResponse {
+export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunMetric, points: number, storeOptimum: StoreOptimum = () => null): RunsResponse {
   const out: RunGroup[] = groupCampaigns(campaigns).map((g) => {
     const finals = meanStd(g.runs.map((r) => (metric === "test" ? r.testAccuracy : r.validAccuracy)))!;
-    return { algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: g.runs.length, files: g.files, ...bestSoFarSeries(g, metric, points), final: finals };
+    const stored = storeOptimum(g.dataset, metric);
+    const recorded = g.optimum?.[metric];
+    const optimum: RunGroup["optimum"] =
+      stored !== null ? { ...stored, from: "store" } : recorded !== undefined ? { index: recorded.archIndex, accuracy: recorded.accuracy, from: "files" } : null;
+    return { algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: g.runs.length, files: g.files, ...bestSoFarSeries(g, metric, points), final: finals, optimum };
   });
   return {
     metric,

@@ -1,6 +1,6 @@
 /* global document, window, location, performance */
 /**
- * The explorer's single page: hash routes (#/overview, #/arch/<index>, #/correlation, #/runs, #/lookup) with their
+ * The explorer's single page: hash routes (#/overview, #/arch/<index>, #/correlation, #/proxies, #/runs, #/lookup) with their
  * state in the hash's query, so every view is a shareable link. `main[data-ready]` turns "true" once a view has
  * finished drawing (the browser tests and the load-time bench wait for it).
  */
@@ -12,8 +12,9 @@ import * as arch from "./view-arch.js";
 import * as correlation from "./view-correlation.js";
 import * as runs from "./view-runs.js";
 import * as lookup from "./view-lookup.js";
+import * as proxies from "./view-proxies.js";
 
-const VIEWS = { overview, arch, correlation, runs, lookup };
+const VIEWS = { overview, arch, correlation, proxies, runs, lookup };
 const root = document.getElementById("view");
 /** /api/meta, fetched once; views await it through ctx.ready (the overview fetches its data meanwhile). */
 let metaPromise = null;

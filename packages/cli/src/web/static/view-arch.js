@@ -1,8 +1,9 @@
 /** Architecture page: cell diagram, identity and isomorphism class, costs and final accuracies, per-seed curves. */
 import { getJson } from "./api.js";
 import { cellDiagram } from "./cell-diagram.js";
-import { draw, makeChart, SERIES_COLORS } from "./charts.js";
+import { draw, fittedRange, makeChart, optimumSeries, SERIES_COLORS, zoom } from "./charts.js";
 import { fmt, fmtMs, h, hashOf, select } from "./dom.js";
+import { exportBar, slug } from "./export.js";
 
 const SET_DASH = { train: "solid", "x-valid": "dashed", "x-test": "dotted", "ori-test": [8, 3, 2, 3] };
 const MAX_ISOMORPHS = 24;
@@ -90,7 +91,18 @@ export async function render(root, { rest, params }, ctx) {
     ),
     h("div", { class: "arch-grid" }, h("div", { class: "panel" }, cellDiagram(a.ops, a.edges), legend()), h("div", { class: "panel" }, facts)),
     h("h2", {}, "Costs and last-epoch accuracy (mean over seeds)"),
-    a.results.length > 0 ? resultsTable : h("p", { class: "muted" }, "This store holds no runs of this arch."),
+    a.results.length > 0
+      ? [
+          exportBar({
+            name: slug("arch", String(a.index), "results"),
+            csv: () => ({
+              header: ["hp", "dataset", "seeds", "params_mb", "flops_m", "latency_s", ...sets.map((s) => `${s}_acc`)],
+              rows: a.results.map((r) => [r.hp, r.dataset, r.seeds.join(" "), r.params, r.flops, r.latency, ...sets.map((s) => r.final[s])]),
+            }),
+          }),
+          resultsTable,
+        ]
+      : h("p", { class: "muted" }, "This store holds no runs of this arch."),
     closedForm,
   );
   if (pick === undefined) return;
@@ -98,8 +110,7 @@ export async function render(root, { rest, params }, ctx) {
   const hps = [...new Set(a.results.map((r) => r.hp))];
   const datasets = a.results.filter((r) => r.hp === pick.hp).map((r) => r.dataset);
   const go = (patch) => ctx.navigate(hashOf("arch", [String(a.index)], { hp: pick.hp, dataset: pick.dataset, ...patch }));
-  const accEl = h("div", { class: "chart", id: "acc-chart" });
-  const lossEl = h("div", { class: "chart", id: "loss-chart" });
+  const curvesBlock = h("div", { class: "curves" });
   root.append(
     h("h2", {}, "Training and evaluation curves per seed"),
     h(
@@ -108,14 +119,48 @@ export async function render(root, { rest, params }, ctx) {
       select("hp", hps.map((x) => [x, `${x} epochs`]), pick.hp, (v) => go({ hp: v }), "schedule"),
       select("dataset", datasets, pick.dataset, (v) => go({ dataset: v }), "dataset"),
     ),
-    h("div", { class: "chart-pair" }, accEl, lossEl),
+    curvesBlock,
   );
   const curves = await getJson("/api/curves", { arch: a.index, hp: pick.hp, dataset: pick.dataset });
   if (!ctx.isCurrent()) return;
-  await Promise.all([
-    draw(makeChart(accEl, ctx.charts), curveOption(curves, "accuracy (%)", (c) => c.train.acc1, (ev) => ev.acc)),
-    draw(makeChart(lossEl, ctx.charts), curveOption(curves, "loss", (c) => c.train.loss, (ev) => ev.loss)),
-  ]);
+  if (!curves.curvesStored) {
+    // e.g. a store imported from the all-arch tables: last-epoch accuracies only, no per-epoch values to plot
+    curvesBlock.append(
+      h(
+        "div",
+        { class: "panel empty no-curves", id: "no-curves" },
+        h("strong", {}, "No curves in this store."),
+        ` It holds last-epoch values only for ${a.index} (${pick.hp} epochs, ${pick.dataset}) — see the table above; per-epoch training and evaluation curves come with stores built from the full NATS records or from training runs.`,
+      ),
+    );
+    return;
+  }
+  const charts = [
+    { id: "acc-chart", what: "accuracy", yName: "accuracy (%)", trainOf: (c) => c.train.acc1, evalOf: (ev) => ev.acc, optimum: curves.optimum },
+    { id: "loss-chart", what: "loss", yName: "loss", trainOf: (c) => c.train.loss, evalOf: (ev) => ev.loss, optimum: null },
+  ];
+  const pair = h("div", { class: "chart-pair" });
+  curvesBlock.append(pair);
+  const draws = charts.map((c) => {
+    const el = h("div", { class: "chart chart-curves", id: c.id });
+    const lines = curveLines(curves, c.trainOf, c.evalOf);
+    let chart;
+    pair.append(
+      h(
+        "div",
+        { class: "chart-block" },
+        exportBar({
+          name: slug("arch", String(a.index), pick.hp, pick.dataset, c.what),
+          chart: () => chart,
+          csv: () => ({ header: ["seed", "curve", "epoch", c.what], rows: lines.flatMap((l) => l.data.map(([e, v]) => [l.seed, l.curve, e, v])) }),
+        }),
+        el,
+      ),
+    );
+    chart = makeChart(el, ctx.charts);
+    return draw(chart, curveOption(curves, c.yName, lines, c.optimum));
+  });
+  await Promise.all(draws);
 }
 
 function row(label, value) {
@@ -133,28 +178,45 @@ function legend() {
   return h("div", { class: "legend" }, items.map(([label, cls]) => h("span", { class: `swatch ${cls}` }, label)));
 }
 
-function curveOption(curves, yName, trainOf, evalOf) {
-  const series = [];
+/** One line per seed and curve (train, then each eval set in the record's order); null curves are not in the store. */
+function curveLines(curves, trainOf, evalOf) {
+  const lines = [];
   curves.runs.forEach((run, k) => {
-    const color = SERIES_COLORS[k % SERIES_COLORS.length];
-    const line = (name, set, data) =>
-      series.push({ name, type: "line", data, showSymbol: data.length < 30, symbolSize: 4, lineStyle: { color, type: SET_DASH[set], width: set === "train" ? 2 : 1.5 }, itemStyle: { color }, connectNulls: true });
-    // a null curve is a metric this store does not hold (e.g. losses in a store built from all-arch tables): no line
     const train = trainOf(run);
-    if (train !== null) line(`seed ${run.seed} train`, "train", train.map((v, e) => [e, v]));
+    if (train !== null) lines.push({ k, seed: run.seed, curve: "train", data: train.map((v, e) => [e, v]) });
     for (const [set, ev] of Object.entries(run.evals)) {
       const values = evalOf(ev);
-      if (values !== null) line(`seed ${run.seed} ${set}`, set, ev.epochs.map((e, i) => [e, values[i]]));
+      if (values !== null) lines.push({ k, seed: run.seed, curve: set, data: ev.epochs.map((e, i) => [e, values[i]]) });
     }
   });
-  const absent = curves.runs.length > 0 && series.length === 0;
+  return lines;
+}
+
+function curveOption(curves, yName, lines, optimum) {
+  const series = lines.map((l) => {
+    const color = SERIES_COLORS[l.k % SERIES_COLORS.length];
+    return {
+      name: `seed ${l.seed} ${l.curve}`,
+      type: "line",
+      data: l.data,
+      showSymbol: l.data.length < 30,
+      symbolSize: 4,
+      lineStyle: { color, type: SET_DASH[l.curve], width: l.curve === "train" ? 2 : 1.5 },
+      itemStyle: { color },
+      connectNulls: true,
+    };
+  });
+  const absent = series.length === 0;
+  const isAccuracy = optimum !== null;
+  const values = lines.flatMap((l) => l.data.map(([, v]) => v));
   return {
     title: { text: yName, subtext: absent ? "not in this store" : undefined, left: "center", textStyle: { fontSize: 13 } },
-    grid: { left: 56, right: 16, top: 36, bottom: 88 },
+    grid: { left: 56, right: 40, top: 36, bottom: 104 },
     tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v, 3) },
-    legend: { type: "scroll", bottom: 0 },
+    legend: { type: "scroll", bottom: 30, data: series.map((s) => s.name) },
+    dataZoom: zoom(),
     xAxis: { type: "value", name: "epoch", nameLocation: "middle", nameGap: 26, min: 0, max: Math.max(...curves.runs.map((r) => r.epochs)) - 1 },
-    yAxis: { type: "value", scale: true },
-    series,
+    yAxis: { type: "value", ...fittedRange(isAccuracy ? [...values, optimum.accuracy] : values, isAccuracy ? { lo: 0, hi: 100 } : { lo: 0 }) },
+    series: [...series, ...(isAccuracy ? optimumSeries(optimum, `best ${optimum.set} in store: ${fmt(optimum.accuracy, 2)}% (arch ${optimum.index})`) : [])],
   };
 }

@@ -1,7 +1,8 @@
 /** Dataset correlation: rank agreement between datasets (per hp) and between schedules (e.g. 12 vs 200 epochs). */
 import { getJson } from "./api.js";
-import { draw, makeChart } from "./charts.js";
+import { draw, fittedRange, makeChart, zoom } from "./charts.js";
 import { fmt, h, hashOf, select } from "./dom.js";
+import { exportBar, slug } from "./export.js";
 
 const METHOD_LABELS = { kendall: "Kendall τ-b", spearman: "Spearman ρ" };
 
@@ -42,22 +43,55 @@ export async function render(root, { params }, ctx) {
   root.append(h("h2", {}, `Between datasets (${label})`), grid);
   for (const m of c.byHp) {
     const el = h("div", { class: "chart chart-square", dataset: { hp: m.hp } });
-    grid.append(el);
-    draws.push(draw(makeChart(el, ctx.charts), heatmapOption(m, label, lowest)));
+    let chart;
+    grid.append(
+      h(
+        "div",
+        { class: "chart-block" },
+        exportBar({
+          name: slug("correlation", c.method, "datasets", m.hp),
+          chart: () => chart,
+          csv: () => ({
+            header: ["dataset_a", "set_a", "dataset_b", "set_b", c.method, "n"],
+            rows: m.matrix.flatMap((row, i) => row.map((cell, j) => [m.datasets[i], m.sets[i], m.datasets[j], m.sets[j], cell.value, cell.n])),
+          }),
+        }),
+        el,
+      ),
+    );
+    chart = makeChart(el, ctx.charts);
+    draws.push(draw(chart, heatmapOption(m, label, lowest)));
   }
 
   if (c.betweenHps.length > 0) {
     const barEl = h("div", { class: "chart", id: "hp-bars" });
-    root.append(h("h2", {}, `Between schedules (${label})`), barEl);
-    draws.push(draw(makeChart(barEl, ctx.charts), barOption(c.betweenHps, label)));
+    let barChart;
+    root.append(
+      h("h2", {}, `Between schedules (${label})`),
+      exportBar({
+        name: slug("correlation", c.method, "schedules"),
+        chart: () => barChart,
+        csv: () => ({ header: ["dataset", "set", "hp_a", "hp_b", c.method, "n"], rows: c.betweenHps.map((p) => [p.dataset, p.set, p.hpA, p.hpB, p.value, p.n]) }),
+      }),
+      barEl,
+    );
+    barChart = makeChart(barEl, ctx.charts);
+    draws.push(draw(barChart, barOption(c.betweenHps, label)));
 
     const pairs = c.betweenHps;
     const dataset = params.get("dataset") && pairs.some((p) => p.dataset === params.get("dataset")) ? params.get("dataset") : pairs[0].dataset;
     const pair = pairs.find((p) => p.dataset === dataset);
     const scatterEl = h("div", { class: "chart chart-tall", id: "hp-scatter" });
+    let chart;
+    let points = [];
     root.append(
       h("h3", {}, `Per arch: ${pair.hpA}-epoch vs ${pair.hpB}-epoch ${pair.set} accuracy`),
       h("div", { class: "controls" }, select("dataset", [...new Set(pairs.map((p) => p.dataset))], dataset, (v) => go({ dataset: v }), "dataset")),
+      exportBar({
+        name: slug("correlation", "scatter", dataset, pair.set, `${pair.hpA}-vs-${pair.hpB}`),
+        chart: () => chart,
+        csv: () => ({ header: ["index", `acc_${pair.hpA}`, `acc_${pair.hpB}`], rows: points.map(([x, y, idx]) => [idx, x, y]) }),
+      }),
       scatterEl,
     );
     const [a, b] = await Promise.all([
@@ -66,16 +100,16 @@ export async function render(root, { params }, ctx) {
     ]);
     if (!ctx.isCurrent()) return;
     const accB = new Map(b.points.index.map((idx, i) => [idx, b.points.accuracy[i]]));
-    const points = [];
     a.points.index.forEach((idx, i) => {
       const y = accB.get(idx);
       if (y !== undefined) points.push([a.points.accuracy[i], y, idx]);
     });
-    const chart = makeChart(scatterEl, ctx.charts);
+    chart = makeChart(scatterEl, ctx.charts);
     chart.on("click", (e) => points[e.dataIndex] && ctx.navigate(hashOf("arch", [String(points[e.dataIndex][2])], { hp: pair.hpB, dataset })));
     draws.push(
       draw(chart, {
-        grid: { left: 64, right: 24, top: 30, bottom: 56 },
+        grid: { left: 64, right: 48, top: 30, bottom: 84 },
+        dataZoom: zoom(),
         tooltip: {
           trigger: "item",
           formatter: (e) => {
@@ -83,8 +117,8 @@ export async function render(root, { params }, ctx) {
             return `arch ${idx}<br>${pair.hpA} epochs: ${fmt(a12, 2)}%<br>${pair.hpB} epochs: ${fmt(b200, 2)}%`;
           },
         },
-        xAxis: { type: "value", scale: true, name: `${pair.hpA}-epoch ${pair.set} accuracy (%)`, nameLocation: "middle", nameGap: 32 },
-        yAxis: { type: "value", scale: true, name: `${pair.hpB}-epoch ${pair.set} accuracy (%)`, nameLocation: "middle", nameGap: 44 },
+        xAxis: { type: "value", name: `${pair.hpA}-epoch ${pair.set} accuracy (%)`, nameLocation: "middle", nameGap: 32, ...fittedRange(points.map((q) => q[0]), { lo: 0, hi: 100 }) },
+        yAxis: { type: "value", name: `${pair.hpB}-epoch ${pair.set} accuracy (%)`, nameLocation: "middle", nameGap: 44, ...fittedRange(points.map((q) => q[1]), { lo: 0, hi: 100 }) },
         series: [{ type: "scatter", data: points, symbolSize: points.length > 3000 ? 3 : 6, itemStyle: { color: "#1c7ed6", opacity: 0.6 }, large: true, largeThreshold: 2000, progressive: 0 }],
       }),
     );
@@ -110,10 +144,20 @@ function heatmapOption(m, label, lowest) {
 
 function barOption(pairs, label) {
   return {
-    grid: { left: 64, right: 24, top: 24, bottom: 40 },
+    grid: { left: 64, right: 24, top: 40, bottom: 40, containLabel: false },
     tooltip: { trigger: "item", formatter: (e) => `${e.name}: ${label} = ${fmt(e.value, 3)} (n = ${pairs[e.dataIndex].n})` },
     xAxis: { type: "category", data: pairs.map((p) => `${p.dataset} (${p.hpA} vs ${p.hpB})`), axisLabel: { interval: 0 } },
-    yAxis: { type: "value", min: (v) => Math.min(0, v.min), max: 1, name: label },
-    series: [{ type: "bar", data: pairs.map((p) => p.value), itemStyle: { color: "#1c7ed6" }, label: { show: true, position: "top", formatter: (e) => fmt(e.value, 3) }, barMaxWidth: 60 }],
+    // below a negative bar, room for its label (a 3-arch store can give τ = −1)
+    yAxis: { type: "value", min: (v) => (v.min >= 0 ? 0 : Math.floor(v.min * 5 - 0.5) / 5), max: 1, name: label, nameGap: 22 },
+    series: [
+      {
+        type: "bar",
+        // a negative bar's label goes under it, a positive one's over it: both stay inside the plot at ±1
+        data: pairs.map((p) => ({ value: p.value, label: { position: p.value !== null && p.value < 0 ? "bottom" : "top" } })),
+        itemStyle: { color: "#1c7ed6" },
+        label: { show: true, formatter: (e) => fmt(e.value, 3) },
+        barMaxWidth: 60,
+      },
+    ],
   };
 }

@@ -1,13 +1,14 @@
 /* global performance */
 /** Overview: accuracy vs params / FLOPs / latency for one (hp, dataset), Pareto front, op-count filters. */
 import { getJson } from "./api.js";
-import { draw, makeChart } from "./charts.js";
+import { draw, fittedRange, makeChart, optimumSeries, zoom } from "./charts.js";
 import { archFromCode, fmt, fmtMs, h, hashOf, select } from "./dom.js";
+import { exportBar, slug } from "./export.js";
 
 const AXES = {
-  params: { label: "parameters (MB)", fmt: (v) => `${fmt(v, 3)} MB` },
-  flops: { label: "FLOPs (M)", fmt: (v) => `${fmt(v, 1)} M` },
-  latency: { label: "latency (ms per batch of 256)", fmt: (v) => fmtMs(v / 1000), scale: 1000 },
+  params: { label: "parameters (MB)", fmt: (v) => `${fmt(v, 3)} MB`, csv: "params_mb" },
+  flops: { label: "FLOPs (M)", fmt: (v) => `${fmt(v, 1)} M`, csv: "flops_m" },
+  latency: { label: "latency (ms per batch of 256)", fmt: (v) => fmtMs(v / 1000), scale: 1000, csv: "latency_s" },
 };
 /** filter name → label, in the order of the query string (boot.js prefetches with the same order) */
 const FILTER_LABELS = { conv3x3: "conv 3×3", conv1x1: "conv 1×1", skip: "skip", pool: "avg pool", none: "none" };
@@ -97,6 +98,21 @@ export async function render(root, { params }, ctx) {
     ` · Pareto front: ${front.length} archs (red)`,
   );
   const chartEl = h("div", { class: "chart chart-tall", id: "overview-chart" });
+  const file = slug("overview", state.dataset, state.hp, set, state.x);
+  const archOfRow = (i) => archFromCode(p.ops[i], meta.space.ops, meta.space.edges);
+  let chart;
+  const chartExport = exportBar({
+    name: file,
+    chart: () => chart,
+    csv: () => ({
+      header: ["index", axis.csv, `accuracy_${set}`, "arch"],
+      rows: p.index.flatMap((idx, i) => (xs[i] === null ? [] : [[idx, xs[i], p.accuracy[i], archOfRow(i)]])),
+    }),
+  });
+  const frontExport = exportBar({
+    name: `${file}-pareto`,
+    csv: () => ({ header: ["index", axis.csv, `accuracy_${set}`, "arch"], rows: data.pareto[state.x].map((idx) => [idx, xs[byIndex.get(idx)], p.accuracy[byIndex.get(idx)], archOfRow(byIndex.get(idx))]) }),
+  });
   const frontTable = h(
     "table",
     { class: "table" },
@@ -121,20 +137,23 @@ export async function render(root, { params }, ctx) {
     controls,
     filterBar,
     summary,
+    chartExport,
     chartEl,
     h("h2", {}, "Pareto front"),
+    frontExport,
     frontTable,
   );
 
   performance.mark("overview:built");
-  const chart = makeChart(chartEl, ctx.charts);
+  chart = makeChart(chartEl, ctx.charts);
   const open = (idx) => ctx.navigate(hashOf("arch", [String(idx)], { hp: state.hp, dataset: state.dataset }));
   chart.on("click", (e) => {
     const idx = archOf(e.seriesIndex, e.dataIndex);
     if (idx !== undefined) open(idx);
   });
   await draw(chart, {
-    grid: { left: 64, right: 24, top: 44, bottom: 56 },
+    grid: { left: 64, right: 48, top: 44, bottom: 84 },
+    dataZoom: zoom(),
     legend: { top: 4, data: drawn.map((g) => conv3Label(g.k)).concat("Pareto front") },
     tooltip: {
       trigger: "item",
@@ -151,7 +170,8 @@ export async function render(root, { params }, ctx) {
       },
     },
     xAxis: { type: state.log ? "log" : "value", name: axis.label, nameLocation: "middle", nameGap: 32, scale: true },
-    yAxis: { type: "value", name: `accuracy (${set}, %)`, nameLocation: "middle", nameGap: 44, scale: true },
+    // fitted to the shown points and the optimum line, so the band where the archs differ fills the plot
+    yAxis: { type: "value", name: `accuracy (${set}, %)`, nameLocation: "middle", nameGap: 44, ...fittedRange([...p.accuracy, data.optimum?.accuracy], { lo: 0, hi: 100 }) },
     series: [
       ...drawn.map((g) => ({
         name: conv3Label(g.k),
@@ -175,6 +195,7 @@ export async function render(root, { params }, ctx) {
         color: "#e03131",
         lineStyle: { width: 2 },
       },
+      ...optimumSeries(data.optimum, `best in store: ${fmt(data.optimum?.accuracy, 2)}% (arch ${data.optimum?.index})`),
     ],
   });
 }

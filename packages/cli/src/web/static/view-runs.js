@@ -1,7 +1,8 @@
 /** Search runs: best-so-far accuracy vs simulated time per algorithm, mean ± std bands, per dataset. */
 import { getJson } from "./api.js";
-import { draw, makeChart, SERIES_COLORS } from "./charts.js";
+import { draw, fittedRange, makeChart, optimumSeries, SERIES_COLORS, zoom } from "./charts.js";
 import { fmt, h, hashOf, select } from "./dom.js";
+import { exportBar, slug } from "./export.js";
 
 const LABELS = { rea: "REA", rs: "RS", reinforce: "REINFORCE", bohb: "BOHB" };
 const COLORS = { rea: SERIES_COLORS[1], rs: SERIES_COLORS[7], reinforce: SERIES_COLORS[2], bohb: SERIES_COLORS[3] };
@@ -36,8 +37,27 @@ export async function render(root, { params }, ctx) {
   for (const dataset of datasets) {
     const groups = r.groups.filter((g) => g.dataset === dataset);
     const el = h("div", { class: "chart chart-tall", dataset: { dataset } });
-    root.append(h("h2", {}, dataset), el, summaryTable(groups));
-    draws.push(draw(makeChart(el, ctx.charts), runsOption(groups, r.metric)));
+    const file = slug("runs", dataset, r.metric);
+    let chart;
+    root.append(
+      h("h2", {}, dataset),
+      exportBar({
+        name: file,
+        chart: () => chart,
+        csv: () => ({
+          header: ["algorithm", "budget_s", "time_s", `mean_${r.metric}_acc`, "std", "runs_with_answer"],
+          rows: groups.flatMap((g) => g.time.map((t, i) => [g.algorithm, g.budget, t, g.mean[i], g.std[i], g.count[i]])),
+        }),
+      }),
+      el,
+      exportBar({
+        name: `${file}-final`,
+        csv: () => ({ header: ["algorithm", "runs", "budget_s", "final_mean", "final_std", "files"], rows: groups.map((g) => [g.algorithm, g.runs, g.budget, g.final.mean, g.final.std, g.files.join(" ")]) }),
+      }),
+      summaryTable(groups),
+    );
+    chart = makeChart(el, ctx.charts);
+    draws.push(draw(chart, runsOption(groups, r.metric)));
   }
   root.append(h("p", { class: "muted small" }, `Loaded files: ${r.files.map((f) => `${f.file} (${LABELS[f.algorithm] ?? f.algorithm}, ${f.dataset}, ${f.runs} runs)`).join(" · ")}`));
   await Promise.all(draws);
@@ -91,9 +111,14 @@ function runsOption(groups, metric) {
     // Each run's answer holds until it changes: a step line.
     series.push({ name, type: "line", step: "end", data: g.time.map((t, i) => [t, g.mean[i]]), symbol: "none", color, lineStyle: { width: 2 }, z: 3 });
   });
+  // every group of a dataset shares its optimum (the space's best arch by the same metric)
+  const optimum = groups.find((g) => g.optimum !== null)?.optimum ?? null;
+  const values = groups.flatMap((g) => g.mean.flatMap((m, i) => (m === null ? [] : [m - g.std[i], m + g.std[i]])));
+  if (optimum !== null) values.push(optimum.accuracy);
   return {
-    grid: { left: 64, right: 24, top: 40, bottom: 56 },
+    grid: { left: 64, right: 48, top: 40, bottom: 84 },
     legend: { top: 0, data: groups.map(label) },
+    dataZoom: zoom(),
     tooltip: {
       trigger: "axis",
       formatter: (items) => {
@@ -109,7 +134,7 @@ function runsOption(groups, metric) {
       },
     },
     xAxis: { type: "value", name: "simulated time (s)", nameLocation: "middle", nameGap: 32, min: 0, max: Math.max(...groups.map((g) => g.budget)) },
-    yAxis: { type: "value", name: `${metric} accuracy (%)`, nameLocation: "middle", nameGap: 44, scale: true },
-    series,
+    yAxis: { type: "value", name: `${metric} accuracy (%)`, nameLocation: "middle", nameGap: 44, ...fittedRange(values, { lo: 0, hi: 100 }) },
+    series: [...series, ...optimumSeries(optimum, optimum === null ? "" : `optimum: ${fmt(optimum.accuracy, 2)}% (arch ${optimum.index}${optimum.from === "files" ? ", as the run files recorded it" : ""})`)],
   };
 }
