@@ -65,7 +65,9 @@ describe("explorer in headless chromium", () => {
       const chart = (globalThis as unknown as { echarts: { getInstanceByDom(el: Element): Chart } }).echarts.getInstanceByDom(document.getElementById("overview-chart")!);
       return chart.getOption().series.map((s) => [s.name, s.data.length]);
     });
-    // one scatter series per number of 3×3 convolutions present (flat [x, y, …] arrays), then the front
+    // one scatter series per number of 3×3 convolutions present (flat [x, y, …] arrays), the front, the optimum line
+    expect(series[series.length - 1]).toEqual(["optimum", 0]);
+    series.pop();
     const scatter = series.slice(0, -1);
     expect(scatter.length).toBeGreaterThan(2);
     for (const [name] of scatter) expect(name).toMatch(/^[0-6] × conv 3×3$/);
@@ -142,7 +144,7 @@ describe("explorer in headless chromium", () => {
       const chart = (globalThis as unknown as { echarts: { getInstanceByDom(el: Element): Chart } }).echarts.getInstanceByDom(document.getElementById("acc-chart")!);
       return chart.getOption().series.map((s) => s.name);
     });
-    expect(legend).toEqual(["seed 777 train", "seed 777 ori-test", "seed 888 train", "seed 888 ori-test", "seed 999 train", "seed 999 ori-test"]);
+    expect(legend).toEqual(["seed 777 train", "seed 777 ori-test", "seed 888 train", "seed 888 ori-test", "seed 999 train", "seed 999 ori-test", "optimum"]);
     await shot("arch");
 
     await page.selectOption('select[name="hp"]', "12");

@@ -79,11 +79,31 @@ export function fittedRange(values, { lo = -Infinity, hi = Infinity } = {}) {
  * echarts' own zoom: wheel / drag inside the plot and a slider under it (and right of it for `y`), both axes by default.
  * filterMode 'none' keeps points outside the window (lines stay continuous, the large scatter is not re-filtered).
  */
-export function zoom({ x = true, y = true } = {}) {
+export function zoom({ x = true, y = true, yWindow = null } = {}) {
   const out = [];
   if (x) out.push({ type: "inside", xAxisIndex: 0, filterMode: "none" }, { type: "slider", xAxisIndex: 0, filterMode: "none", height: 16, bottom: 6 });
-  if (y) out.push({ type: "inside", yAxisIndex: 0, filterMode: "none", zoomOnMouseWheel: "shift", moveOnMouseWheel: false }, { type: "slider", yAxisIndex: 0, filterMode: "none", width: 14, right: 6 });
+  const window = yWindow === null ? {} : { startValue: yWindow.min, endValue: yWindow.max };
+  if (y) {
+    out.push(
+      { type: "inside", yAxisIndex: 0, filterMode: "none", zoomOnMouseWheel: "shift", moveOnMouseWheel: false, ...window },
+      { type: "slider", yAxisIndex: 0, filterMode: "none", width: 14, right: 6, ...window },
+    );
+  }
   return out;
+}
+
+/**
+ * Where most values lie, when a thin low tail stretches the fitted range: NAS-Bench-201 has a few hundred archs near
+ * chance (10 % on CIFAR-10) while most sit within 85–94.4 %. Returns the fitted range of the values from the 5th
+ * percentile up, when that is less than 60 % of the full range (the first view zooms to it; the slider shows the
+ * rest), else null.
+ */
+export function denseWindow(values, bounds = {}) {
+  const finite = Array.from(values).filter((v) => v !== null && v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length < 20) return null;
+  const full = fittedRange(finite, bounds);
+  const dense = fittedRange(finite.slice(Math.floor(finite.length * 0.05)), bounds);
+  return dense.max - dense.min < 0.6 * (full.max - full.min) ? dense : null;
 }
 
 /** The best accuracy in the store as a dashed horizontal line (a series of its own, named "optimum"). */

@@ -92,7 +92,9 @@ export async function render(root, { rest, params }, ctx) {
     h("div", { class: "arch-grid" }, h("div", { class: "panel" }, cellDiagram(a.ops, a.edges), legend()), h("div", { class: "panel" }, facts)),
     h("h2", {}, "Costs and last-epoch accuracy (mean over seeds)"),
     a.results.length > 0
-      ? [
+      ? h(
+          "div",
+          { class: "results" },
           exportBar({
             name: slug("arch", String(a.index), "results"),
             csv: () => ({
@@ -101,7 +103,7 @@ export async function render(root, { rest, params }, ctx) {
             }),
           }),
           resultsTable,
-        ]
+        )
       : h("p", { class: "muted" }, "This store holds no runs of this arch."),
     closedForm,
   );
@@ -130,7 +132,7 @@ export async function render(root, { rest, params }, ctx) {
         "div",
         { class: "panel empty no-curves", id: "no-curves" },
         h("strong", {}, "No curves in this store."),
-        ` It holds last-epoch values only for ${a.index} (${pick.hp} epochs, ${pick.dataset}) — see the table above; per-epoch training and evaluation curves come with stores built from the full NATS records or from training runs.`,
+        ` It holds last-epoch values only for arch ${a.index} (${pick.hp} epochs, ${pick.dataset}) — see the table above; per-epoch training and evaluation curves come with stores built from the full NATS records or from training runs.`,
       ),
     );
     return;

@@ -1,7 +1,7 @@
 /* global performance */
 /** Overview: accuracy vs params / FLOPs / latency for one (hp, dataset), Pareto front, op-count filters. */
 import { getJson } from "./api.js";
-import { draw, fittedRange, makeChart, optimumSeries, zoom } from "./charts.js";
+import { denseWindow, draw, fittedRange, makeChart, optimumSeries, zoom } from "./charts.js";
 import { archFromCode, fmt, fmtMs, h, hashOf, select } from "./dom.js";
 import { exportBar, slug } from "./export.js";
 
@@ -97,6 +97,10 @@ export async function render(root, { params }, ctx) {
     n - shown > 0 ? ` · ${(n - shown).toLocaleString("en")} without a latency` : "",
     ` · Pareto front: ${front.length} archs (red)`,
   );
+  const yWindow = denseWindow([...p.accuracy, data.optimum?.accuracy], { lo: 0, hi: 100 });
+  const zoomNote = yWindow
+    ? h("p", { class: "muted small", id: "zoom-note" }, `Zoomed to ${fmt(yWindow.min, 1)}–${fmt(yWindow.max, 1)} %, where 95 % of the archs lie; drag the slider on the right (or shift + wheel) to see the rest.`)
+    : null;
   const chartEl = h("div", { class: "chart chart-tall", id: "overview-chart" });
   const file = slug("overview", state.dataset, state.hp, set, state.x);
   const archOfRow = (i) => archFromCode(p.ops[i], meta.space.ops, meta.space.edges);
@@ -137,6 +141,7 @@ export async function render(root, { params }, ctx) {
     controls,
     filterBar,
     summary,
+    zoomNote ?? "",
     chartExport,
     chartEl,
     h("h2", {}, "Pareto front"),
@@ -153,7 +158,7 @@ export async function render(root, { params }, ctx) {
   });
   await draw(chart, {
     grid: { left: 64, right: 48, top: 44, bottom: 84 },
-    dataZoom: zoom(),
+    dataZoom: zoom({ yWindow }),
     legend: { top: 4, data: drawn.map((g) => conv3Label(g.k)).concat("Pareto front") },
     tooltip: {
       trigger: "item",

@@ -3,7 +3,7 @@
  * every stored proxy against that accuracy (the same rank correlation as `aa-nas zero-cost correlation`).
  */
 import { getJson } from "./api.js";
-import { draw, fittedRange, makeChart, zoom } from "./charts.js";
+import { denseWindow, draw, fittedRange, makeChart, zoom } from "./charts.js";
 import { fmt, h, hashOf, select } from "./dom.js";
 import { exportBar, slug } from "./export.js";
 
@@ -102,9 +102,19 @@ export async function render(root, { params }, ctx) {
   chart.on("click", (e) => data[e.dataIndex] && ctx.navigate(hashOf("arch", [String(data[e.dataIndex][2])], { hp: r.hp, dataset: r.dataset })));
   await draw(chart, {
     grid: { left: 64, right: 48, top: 30, bottom: 84 },
-    dataZoom: zoom(),
+    dataZoom: zoom({ yWindow: denseWindow(p.accuracy, { lo: 0, hi: 100 }) }),
     tooltip: { trigger: "item", formatter: (e) => `arch ${e.data[2]}<br>${r.proxy}: ${Number(e.data[0]).toPrecision(5)}<br>${r.set}: ${fmt(e.data[1], 2)}%<br>click to open` },
-    xAxis: { type: log ? "log" : "value", name: `${r.proxy} score${log ? " (log scale)" : ""}`, nameLocation: "middle", nameGap: 32, ...(log ? {} : fittedRange(p.score)) },
+    xAxis: log
+      ? {
+          type: "log",
+          name: `${r.proxy} score (log scale)`,
+          nameLocation: "middle",
+          nameGap: 32,
+          min: 10 ** Math.floor(Math.log10(lo)),
+          max: 10 ** Math.ceil(Math.log10(hi)),
+          axisLabel: { formatter: (v) => Number(v).toExponential(0) },
+        }
+      : { type: "value", name: `${r.proxy} score`, nameLocation: "middle", nameGap: 32, ...fittedRange(p.score) },
     yAxis: { type: "value", name: `accuracy (${r.set}, %)`, nameLocation: "middle", nameGap: 44, ...fittedRange(p.accuracy, { lo: 0, hi: 100 }) },
     series: [{ type: "scatter", data, symbolSize: data.length > 3000 ? 3 : 7, itemStyle: { color: "#1c7ed6", opacity: 0.7 }, large: true, largeThreshold: 2000, progressive: 0 }],
   });
