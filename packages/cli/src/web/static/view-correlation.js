@@ -148,7 +148,7 @@ function barOption(pairs, label) {
     tooltip: { trigger: "item", formatter: (e) => `${e.name}: ${label} = ${fmt(e.value, 3)} (n = ${pairs[e.dataIndex].n})` },
     xAxis: { type: "category", data: pairs.map((p) => `${p.dataset} (${p.hpA} vs ${p.hpB})`), axisLabel: { interval: 0 } },
     // below a negative bar, room for its label (a 3-arch store can give τ = −1)
-    yAxis: { type: "value", min: (v) => (v.min >= 0 ? 0 : Math.floor(v.min * 5 - 0.5) / 5), max: 1, name: label, nameGap: 22 },
+    yAxis: { type: "value", min: (v) => (v.min >= 0 ? 0 : Math.floor(v.min * 5 - 0.5) / 5), max: 1, interval: 0.2, name: label, nameGap: 22 },
     series: [
       {
         type: "bar",
