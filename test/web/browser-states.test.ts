@@ -133,6 +133,24 @@ describe("explorer states in headless chromium", () => {
     expect(optimumLine(await chartOption("#overview-chart"))).toBe(data.optimum.accuracy);
   });
 
+  it("overview: when a few near-chance archs stretch the axis, it opens zoomed to where 95 % of the archs lie", async () => {
+    await open("#/overview", "overview");
+    const data = await api<Overview>("/api/overview");
+    const sorted = [...data.points.accuracy].sort((a, b) => a - b);
+    // the fixture has an arch whose output is cut off (chance accuracy, 10 %) far below the rest
+    expect(sorted[0]).toBeLessThan(15);
+    const option = await chartOption("#overview-chart");
+    const y = option.dataZoom.filter((z) => z.yAxisIndex !== undefined);
+    const dense = sorted.slice(Math.floor(sorted.length * 0.05));
+    for (const z of y) {
+      expect(z.startValue).toBeGreaterThan(sorted[0]!);
+      expect(z.startValue).toBeLessThanOrEqual(dense[0]!);
+      expect(z.endValue).toBeGreaterThanOrEqual(Math.max(...sorted, data.optimum.accuracy));
+    }
+    expect(option.yAxis[0]!.min).toBeLessThanOrEqual(sorted[0]!);
+    expect(await page.textContent("#zoom-note")).toMatch(/^Zoomed to [\d.]+–[\d.]+ %, where 95 % of the archs lie/);
+  });
+
   it("overview: PNG export is a PNG of the chart, CSV export holds exactly the API's points and front", async () => {
     await open("#/overview", "overview");
     const data = await api<Overview>("/api/overview");
