@@ -18,7 +18,7 @@ import { ACCURACY_SETS, DEFAULT_SET, type AccuracySet } from "./data/metric-sets
 import { OP_FILTERS } from "./data/op-counts.js";
 import { buildOverview, COST_AXES, type OpCountFilters, type OverviewResponse } from "./data/overview.js";
 import { HttpError, JsonText } from "./http.js";
-import { buildProxies, readProxyScores, type ProxiesResponse, type ProxyScores } from "./data/proxies.js";
+import { buildProxies, readProxyScores, type ProxiesResponse, type ProxyCorrelationRow, type ProxyScores } from "./data/proxies.js";
 import type { ProxyName } from "@aa-nas/core/bench/zero-cost.js";
 import { listChoices } from "@aa-nas/core/errors.js";
 import { Lru } from "./lru.js";
@@ -54,6 +54,7 @@ export class ExplorerData {
   private readonly overviews = new Lru<string, JsonText>(16);
   private readonly runAggregates = new Lru<string, RunsResponse>(8);
   private proxyScores: ProxyScores | undefined;
+  private readonly proxyCorrelations = new Lru<string, ProxyCorrelationRow[]>(16);
 
   constructor(
     readonly store: BenchStore,
@@ -142,7 +143,13 @@ export class ExplorerData {
     if (proxy !== undefined && pd !== null && !scores.get(pd)!.has(proxy)) {
       throw new HttpError(400, `bad query parameter 'proxy': no '${proxy}' scores on ${pd} in this store; stored proxies there are ${listChoices([...scores.get(pd)!.keys()])}`);
     }
-    return buildProxies(scores, { summary: this.summary(hp, dataset), set: set ?? DEFAULT_SET[dataset], proxyDataset: pd, proxy: proxy ?? null });
+    const s = set ?? DEFAULT_SET[dataset];
+    // the table does not depend on the proxy picked for the scatter: switching proxies reuses it
+    const key = JSON.stringify([hp, dataset, s, pd]);
+    const correlations = this.proxyCorrelations.get(key);
+    const res = buildProxies(scores, { summary: this.summary(hp, dataset), set: s, proxyDataset: pd, proxy: proxy ?? null, correlations });
+    if (correlations === undefined) this.proxyCorrelations.set(key, res.correlations);
+    return res;
   }
 
   arch(ref: string): ArchDetail {

@@ -62,6 +62,8 @@ export interface ProxiesQuery {
   set: AccuracySet;
   proxyDataset: string | null;
   proxy: ProxyName | null;
+  /** the correlation table when already computed for this (summary, set, proxyDataset) */
+  correlations?: ProxyCorrelationRow[] | undefined;
 }
 
 export function buildProxies(scores: ProxyScores, q: ProxiesQuery): ProxiesResponse {
@@ -82,11 +84,13 @@ export function buildProxies(scores: ProxyScores, q: ProxiesQuery): ProxiesRespo
     const index = [...byArch.keys()].filter((i) => Number.isFinite(byArch.get(i)!) && accuracy.has(i)).sort((a, b) => a - b);
     return { index, score: index.map((i) => byArch.get(i)!), accuracy: index.map((i) => accuracy.get(i)!) };
   };
-  const correlations = [...byProxy].map(([proxy, byArch]): ProxyCorrelationRow => {
-    const p = pairs(byArch);
-    const c = rankCorrelation(p.score, p.accuracy);
-    return { proxy, n: c.n, spearman: Number.isNaN(c.spearman) ? null : c.spearman, kendall: Number.isNaN(c.kendall) ? null : c.kendall };
-  });
+  const correlations =
+    q.correlations ??
+    [...byProxy].map(([proxy, byArch]): ProxyCorrelationRow => {
+      const p = pairs(byArch);
+      const c = rankCorrelation(p.score, p.accuracy);
+      return { proxy, n: c.n, spearman: Number.isNaN(c.spearman) ? null : c.spearman, kendall: Number.isNaN(c.kendall) ? null : c.kendall };
+    });
   const proxy = q.proxy !== null && byProxy.has(q.proxy) ? q.proxy : byProxy.keys().next().value!;
   return { ...base, proxyDataset: q.proxyDataset, proxy, correlations, points: pairs(byProxy.get(proxy)!) };
 }
