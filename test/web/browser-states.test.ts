@@ -4,15 +4,18 @@
  * pending, PNG and CSV export (a real PNG; CSV rows equal to the API's data), and the zero-cost proxies view with and
  * without stored scores.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
+import { DATASET_KEYS } from "../../packages/core/src/registry/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
 import { launchBrowser, type Browser } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeLiteFixtureStore, makeProxyFixtureStore, RESNET_INDEX } from "./support/fixture.js";
+import { SMALL_HPS, writeSyntheticStore } from "./support/synthetic-store.js";
 import { repoRoot } from "../support/paths.js";
 
 const ARTIFACTS = join(repoRoot, "test-artifacts", "web");
@@ -261,6 +264,31 @@ describe("explorer states in headless chromium", () => {
     await page.waitForFunction(() => location.hash.includes("proxy=nwot"));
     await ready("proxies");
     expect(await page.textContent("#proxy-correlations tr.selected td")).toBe("nwot");
+  });
+
+  it("a 3-arch store: τ of ±1/3 between schedules keeps its bar labels inside the plot", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "aa-nas-web-3arch-")), "three.sqlite");
+    writeSyntheticStore(path, { archs: [RESNET_INDEX, 2528, 15624], datasets: DATASET_KEYS, hps: SMALL_HPS });
+    const three = BenchStore.open(path);
+    const threeServer = await startExplorer(new ExplorerData(three), { port: 0 });
+    try {
+      await open("#/correlation", "correlation", threeServer);
+      const bars = await page.evaluate(() => {
+        type Chart = { getOption(): { series: { data: { value: number; label: { position: string } }[] }[] }; getModel(): { getComponent(t: string): { axis: { scale: { getExtent(): number[] } } } } };
+        const chart = (globalThis as unknown as { echarts: { getInstanceByDom(el: Element): Chart } }).echarts.getInstanceByDom(document.getElementById("hp-bars")!);
+        return { data: chart.getOption().series[0]!.data, extent: chart.getModel().getComponent("yAxis").axis.scale.getExtent() };
+      });
+      const values = bars.data.map((d) => d.value);
+      expect(values.some((v) => v < 0)).toBe(true);
+      // a negative bar's label sits under it, with room for it above the axis' lower end; positive ones over it
+      for (const d of bars.data) expect(d.label.position).toBe(d.value < 0 ? "bottom" : "top");
+      expect(bars.extent[0]).toBeLessThanOrEqual(Math.min(...values) - 0.15);
+      expect(bars.extent[1]).toBe(1);
+      await shot("correlation-3-archs");
+    } finally {
+      await threeServer.close();
+      three.close();
+    }
   });
 
   it("zero-cost proxies on a store without scores says so", async () => {
