@@ -3,6 +3,9 @@
  * curves at all, and zero-cost proxies vs accuracy (scatter pairs and the correlation table, checked against the
  * core's `proxyCorrelation` behind `aa-nas zero-cost correlation`).
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../packages/core/src/bench/api.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
@@ -11,6 +14,8 @@ import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } fro
 import { searchJson } from "./support/campaigns.js";
 import { makeLiteFixtureStore, makeProxyFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { TEST_PROXIES } from "./support/proxy-scores.js";
+import { curvesOf } from "../../packages/cli/src/web/data/curves.js";
+import { writeSyntheticStore } from "./support/synthetic-store.js";
 
 let store: BenchStore;
 let lite: BenchStore;
@@ -91,6 +96,20 @@ describe("a store without curves", () => {
     expect(c.runs[0]!.train.acc1).toBeNull();
     expect(c.runs[0]!.evals["ori-test"]!.epochs).toEqual([199]);
     expect(c.curvesStored).toBe(false);
+  });
+
+  it("a run with no trained epochs stored (train curves read back as zero-length arrays) has no curves either", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "aa-nas-web-untrained-")), "s.sqlite");
+    const plan = { epochs: 12, seeds: () => [777], evalEpochs: "all" as const, detailed: false };
+    writeSyntheticStore(path, { archs: [RESNET_INDEX], datasets: ["cifar10"], hps: { "12": plan }, curves: false });
+    const s = BenchStore.open(path);
+    try {
+      const c = curvesOf(s, RESNET_INDEX, "12", "cifar10");
+      expect(c.runs[0]!.train.acc1).toEqual([]);
+      expect(c.curvesStored).toBe(false);
+    } finally {
+      s.close();
+    }
   });
 
   it("/api/proxies on a store without proxy scores lists none", async () => {

@@ -24,8 +24,11 @@ export interface CurvesResponse {
   curvesStored: boolean;
 }
 
+/** A stored series: the store reads an absent one as null or as a zero-length array (a zero-length BLOB). */
+const stored = (x: readonly number[] | null): boolean => x !== null && x.length > 0;
+
 function hasCurve(run: SeedCurves): boolean {
-  if (run.train.loss !== null || run.train.acc1 !== null || run.train.acc5 !== null) return true;
+  if (stored(run.train.loss) || stored(run.train.acc1) || stored(run.train.acc5)) return true;
   return Object.values(run.evals).some((ev) => ev.epochs.length > 1 && (ev.loss !== null || ev.acc !== null));
 }
 
