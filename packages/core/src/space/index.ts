@@ -16,3 +16,32 @@ export {
 export { archCosts, isCostDataset, COST_DATASETS, type CostDataset, type ArchCosts } from "./costs.js";
 export { sampleArch, mutateArch } from "./sample.js";
 export { cifarSplit, metaInfo, jobPlan, JOB_GAP, CIFAR_SPLIT_SEED, type Split, type MetaInfo, type JobRange } from "./meta.js";
+export {
+  SIZE_CANDIDATES,
+  SIZE_POSITIONS,
+  SIZE_NUM_ARCHS,
+  SIZE_GENOTYPE,
+  SIZE_CELLS_PER_STAGE,
+  SizeArchError,
+  parseSizeArch,
+  formatSizeArch,
+  isSizeArch,
+  isSizeIndex,
+  sizeArchAt,
+  sizeIndexOf,
+  allSizeArchs,
+  sizeArchCosts,
+} from "./size.js";
+export {
+  SPACE_NAMES,
+  SpaceNameError,
+  searchSpace,
+  isSpaceName,
+  resolveIn,
+  type SpaceName,
+  type SearchSpace,
+  type NetConfig,
+  type TopologyNetConfig,
+  type SizeNetConfig,
+  type StoredNetConfig,
+} from "./search-space.js";
