@@ -4,11 +4,12 @@
  * `sum/len` over trials in seed order, totals are sequential sums.
  *
  *   const bench = NasBench.open("bench.sqlite", { rng: new PyRandom(0) });   // or new NasBench(store, opts)
- *   bench.size                                         15625
+ *   bench.space                                        the store's search space (tss or sss, space/search-space.ts)
+ *   bench.size                                         15625 (tss) or 32768 (sss)
  *   bench.arch(i) → string;  bench.indexOf(archOrIndex) → number (−1 for an unknown arch string)
  *   bench.hps → string[]     bench.evaluatedIndexes() → number[]
  *   bench.getMoreInfo(arch, dataset, { hp, iepoch?, trial?, rng? }) → MoreInfo
- *       hp is REQUIRED ('12' | '200' | another stored name). trial: 'mean' (default), 'random' (one seed drawn with
+ *       hp is REQUIRED ('12' | '200' for tss, '01' | '12' | '90' for sss, or another stored name). trial: 'mean' (default), 'random' (one seed drawn with
  *       rng.randbelow(#seeds), like random.choice), or a seed number. Keys: trainLoss, trainAccuracy, trainPerTime,
  *       trainAllTime, comment?, validLoss/Accuracy/PerTime/AllTime?, testLoss/…?, valtestLoss/…?
  *   bench.getMetrics(arch, dataset, set, { hp, iepoch?, trial?, rng? }) → { iepoch, loss, accuracy, curTime, allTime }
@@ -17,16 +18,25 @@
  *       → { validAccuracy, latency, timeCost, usedTime }   dataset: 'cifar10' | 'cifar100' | 'ImageNet16-120'
  *   bench.usedTime, bench.resetTime()
  *   bench.getCostInfo(arch, dataset, { hp }) → CostInfo;  bench.getLatency(arch, dataset, { hp }) → number | null
- *   bench.getNetConfig(arch, dataset) → { name: 'infer.tiny', C, N, archStr, numClasses }
+ *   bench.getNetConfig(arch, dataset) → tss { name: 'infer.tiny', C, N, archStr, numClasses }
+ *                                       sss { name: 'infer.shape.tiny', channels, genotype, numClasses }
  *   bench.getTotalEpoch(arch, dataset, { hp }) → number
  *   bench.findBest(dataset, set, { hp, flopMax?, paramMax? }) → { index, accuracy }   (index −1 when none qualifies)
  *   bench.statistics(dataset, hp) → Map<trials, archCount>
- *   bench.uniqueStr(arch) → string;  bench.queryInfoStr(arch, hp) → string
+ *   bench.uniqueStr(arch) → string (tss only, like the original);  bench.queryInfoStr(arch, hp) → string
  *   bench.invalidate()   drop caches after writing runs through bench.store (results are cached per instance)
  * Errors: BenchQueryError (unknown dataset / set / hp / seed / epoch / index, listing what is valid) and its subclass
  * MetricUnavailableError (the record has no value there — where the original raises KeyError/ValueError).
  */
-import { indexOf as spaceIndexOf, NUM_ARCHS, PyRandom, type RandomSource, resolveArch, uniqueStr as spaceUniqueStr } from "../space/index.js";
+import {
+  type NetConfig,
+  PyRandom,
+  type RandomSource,
+  resolveIn,
+  type SearchSpace,
+  searchSpace,
+  uniqueStr as spaceUniqueStr,
+} from "../space/index.js";
 import { BenchQueryError, MetricUnavailableError, unknownChoice } from "./errors.js";
 import {
   RECORD_DATASET_KEYS,
@@ -87,13 +97,7 @@ export interface CostInfo {
   evalTimes: Partial<Record<EvalSet, { perEpoch: number | null; total: number | null }>>;
 }
 
-export interface NetConfig {
-  name: "infer.tiny";
-  C: number;
-  N: number;
-  archStr: string;
-  numClasses: number;
-}
+export type { NetConfig, SizeNetConfig, TopologyNetConfig } from "../space/index.js";
 
 export interface SimulatedResult {
   validAccuracy: number;
@@ -114,9 +118,6 @@ const RANKING_METRIC = { train: "train_acc", "x-valid": "xvalid_acc", "x-test": 
 
 const METRIC_SETS: readonly MetricSet[] = ["train", "x-valid", "x-test", "ori-test", "valid"];
 
-/** Epochs of the full schedule (hp '200') that the paper's final numbers come from. */
-const FULL_TRAIN_EPOCHS = 200;
-
 /** The original's note on what the numbers of a CIFAR-10 key mean (only those two keys have one). */
 function comment(dataset: RecordDatasetKey, hp: string): string | undefined {
   const info = datasetInfo(dataset);
@@ -134,12 +135,15 @@ export class NasBench {
   private rng: RandomSource;
   private used = 0;
   private hpList: string[] | null = null;
+  /** the search space of the store's archs: every index, string and space-dependent answer comes from it */
+  readonly space: SearchSpace;
 
   constructor(
     /** the SQLite store (BenchStore) in Node, a browser export's source in a page */
     readonly store: BenchSource,
     opts: NasBenchOptions = {},
   ) {
+    this.space = searchSpace(store.spaceName ?? "tss");
     this.rng = opts.rng ?? new PyRandom(0);
     this.cacheSize = opts.cacheSize ?? 2048;
   }
@@ -154,7 +158,7 @@ export class NasBench {
   }
 
   get size(): number {
-    return NUM_ARCHS;
+    return this.space.size;
   }
 
   get usedTime(): number {
@@ -189,30 +193,33 @@ export class NasBench {
   }
 
   arch(index: number): string {
-    return resolveArch(index).arch;
+    return resolveIn(this.space, index).arch;
   }
 
   /** Index of an arch string (−1 when not in the space), or a checked index passed through (the original's rule). */
   indexOf(arch: ArchRef): number {
     if (typeof arch === "number") return this.resolve(arch);
-    return spaceIndexOf(arch);
+    return this.space.indexOf(arch);
   }
 
+  /** NATS `get_unique_str`: the topology space's isomorphism key; the size space has none (nor has the original). */
   uniqueStr(arch: ArchRef): string {
+    if (!this.space.hasCellStrings) throw new BenchQueryError(`uniqueStr is defined for the topology search space only; this store holds the ${this.space.title}`);
     return spaceUniqueStr(this.arch(this.resolve(arch)), true);
   }
 
   private resolve(arch: ArchRef): number {
-    if (typeof arch === "number" && !(Number.isInteger(arch) && arch >= 0 && arch < NUM_ARCHS)) {
-      throw new BenchQueryError(`invalid arch index ${arch}: valid indexes are 0..${NUM_ARCHS - 1}`);
+    const n = this.space.size;
+    if (typeof arch === "number" && !(Number.isInteger(arch) && arch >= 0 && arch < n)) {
+      throw new BenchQueryError(`invalid arch index ${arch}: valid indexes are 0..${n - 1}`);
     }
     // a checked index needs no arch string: queries by index never touch the index order
-    return typeof arch === "number" ? arch : resolveArch(arch).index;
+    return typeof arch === "number" ? arch : resolveIn(this.space, arch).index;
   }
 
   private checkHp(hp: unknown): string {
     if (typeof hp !== "string" && typeof hp !== "number") {
-      throw new BenchQueryError(`hp is required (no default between 12 and 200 epochs): valid hps are ${this.hps.map((h) => `'${h}'`).join(", ")}`);
+      throw new BenchQueryError(`hp is required (there is no default schedule): valid hps are ${this.hps.map((h) => `'${h}'`).join(", ")}`);
     }
     const name = String(hp);
     if (!this.hps.includes(name)) throw unknownChoice("hp", name, this.hps);
@@ -439,7 +446,7 @@ export class NasBench {
     const first = this.store.hpsOf(index)[0];
     if (first === undefined) throw new BenchQueryError(`arch ${index} has no results in this store`);
     const run = this.runs(index, first, ds)[0]!;
-    return { name: "infer.tiny", C: run.channel, N: run.numCells, archStr: this.arch(index), numClasses: run.classNum };
+    return this.space.netConfig(this.arch(index), { channel: run.channel, numCells: run.numCells, classNum: run.classNum });
   }
 
   statistics(dataset: string, hp: string): Map<number, number> {
@@ -534,33 +541,33 @@ export class NasBench {
 
   // ---- NATS-Bench parity (docs/api-mapping.md has a row for every public member of NATStopology) ----
 
-  /** NATS `search_space_name`: this benchmark is NATS-Bench's topology search space (tss). */
-  get searchSpaceName(): "topology" {
-    return "topology";
+  /** NATS `search_space_name`: 'topology' (tss) or 'size' (sss). */
+  get searchSpaceName(): "topology" | "size" {
+    return this.space.natsName;
   }
 
   /** NATS `is_topology`. */
-  get isTopology(): true {
-    return true;
+  get isTopology(): boolean {
+    return this.space.name === "tss";
   }
 
-  /** NATS `is_size`: the size search space (sss) is not part of this benchmark. */
-  get isSize(): false {
-    return false;
+  /** NATS `is_size`. */
+  get isSize(): boolean {
+    return this.space.name === "sss";
   }
 
-  /** NATS `full_train_epochs` / `full_epochs_in_paper`: the schedule of the paper's final numbers (hp '200'). */
+  /** NATS `full_train_epochs` / `full_epochs_in_paper`: the schedule of the paper's final numbers (tss '200', sss '90'). */
   get fullTrainEpochs(): number {
-    return FULL_TRAIN_EPOCHS;
+    return this.space.fullTrainEpochs;
   }
 
   /**
    * NATS `random()`: an index drawn uniformly from the whole space (evaluated or not), from `rng` or the instance's
-   * generator. One `randbelow(15625)`, which is what CPython's `random.randint(0, 15624)` draws: with `PyRandom(s)` the
-   * index equals the original's after `random.seed(s)`.
+   * generator. One `randbelow(size)`, which is what CPython's `random.randint(0, size - 1)` draws: with `PyRandom(s)`
+   * the index equals the original's after `random.seed(s)`.
    */
   random(rng?: RandomSource): number {
-    return (rng ?? this.rng).randbelow(NUM_ARCHS);
+    return (rng ?? this.rng).randbelow(this.space.size);
   }
 
   /** The hps an arch has results for, in hp order (NATS: the keys of `arch2infos_dict[index]`). */
@@ -605,10 +612,10 @@ export class NasBench {
     return out;
   }
 
-  /** NATS `__repr__`: `NasBench(<evaluated>/15625 architectures, hps=[...], file=<store file name>)`. */
+  /** NATS `__repr__`: `NasBench(<evaluated>/<space size> architectures, hps=[...], file=<store file name>)`. */
   toString(): string {
     const file = this.store.path.split(/[\\/]/).pop() ?? this.store.path;
-    return `NasBench(${this.store.evaluatedIndexes().length}/${NUM_ARCHS} architectures, hps=[${this.hps.map((h) => `'${h}'`).join(", ")}], file=${file})`;
+    return `NasBench(${this.store.evaluatedIndexes().length}/${this.space.size} architectures, hps=[${this.hps.map((h) => `'${h}'`).join(", ")}], file=${file})`;
   }
 }
 

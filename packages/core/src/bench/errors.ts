@@ -6,6 +6,22 @@ export class BenchQueryError extends UserError {}
 /** The store file is missing, not a benchmark store, from a newer schema, or corrupt. */
 export class StoreError extends UserError {}
 
+/** The store holds one search space and was opened or written as the other (a tss store as sss, or vice versa). */
+export class SpaceMismatchError extends StoreError {
+  constructor(
+    readonly path: string,
+    /** the space the store holds */
+    readonly stored: string,
+    /** the space it was asked for */
+    readonly requested: string,
+  ) {
+    super(
+      `${path} holds the ${stored === "sss" ? "size" : "topology"} search space ('${stored}'), not '${requested}': ` +
+        `a store holds one space; open it as '${stored}', or import the '${requested}' benchmark into a new store`,
+    );
+  }
+}
+
 /** A record handed to the store violates the RunRecord contract. */
 export class InvalidRecordError extends UserError {}
 

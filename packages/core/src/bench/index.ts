@@ -16,11 +16,12 @@ export {
 } from "./api.js";
 export { openBench, defaultStorePath, BENCH_STORE_ENV } from "./default-store.js";
 export { BenchStore, type PutOptions, type PutResult, type StoreMeta, type FinalRow } from "./store.js";
-export { BenchQueryError, MetricUnavailableError, MetricNotInStoreError, StoreError, InvalidRecordError, RunConflictError } from "./errors.js";
+export { BenchQueryError, MetricUnavailableError, MetricNotInStoreError, StoreError, SpaceMismatchError, InvalidRecordError, RunConflictError } from "./errors.js";
 export type { EpochMetrics } from "./semantics.js";
 export { absentMetrics } from "./semantics.js";
 export {
   importBenchmark,
+  importSpaceOf,
   importNatsDirectory,
   importNatsFile,
   importNb201File,

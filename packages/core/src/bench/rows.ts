@@ -1,7 +1,7 @@
 /** RunRecord ⇄ `runs` row, and row → DecodedRun for queries. Validation of incoming records lives here too. */
 import type * as Crypto from "node:crypto";
 import { createRequire } from "node:module";
-import { archAt, NUM_ARCHS } from "../space/index.js";
+import { searchSpace, type SearchSpace } from "../space/index.js";
 import { encodeEpochs, encodeFloats } from "./codec.js";
 import { InvalidRecordError } from "./errors.js";
 import { RECORD_DATASET_KEYS, trainedEpochs, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../registry/index.js";
@@ -50,10 +50,11 @@ function checkPositive(rec: RunRecord, field: string, v: unknown, integer: boole
 /**
  * Every check a run passes before it is stored, imported or merged: identity, curve shapes, and the range of every
  * value (a byte flip in a pickled float can still unpickle, as 14101.5 % or −4.5e67 s). `where` (the file) leads the
- * error message; the InvalidRecordError names the run, the field, the bad value and what is valid.
+ * error message; the InvalidRecordError names the run, the field, the bad value and what is valid. The arch index and
+ * string are checked in `space` (the store's; tss when not given).
  */
-export function validateRecord(rec: RunRecord, where?: string): void {
-  validateShape(rec, where);
+export function validateRecord(rec: RunRecord, where?: string, space: SearchSpace = searchSpace("tss")): void {
+  validateShape(rec, space, where);
   checkPositive(rec, "params", rec.params, false, where);
   checkPositive(rec, "flops", rec.flops, false, where);
   checkPositive(rec, "config.channel", rec.config?.channel, true, where);
@@ -73,10 +74,11 @@ export function validateRecord(rec: RunRecord, where?: string): void {
   }
 }
 
-function validateShape(rec: RunRecord, where?: string): void {
+function validateShape(rec: RunRecord, space: SearchSpace, where?: string): void {
   const fail2 = (r: RunRecord, msg: string): never => fail(r, msg, where);
-  if (!Number.isInteger(rec.archIndex) || rec.archIndex < 0 || rec.archIndex >= NUM_ARCHS) fail2(rec, `arch index out of 0..${NUM_ARCHS - 1}`);
-  if (archAt(rec.archIndex) !== rec.arch) fail2(rec, `arch string '${rec.arch}' is not arch ${rec.archIndex} ('${archAt(rec.archIndex)}')`);
+  if (!Number.isInteger(rec.archIndex) || rec.archIndex < 0 || rec.archIndex >= space.size) fail2(rec, `arch index out of 0..${space.size - 1} (the ${space.title})`);
+  const arch = space.archAt(rec.archIndex);
+  if (arch !== rec.arch) fail2(rec, `arch string '${rec.arch}' is not arch ${rec.archIndex} of the ${space.title} ('${arch}')`);
   if (typeof rec.hp !== "string" || rec.hp.length === 0 || rec.hp.length > 64) fail2(rec, "hp must be a non-empty name");
   if (!(RECORD_DATASET_KEYS as readonly string[]).includes(rec.dataset)) fail2(rec, `unknown dataset; valid: ${RECORD_DATASET_KEYS.join(", ")}`);
   if (!Number.isSafeInteger(rec.seed)) fail2(rec, "seed must be an integer");
@@ -192,7 +194,7 @@ function numberKey(v: number): string {
 }
 
 /** Full RunRecord from a row (for export, merging and round-trip checks). */
-export function rowToRecord(row: RunRow): RunRecord {
+export function rowToRecord(row: RunRow, space: SearchSpace): RunRecord {
   const d = rowToDecoded(row);
   const evals: RunRecord["evals"] = {};
   for (const set of d.evalOrder) {
@@ -209,7 +211,7 @@ export function rowToRecord(row: RunRow): RunRecord {
   }
   return {
     archIndex: Number(row.arch_index),
-    arch: archAt(Number(row.arch_index)),
+    arch: space.archAt(Number(row.arch_index)),
     hp: String(row.hp),
     dataset: String(row.dataset) as DatasetKey,
     seed: d.seed,

@@ -4,6 +4,7 @@
  * Node modules: this file is part of the browser's module graph.
  */
 import type { RecordDatasetKey, RunRecord } from "../registry/index.js";
+import type { SpaceName } from "../space/index.js";
 import { StoreError } from "./errors.js";
 import type { RankingMetric, RankingSummary, RankingTop } from "./ranking.js";
 import type { DecodedRun } from "./semantics.js";
@@ -17,6 +18,8 @@ export interface TrialCount {
 export interface BenchSource {
   /** where the results come from, for messages and summaries: a store's file path, an export's URL */
   readonly path: string;
+  /** the search space the results belong to; absent: tss (sources written before the size space existed) */
+  readonly spaceName?: SpaceName;
   /** hp names in order of first import (the original's dict order, e.g. '12' before '200') */
   hps(): string[];
   /** indexes of archs with at least one run, ascending */

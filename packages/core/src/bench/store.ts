@@ -2,8 +2,10 @@
  * The benchmark store: ONE SQLite file (schema in ./schema.ts, documented in docs/format.md) holding RunRecords.
  * Opening is lazy (a few pragmas and the meta table); runs are read per (arch, hp, dataset) on demand.
  *
- *   BenchStore.create(path, {overwrite?})    new store (fills the 15,625-row arch table)
- *   BenchStore.open(path, {write?})          existing store; validates magic, application id, schema version, tables
+ *   BenchStore.create(path, {overwrite?, space?})  new store of one search space ('tss' default, or 'sss'): fills
+ *                                            its arch table (15,625 or 32,768 rows) and records the space in meta
+ *   BenchStore.open(path, {write?, space?})  existing store; validates magic, application id, schema version, tables,
+ *                                            and, when `space` is given, that the store holds that space
  *   BenchStore.write(path, store => …)       writes into path: an existing store (transactions wait for other
  *                                            writers), or a new one built in a temporary file and linked into
  *                                            place only when fn succeeds (a failed import leaves no file)
@@ -23,8 +25,8 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type DatabaseConstructor from "better-sqlite3";
 import { removeStaleTemps, syncFolder, tempSibling } from "../atomic-file.js";
-import { allArchs, NUM_ARCHS } from "../space/index.js";
-import { RunConflictError, StoreError } from "./errors.js";
+import { isSpaceName, searchSpace, type SearchSpace, type SpaceName } from "../space/index.js";
+import { RunConflictError, SpaceMismatchError, StoreError } from "./errors.js";
 import type { RecordDatasetKey, RunRecord } from "../registry/index.js";
 import { DECODE_COLUMNS, type StoredRow } from "./row-decode.js";
 import { contentHash, finalRow, recordToRow, rowToDecoded, rowToRecord, type RunRow, validateRecord } from "./rows.js";
@@ -91,6 +93,8 @@ export interface PutResult {
 
 export interface StoreMeta {
   format: string;
+  /** the search space the store holds ('tss' for stores written before sss existed) */
+  space: SpaceName;
   schemaVersion: number;
   createdAt: string | null;
   createdBy: string | null;
@@ -166,14 +170,25 @@ export class BenchStore implements BenchSource {
   private readonly stmts = new Map<string, Stmt>();
   private legacyRankingsLayout: boolean | undefined;
   private closed = false;
+  /** the search space whose archs the store holds (meta row 'space'; absent in stores older than sss: tss) */
+  readonly space: SearchSpace;
 
   private constructor(
     private readonly db: Db,
     readonly path: string,
-  ) {}
+    space: SearchSpace,
+  ) {
+    this.space = space;
+  }
+
+  /** The space's name, as BenchSource exposes it to the query API. */
+  get spaceName(): SpaceName {
+    return this.space.name;
+  }
 
   /** Creates a new, empty store. */
-  static create(path: string, opts: { overwrite?: boolean; createdBy?: string } = {}): BenchStore {
+  static create(path: string, opts: { overwrite?: boolean; createdBy?: string; space?: string } = {}): BenchStore {
+    const space = searchSpace(opts.space ?? "tss");
     if (existsSync(path)) {
       if (opts.overwrite !== true) throw new StoreError(`${path} already exists; pass overwrite to replace it, or open it to add runs`);
       rmSync(path);
@@ -199,13 +214,14 @@ export class BenchStore implements BenchSource {
         meta.run("created_at", new Date().toISOString());
         meta.run("created_by", opts.createdBy ?? "aa-nas-bench");
         meta.run("float_encoding", "float64-le; one value = constant curve");
-        allArchs().forEach((a, i) => archs.run(i, a));
+        meta.run("space", space.name);
+        space.allArchs().forEach((a, i) => archs.run(i, a));
       })();
     } catch (e) {
       db.close();
       throw storeErrorOf(e, path);
     }
-    return new BenchStore(db, path);
+    return new BenchStore(db, path, space);
   }
 
   /**
@@ -215,10 +231,10 @@ export class BenchStore implements BenchSource {
    * the temporary store is dropped and `fn` runs again on that store (imports and merges are idempotent).
    * Temporary stores that killed writers on this host left beside `path` are removed first.
    */
-  static write<T>(path: string, fn: (store: BenchStore) => T, opts: { createdBy?: string } = {}): T {
+  static write<T>(path: string, fn: (store: BenchStore) => T, opts: { createdBy?: string; space?: string } = {}): T {
     removeStaleTemps(dirname(path), true);
     if (existsSync(path)) {
-      const store = BenchStore.open(path, { write: true });
+      const store = BenchStore.open(path, { write: true, space: opts.space });
       try {
         return fn(store);
       } finally {
@@ -250,7 +266,8 @@ export class BenchStore implements BenchSource {
   }
 
   /** Opens an existing store. Cheap: no data is read beyond the header checks. */
-  static open(path: string, opts: { write?: boolean } = {}): BenchStore {
+  static open(path: string, opts: { write?: boolean; space?: string } = {}): BenchStore {
+    const expected = opts.space === undefined ? undefined : searchSpace(opts.space);
     if (!existsSync(path)) throw new StoreError(`benchmark store ${path} does not exist (create one with 'aa-nas import <source> --out ${path}')`);
     let db: Db;
     try {
@@ -258,37 +275,54 @@ export class BenchStore implements BenchSource {
     } catch (e) {
       throw new StoreError(`${path} cannot be opened as a benchmark store: ${(e as Error).message}`);
     }
-    const store = new BenchStore(db, path);
+    let space: SearchSpace;
     try {
-      store.checkHeader();
+      space = BenchStore.checkHeader(db, path);
     } catch (e) {
       db.close();
       throw e;
     }
-    return store;
+    if (expected !== undefined && expected !== space) {
+      db.close();
+      throw new SpaceMismatchError(path, space.name, expected.name);
+    }
+    return new BenchStore(db, path, space);
   }
 
-  static openOrCreate(path: string): BenchStore {
-    return existsSync(path) ? BenchStore.open(path, { write: true }) : BenchStore.create(path);
+  static openOrCreate(path: string, opts: { space?: string } = {}): BenchStore {
+    return existsSync(path) ? BenchStore.open(path, { write: true, space: opts.space }) : BenchStore.create(path, { space: opts.space });
   }
 
-  private checkHeader(): void {
-    this.guard(() => {
-      const appId = this.db.pragma("application_id", { simple: true });
-      const version = Number(this.db.pragma("user_version", { simple: true }));
-      if (appId !== APPLICATION_ID) {
-        throw new StoreError(`${this.path} is an SQLite file but not an aa-nas benchmark store (application_id ${String(appId)})`);
-      }
-      if (version > SCHEMA_VERSION) {
-        throw new StoreError(`${this.path} uses store schema ${version}; this version reads schema ${SCHEMA_VERSION} — upgrade aa-nas-bench`);
-      }
-      if (version < 1) throw new StoreError(`${this.path} has no store schema version; it is not a benchmark store`);
-      const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as unknown[]).map(String));
-      const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
-      if (missing.length > 0) throw new StoreError(`${this.path} is not an aa-nas store or is damaged: table(s) ${missing.join(", ")} missing`);
-      const format = this.db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get();
-      if (format !== STORE_FORMAT) throw new StoreError(`${this.path}: meta.format is '${String(format)}', expected '${STORE_FORMAT}'`);
-    });
+  /** Validates the header of an opened database and returns the space it holds. */
+  private static checkHeader(db: Db, path: string): SearchSpace {
+    try {
+      return BenchStore.readHeader(db, path);
+    } catch (e) {
+      throw storeErrorOf(e, path);
+    }
+  }
+
+  private static readHeader(db: Db, path: string): SearchSpace {
+    const appId = db.pragma("application_id", { simple: true });
+    const version = Number(db.pragma("user_version", { simple: true }));
+    if (appId !== APPLICATION_ID) {
+      throw new StoreError(`${path} is an SQLite file but not an aa-nas benchmark store (application_id ${String(appId)})`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(`${path} uses store schema ${version}; this version reads schema ${SCHEMA_VERSION} — upgrade aa-nas-bench`);
+    }
+    if (version < 1) throw new StoreError(`${path} has no store schema version; it is not a benchmark store`);
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as unknown[]).map(String));
+    const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
+    if (missing.length > 0) throw new StoreError(`${path} is not an aa-nas store or is damaged: table(s) ${missing.join(", ")} missing`);
+    const format = db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get();
+    if (format !== STORE_FORMAT) throw new StoreError(`${path}: meta.format is '${String(format)}', expected '${STORE_FORMAT}'`);
+    // stores written before the size space have no 'space' row: they hold tss
+    const name = db.prepare("SELECT value FROM meta WHERE key = 'space'").pluck().get();
+    if (name !== undefined && (typeof name !== "string" || !isSpaceName(name))) {
+      throw new StoreError(`${path}: meta.space is '${String(name)}', expected 'tss' or 'sss'`);
+    }
+    return searchSpace(name ?? "tss");
   }
 
   /** Runs a database operation, turning SQLite's failures (damage, a busy store, a full disk) into one StoreError. */
@@ -342,7 +376,7 @@ export class BenchStore implements BenchSource {
       const bad = rows.map((r) => r.quick_check).filter((m) => m !== "ok");
       if (bad.length > 0) throw new StoreError(`${this.path} failed PRAGMA quick_check: ${bad.slice(0, 3).join("; ")}`);
       const archCount = this.db.prepare("SELECT COUNT(*) FROM archs").pluck().get();
-      if (archCount !== NUM_ARCHS) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${NUM_ARCHS}`);
+      if (archCount !== this.space.size) throw new StoreError(`${this.path}: arch table has ${String(archCount)} rows, expected ${this.space.size} (the ${this.space.title})`);
       const orphan = this.db.prepare("SELECT COUNT(*) FROM runs WHERE run_id NOT IN (SELECT run_id FROM final)").pluck().get();
       if (orphan !== 0) throw new StoreError(`${this.path}: ${String(orphan)} runs lack their final-table row`);
     });
@@ -350,7 +384,7 @@ export class BenchStore implements BenchSource {
 
   putRuns(records: readonly RunRecord[], opts: PutOptions = {}): PutResult {
     const mode = opts.onConflict ?? "error";
-    for (const r of records) validateRecord(r);
+    for (const r of records) validateRecord(r, undefined, this.space);
     const result: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
     const find = this.stmt("SELECT run_id, content_hash FROM runs WHERE arch_index = ? AND hp = ? AND dataset = ? AND seed = ?");
     const del = this.stmt("DELETE FROM runs WHERE run_id = ?");
@@ -423,6 +457,7 @@ export class BenchStore implements BenchSource {
       const pluckAll = (sql: string): string[] => (this.stmt(sql).pluck().all() as unknown[]).map(String);
       return {
         format: kv.get("format") ?? "",
+        space: this.space.name,
         schemaVersion: Number(kv.get("schema_version") ?? 0),
         createdAt: kv.get("created_at") ?? null,
         createdBy: kv.get("created_by") ?? null,
@@ -473,14 +508,14 @@ export class BenchStore implements BenchSource {
       const row = this.stmt("SELECT * FROM runs WHERE arch_index = ? AND hp = ? AND dataset = ? AND seed = ?").get(archIndex, hp, dataset, seed) as
         | RunRow
         | undefined;
-      return row === undefined ? null : rowToRecord(row);
+      return row === undefined ? null : rowToRecord(row, this.space);
     });
   }
 
   /** Every stored record, streamed in (arch, hp, dataset, seed) order. */
   *records(): IterableIterator<RunRecord> {
     const it = this.guard(() => this.stmt("SELECT * FROM runs ORDER BY arch_index, hp, dataset, seed").iterate());
-    for (const row of this.guardedIterate<RunRow>(it)) yield rowToRecord(row);
+    for (const row of this.guardedIterate<RunRow>(it)) yield rowToRecord(row, this.space);
   }
 
   /**
@@ -630,7 +665,7 @@ export class BenchStore implements BenchSource {
     if (runs !== finals) throw new StoreError(`${this.path} is damaged: the final table has ${String(finals)} rows for ${String(runs)} runs; re-create it with 'aa-nas import'`);
     const it = this.guard(() => this.stmt("SELECT * FROM final ORDER BY arch_index, hp, dataset, seed").iterate());
     for (const row of this.guardedIterate<FinalRow>(it)) {
-      checkFinalRow(row, this.path);
+      checkFinalRow(row, this.path, this.space.size);
       yield row;
     }
   }
@@ -676,7 +711,7 @@ export class BenchStore implements BenchSource {
       );
       const ids = new Map<string, number>();
       for (const z of scores) {
-        if (!Number.isInteger(z.archIndex) || z.archIndex < 0 || z.archIndex >= NUM_ARCHS) throw new StoreError(`zero-cost score for arch ${z.archIndex}: valid indexes are 0..${NUM_ARCHS - 1}`);
+        if (!Number.isInteger(z.archIndex) || z.archIndex < 0 || z.archIndex >= this.space.size) throw new StoreError(`zero-cost score for arch ${z.archIndex}: valid indexes are 0..${this.space.size - 1}`);
         if (!isProxyName(z.proxy)) throw new StoreError(`zero-cost score of unknown proxy '${String(z.proxy)}'`);
         const description = JSON.stringify(z.batch);
         let id = ids.get(description) ?? (findBatch.get(description) as number | undefined);
@@ -740,7 +775,7 @@ const FINAL_ACCURACIES = ["train_acc", "xvalid_acc", "xtest_acc", "oritest_acc"]
 const FINAL_NONNEGATIVE = ["latency", "train_loss", "xvalid_loss", "xtest_loss", "oritest_loss", "train_time_total"] as const;
 
 /** The `final` row's values must be what validateRecord admits; anything else means the table was damaged or edited. */
-function checkFinalRow(row: FinalRow, path: string): void {
+function checkFinalRow(row: FinalRow, path: string, archs: number): void {
   const bad = (col: string, v: unknown, valid: string): never => {
     throw new StoreError(
       `${path} is damaged: final row (arch ${String(row.arch_index)}, hp '${String(row.hp)}', ${String(row.dataset)}, seed ${String(row.seed)}) ` +
@@ -748,7 +783,7 @@ function checkFinalRow(row: FinalRow, path: string): void {
     );
   };
   const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= NUM_ARCHS) bad("arch_index", row.arch_index, "an arch index");
+  if (!Number.isInteger(row.arch_index) || row.arch_index < 0 || row.arch_index >= archs) bad("arch_index", row.arch_index, `an arch index 0..${archs - 1}`);
   if (typeof row.hp !== "string" || typeof row.dataset !== "string") bad("hp/dataset", `${String(row.hp)}/${String(row.dataset)}`, "names");
   if (!Number.isSafeInteger(row.seed)) bad("seed", row.seed, "an integer");
   if (!Number.isInteger(row.epochs) || row.epochs <= 0) bad("epochs", row.epochs, "a positive integer");

@@ -56,7 +56,7 @@ export interface Provenance {
 }
 
 export interface RunRecord {
-  /** benchmark index 0..15624 */
+  /** benchmark index in the store's search space: 0..15624 (tss) or 0..32767 (sss) */
   archIndex: number;
   arch: string;
   /** hyper-parameter setting name: "12", "200", or another stored name */
@@ -71,6 +71,7 @@ export interface RunRecord {
   flops: number;
   /** seconds per batch of 256 (spec §5.4); null when not measured */
   latency: number[] | null;
+  /** the network config: C and N of a tss TinyNetwork; for sss the stem width C1 and 1 (the widths are the arch string) */
   config: { channel: number; numCells: number; classNum: number };
   train: TrainCurve;
   evals: Partial<Record<EvalSet, EvalCurve>>;

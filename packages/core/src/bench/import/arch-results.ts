@@ -7,12 +7,15 @@ import { FormatError } from "../../formats/errors.js";
 import { describe, PyDict, PyTuple, type PyValue } from "../../formats/pyvalue.js";
 import { validateRecord } from "../rows.js";
 import { DATASET_KEYS, type DatasetKey, EVAL_SETS, type EvalCurve, type EvalSet, type RunRecord } from "../../registry/index.js";
+import { searchSpace, type SpaceName } from "../../space/index.js";
 
 export interface ConvertContext {
   /** file the state came from (error messages) */
   label: string;
   source: string;
   timesEstimated: boolean;
+  /** the search space the records must belong to (a name: contexts travel to decoding threads); default tss */
+  space?: SpaceName;
 }
 
 function num(v: PyValue | undefined, what: string, where: string): number {
@@ -95,6 +98,23 @@ function evalCurves(rc: PyDict, epochs: number, where: string): Partial<Record<E
   return out;
 }
 
+/**
+ * The run's network config as the store keeps it. A topology record's arch_config has `channel` and `num_cells`; a
+ * size record's (`infer.shape.tiny`) has `channels`, which must be the arch string, and `genotype`, the fixed cell.
+ */
+function storedConfig(config: PyDict, arch: string, ctx: ConvertContext, where: string): RunRecord["config"] {
+  const classNum = num(config.get("class_num"), "class_num", where);
+  const channels = config.get("channels");
+  if (channels === undefined) {
+    return { channel: num(config.get("channel"), "channel", where), numCells: num(config.get("num_cells"), "num_cells", where), classNum };
+  }
+  const space = searchSpace(ctx.space ?? "tss");
+  if (space.name !== "sss") throw new FormatError(`${where}: a size-space record (arch_config has channels), but the store holds the ${space.title}`);
+  const written = typeof channels === "string" ? channels : channels instanceof PyTuple ? channels.items.map((c) => num(c, "channels", where)).join(":") : null;
+  if (written !== arch) throw new FormatError(`${where}: arch_config.channels ${written === null ? `is a ${describe(channels)}` : `'${written}'`} differs from the arch string '${arch}'`);
+  return space.storedConfig(arch, classNum);
+}
+
 function resultsCountToRecord(rc: PyDict, archIndex: number, arch: string, hp: string, dataset: DatasetKey, seed: number, ctx: ConvertContext): RunRecord {
   const where = `${ctx.label}: arch ${archIndex} hp '${hp}' ${dataset} seed ${seed}`;
   const rcSeed = rc.get("seed");
@@ -123,11 +143,7 @@ function resultsCountToRecord(rc: PyDict, archIndex: number, arch: string, hp: s
     params: num(rc.get("params"), "params", where),
     flops: num(rc.get("flop"), "flop", where),
     latency,
-    config: {
-      channel: num(config.get("channel"), "channel", where),
-      numCells: num(config.get("num_cells"), "num_cells", where),
-      classNum: num(config.get("class_num"), "class_num", where),
-    },
+    config: storedConfig(config, arch, ctx, where),
     train: { loss, acc1, acc5, time },
     evals: evalCurves(rc, epochs, where),
     provenance: { seedImputed: false, timesEstimated: ctx.timesEstimated, device: null, source: ctx.source },
@@ -156,14 +172,14 @@ export function archResultsToRecords(stateValue: PyValue, hp: string, ctx: Conve
       if (rc === undefined) throw new FormatError(`${where}: all_results lacks (${dsValue}, ${seed})`);
       const rec = resultsCountToRecord(dict(rc, "ResultsCount state", where), archIndex, arch, hp, dsValue as DatasetKey, seed, ctx);
       // checked here, where the file is known, so the error names it; putRuns checks again for every other writer
-      validateRecord(rec, ctx.label);
+      validateRecord(rec, ctx.label, searchSpace(ctx.space ?? "tss"));
       out.push(rec);
     }
   }
   return out;
 }
 
-/** `{hp: ArchResults state}` (NATS `'12'/'200'`, NAS-Bench-201 `'less'/'full'`) → all runs of one arch. */
+/** `{hp: ArchResults state}` (NATS tss `'12'/'200'`, sss `'01'/'12'/'90'`, NAS-Bench-201 `'less'/'full'`) → all runs of one arch. */
 export function archEntryToRecords(entry: PyValue, ctx: ConvertContext, hpName: (key: string) => string, expectIndex?: number): RunRecord[] {
   const d = dict(entry, "arch entry", ctx.label);
   const out: RunRecord[] = [];

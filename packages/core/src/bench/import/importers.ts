@@ -5,13 +5,18 @@
  * and re-putting an identical run is a no-op.
  *
  *   importBenchmark(path, store, opts?) → ImportSummary   dispatches on what `path` is:
- *     NATS-Bench tss directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2)   'nats-dir'
+ *     NATS-Bench tss or sss directory (meta.pickle.pbz2 + NNNNNN.pickle.pbz2)   'nats-dir'
  *     NATS-Bench single file  *.pickle.pbz2 (or an uncompressed *.pickle) 'nats-file'
  *     one arch of a NATS-Bench directory  NNNNNN.pickle.pbz2              'nats-arch-file'
  *     NAS-Bench-201 *.pth (v1.0 / v1.1; zip container or legacy)          'nb201-file'
  *     NAS-Bench-201 archive directory of NNNNNN-FULL.pth files            'nb201-dir'
  *     a .tar of either directory (as distributed), read entry by entry     'tar'
  *     the public all-arch tables (a folder of them, or one of the files)  'tables'  (the lite store, tables.ts)
+ *   importSpaceOf(path) → 'tss' | 'sss'   the search space an input holds, to create its store with
+ *
+ * A store holds one search space (BenchStore.space). NATS inputs hold either; their meta_archs and every record's arch
+ * string are checked against the store's space, and an input of the other space is a SpaceMismatchError before anything
+ * is written. NAS-Bench-201 files and the all-arch tables are topology-only.
  */
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -24,7 +29,8 @@ import { unpickle } from "../../formats/pickle.js";
 import { describe, PyDict, type PyValue } from "../../formats/pyvalue.js";
 import { readTorch } from "../../formats/torch.js";
 import { UserError } from "../../errors.js";
-import { allArchs } from "../../space/index.js";
+import { searchSpace, type SpaceName } from "../../space/index.js";
+import { SpaceMismatchError } from "../errors.js";
 import type { RunRecord } from "../../registry/index.js";
 import type { BenchStore, PutOptions, PutResult } from "../store.js";
 import { type ArchFileKind, decodeArchFile, natsHp, nb201Hp } from "./arch-file.js";
@@ -114,12 +120,22 @@ class BatchWriter {
   }
 }
 
-function checkMetaArchs(meta: PyValue, label: string): void {
+/** The space whose arch count a meta_archs list has (the spaces differ in size), or null. */
+function metaSpace(meta: PyValue): SpaceName | null {
+  const archs = meta instanceof PyDict ? meta.get("meta_archs") : undefined;
+  if (!Array.isArray(archs)) return null;
+  for (const name of ["tss", "sss"] as const) if (archs.length === searchSpace(name).size) return name;
+  return null;
+}
+
+function checkMetaArchs(meta: PyValue, label: string, store: BenchStore): void {
   if (!(meta instanceof PyDict)) throw new FormatError(`${label}: meta is a ${describe(meta)}, expected a dict with meta_archs`);
   const archs = meta.get("meta_archs");
-  const expected = allArchs();
+  const found = metaSpace(meta);
+  if (found !== null && found !== store.space.name) throw new SpaceMismatchError(store.path, store.space.name, found);
+  const expected = store.space.allArchs();
   if (!Array.isArray(archs) || archs.length !== expected.length) {
-    throw new FormatError(`${label}: meta_archs must list the ${expected.length} NAS-Bench-201 archs`);
+    throw new FormatError(`${label}: meta_archs must list the ${expected.length} archs of the ${store.space.title}`);
   }
   for (let i = 0; i < archs.length; i++) {
     if (archs[i] !== expected[i]) throw new FormatError(`${label}: meta_archs[${i}] is '${String(archs[i])}', expected '${expected[i]}' (different index order)`);
@@ -132,6 +148,30 @@ function defaultSource(path: string): string {
     .replace(/-simple$|-full$/, "");
 }
 
+/**
+ * The search space an input holds, for creating its store: a NATS directory's meta file decides; a file or tar is sss
+ * when its name says so (the releases are named NATS-sss-… and NATS-tss-…), and everything else is tss.
+ */
+export function importSpaceOf(path: string): SpaceName {
+  try {
+    if (statSync(path).isDirectory()) {
+      const metaPath = join(path, "meta.pickle.pbz2");
+      if (readdirSync(path).includes("meta.pickle.pbz2")) {
+        return metaSpace(unpickle(bunzip2(readFileSync(metaPath), metaPath, NATS_META_LIMIT), { label: metaPath })) ?? "tss";
+      }
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    // a missing path: importBenchmark reports it
+  }
+  return /(^|[^a-z])sss([^a-z]|$)/i.test(basename(resolve(path))) ? "sss" : "tss";
+}
+
+/** NAS-Bench-201 files and the all-arch tables hold topology archs only. */
+function requireTopology(store: BenchStore, what: string): void {
+  if (store.space.name !== "tss") throw new SpaceMismatchError(store.path, store.space.name, `tss (${what} holds topology archs)`);
+}
+
 export function importBenchmark(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   let st;
   try {
@@ -140,6 +180,7 @@ export function importBenchmark(path: string, store: BenchStore, opts: ImportOpt
     throw new UserError(`${path} does not exist`);
   }
   if (isTablesInput(path)) {
+    requireTopology(store, path);
     const { kappa: _kappa, ...summary } = importTables(path, store, { source: opts.source, onConflict: opts.onConflict, onProgress: opts.onProgress });
     return summary;
   }
@@ -163,8 +204,8 @@ export function importBenchmark(path: string, store: BenchStore, opts: ImportOpt
 export function importNatsDirectory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   const source = opts.source ?? defaultSource(dir);
   const metaPath = join(dir, "meta.pickle.pbz2");
-  checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath, NATS_META_LIMIT), { label: metaPath }), metaPath);
-  const r = importArchFiles(dir, NATS_FILE, "nats", store, opts, { source, timesEstimated: opts.timesEstimated ?? true });
+  checkMetaArchs(unpickle(bunzip2(readFileSync(metaPath), metaPath, NATS_META_LIMIT), { label: metaPath }), metaPath, store);
+  const r = importArchFiles(dir, NATS_FILE, "nats", store, opts, { source, timesEstimated: opts.timesEstimated ?? true, space: store.space.name });
   return { kind: "nats-dir", ...r };
 }
 
@@ -174,11 +215,12 @@ export function importNatsDirectory(dir: string, store: BenchStore, opts: Import
  */
 export function importNatsArchFile(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
   const index = Number(NATS_FILE.exec(basename(path))![1]);
-  if (index >= allArchs().length) throw new UserError(`${path}: arch ${index} does not exist; NATS-Bench files are numbered 000000 to ${allArchs().length - 1}`);
+  const n = store.space.size;
+  if (index >= n) throw new UserError(`${path}: arch ${index} does not exist in the ${store.space.title}; its files are numbered 000000 to ${String(n - 1).padStart(6, "0")}`);
   const source = opts.source ?? defaultSource(dirname(resolve(path)));
   const done = store.importedArchs(source);
   const writer = new BatchWriter(store, source, opts);
-  if (!done.has(index)) writer.add(index, decodeArchFile({ index, kind: "nats", file: path, ctx: { label: path, source, timesEstimated: opts.timesEstimated ?? true } }));
+  if (!done.has(index)) writer.add(index, decodeArchFile({ index, kind: "nats", file: path, ctx: { label: path, source, timesEstimated: opts.timesEstimated ?? true, space: store.space.name } }));
   writer.finish();
   opts.onProgress?.({ done: 1, total: 1, unit: "archs" });
   return { kind: "nats-arch-file", source, archs: writer.written, skippedArchs: done.has(index) ? 1 : 0, runs: writer.result };
@@ -242,7 +284,7 @@ function importArch2Infos(
   const source = opts.source ?? defaultSource(label);
   const done = store.importedArchs(source);
   const writer = new BatchWriter(store, source, opts);
-  const ctx: ConvertContext = { label, source, timesEstimated: opts.timesEstimated ?? timesEstimated };
+  const ctx: ConvertContext = { label, source, timesEstimated: opts.timesEstimated ?? timesEstimated, space: store.space.name };
   let skipped = 0;
   const seen = new Set<number>();
   const take = (key: PyValue, value: PyValue): void => {
@@ -257,7 +299,7 @@ function importArch2Infos(
   };
   const top = load(take);
   if (!(top instanceof PyDict)) throw new FormatError(`${label}: top level is a ${describe(top)}, expected a dict with arch2infos`);
-  checkMetaArchs(top, label);
+  checkMetaArchs(top, label, store);
   const rest = top.get("arch2infos");
   if (!(rest instanceof PyDict)) throw new FormatError(`${label}: arch2infos is a ${describe(rest)}, expected a dict`);
   for (const [k, v] of rest.entries()) if (!seen.has(Number(k))) take(k, v);
@@ -294,6 +336,7 @@ export function importNatsFile(path: string, store: BenchStore, opts: ImportOpti
 }
 
 export function importNb201File(path: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  requireTopology(store, path);
   const v11 = /v1[._]1/.test(basename(path));
   return importArch2Infos(
     (onEntry) =>
@@ -313,6 +356,7 @@ export function importNb201File(path: string, store: BenchStore, opts: ImportOpt
 }
 
 export function importNb201Directory(dir: string, store: BenchStore, opts: ImportOptions = {}): ImportSummary {
+  requireTopology(store, dir);
   const source = opts.source ?? defaultSource(dir).replace(/-archive$/, "");
   const timesEstimated = opts.timesEstimated ?? /v1[._]1/.test(basename(dir));
   const r = importArchFiles(dir, NB201_ARCHIVE_FILE, "nb201", store, opts, { source, timesEstimated });
@@ -333,14 +377,14 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
   let delivered = 0;
   const decoder = new ArchFileDecoder(importWorkers(opts), (index, records) => {
     writer.add(index, records);
-    opts.onProgress?.({ done: skipped + ++delivered, total: Math.max(processed, 15625), unit: "archs" });
+    opts.onProgress?.({ done: skipped + ++delivered, total: Math.max(processed, store.space.size), unit: "archs" });
   });
   const handle = (name: string, bytes: Uint8Array): void => {
     const label = `${path}:${name}`;
     const base = basename(name);
     if (base === "meta.pickle.pbz2") {
       // checked when present; every record's arch string is checked against the index anyway
-      checkMetaArchs(unpickle(bunzip2(bytes, label, NATS_META_LIMIT), { label }), label);
+      checkMetaArchs(unpickle(bunzip2(bytes, label, NATS_META_LIMIT), { label }), label, store);
       return;
     }
     const nats = NATS_FILE.exec(base);
@@ -354,8 +398,8 @@ export function importTar(path: string, store: BenchStore, opts: ImportOptions =
     }
     decoder.submit(
       nats !== null
-        ? { index, bytes, kind: "nats", ctx: { label, source, timesEstimated: opts.timesEstimated ?? true } }
-        : { index, bytes, kind: "nb201", ctx: { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path) } },
+        ? { index, bytes, kind: "nats", ctx: { label, source, timesEstimated: opts.timesEstimated ?? true, space: store.space.name } }
+        : { index, bytes, kind: "nb201", ctx: { label, source, timesEstimated: opts.timesEstimated ?? /v1[._]1/.test(base + path), space: store.space.name } },
     );
   };
   try {
