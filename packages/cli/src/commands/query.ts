@@ -17,6 +17,8 @@ export interface QueryCommandOptions {
   trial?: string;
   rngSeed?: string;
   json?: boolean;
+  /** the space the store must hold ('tss' | 'sss' | 'topology' | 'size'); default: whatever it holds */
+  space?: string;
 }
 
 export function parseTrial(s: string | undefined): Trial {
@@ -27,7 +29,7 @@ export function parseTrial(s: string | undefined): Trial {
 
 /** Returns the text the command prints. */
 export function runQuery(arch: string, opts: QueryCommandOptions): string {
-  const bench = NasBench.open(opts.bench, { rng: new PyRandom(parseOptionalInteger(opts.rngSeed, "--rng-seed", -Infinity) ?? 0) });
+  const bench = NasBench.open(opts.bench, { rng: new PyRandom(parseOptionalInteger(opts.rngSeed, "--rng-seed", -Infinity) ?? 0), space: opts.space });
   try {
     const ref = /^\d+$/.test(arch) ? Number(arch) : arch;
     const more = bench.getMoreInfo(ref, opts.dataset, { hp: opts.hp, iepoch: parseOptionalInteger(opts.iepoch, "--iepoch", -Infinity), trial: parseTrial(opts.trial) });
@@ -50,10 +52,11 @@ export function registerQueryCommands(program: Command): void {
   program
     .command("query")
     .description("metrics of one architecture (NATS-Bench get_more_info)")
-    .argument("<index|arch>", "benchmark index or arch string")
+    .argument("<index|arch>", "benchmark index or arch string (a cell string in tss, a channel string like 8:16:24:32:64 in sss)")
     .requiredOption("--bench <db>", "benchmark store")
     .requiredOption("--dataset <d>", `${RECORD_DATASET_KEYS.join(", ")}`)
-    .requiredOption("--hp <hp>", "training schedule: '12' or '200' (no default)")
+    .requiredOption("--hp <hp>", "training schedule: '12' or '200' in tss, '01', '12' or '90' in sss (no default)")
+    .option("--space <name>", "fail unless the store holds this search space (tss or sss)")
     .option("--iepoch <n>", "epoch index (default: the last)")
     .option("--trial <t>", "'mean' (default), 'random' or a seed", "mean")
     .option("--rng-seed <n>", "seed of the generator behind --trial random", "0")

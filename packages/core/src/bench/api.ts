@@ -37,7 +37,7 @@ import {
   searchSpace,
   uniqueStr as spaceUniqueStr,
 } from "../space/index.js";
-import { BenchQueryError, MetricUnavailableError, unknownChoice } from "./errors.js";
+import { BenchQueryError, MetricUnavailableError, SpaceMismatchError, unknownChoice } from "./errors.js";
 import {
   RECORD_DATASET_KEYS,
   SEARCH_DATASETS,
@@ -112,6 +112,8 @@ export interface NasBenchOptions {
   rng?: RandomSource;
   /** (arch, hp, dataset) groups kept decoded (default 2048) */
   cacheSize?: number;
+  /** the search space the store must hold ('tss' | 'sss' | 'topology' | 'size'): another is a SpaceMismatchError */
+  space?: string;
 }
 
 const RANKING_METRIC = { train: "train_acc", "x-valid": "xvalid_acc", "x-test": "xtest_acc", "ori-test": "oritest_acc" } as const;
@@ -144,13 +146,20 @@ export class NasBench {
     opts: NasBenchOptions = {},
   ) {
     this.space = searchSpace(store.spaceName ?? "tss");
+    if (opts.space !== undefined && searchSpace(opts.space) !== this.space) throw new SpaceMismatchError(store.path, this.space.name, searchSpace(opts.space).name);
     this.rng = opts.rng ?? new PyRandom(0);
     this.cacheSize = opts.cacheSize ?? 2048;
   }
 
   /** Node only: opens the SQLite store at `path` (registered by store.ts, so that this file stays browser-safe). */
   static open(path: string, opts: NasBenchOptions = {}): NasBench {
-    return new NasBench(openStoreSource(path), opts);
+    const source = openStoreSource(path);
+    try {
+      return new NasBench(source, opts);
+    } catch (e) {
+      source.close();
+      throw e;
+    }
   }
 
   close(): void {

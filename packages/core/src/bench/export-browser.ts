@@ -48,6 +48,8 @@ export interface BrowserExportOptions {
 /** Writes the export of `store` into the folder `out`, which must not exist or be empty. */
 export function writeBrowserExport(store: BenchStore, out: string, opts: BrowserExportOptions = {}): BrowserExportSummary {
   const t0 = performance.now();
+  // the export's manifest and reader know topology archs only
+  if (store.space.name !== "tss") throw new StoreError(`${store.path} holds the ${store.space.title}: the browser export is written for topology (tss) stores only`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new StoreError(`${out} is not empty: a browser export goes into a new or empty folder`);
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   let files = 0;

@@ -1,0 +1,49 @@
+/** `aa-nas import` and `aa-nas query` on the size search space, through the built CLI (`npm run build` first). */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { runCli } from "../support/cli.js";
+import { NATS_SAMPLE, referencePath } from "../support/reference.js";
+
+const SAMPLE = "nats-sss-v1_0-50262-simple-sample";
+const dir = mkdtempSync(join(tmpdir(), "aa-nas-cli-sss-"));
+const db = join(dir, "sss.sqlite");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+  const r = runCli(["import", referencePath(SAMPLE), "--out", db, "--verify", "--no-progress"]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/imported 3 archs .* 60 runs new/);
+  expect(r.stderr).toContain(`verified ${db}: integrity check passed (SQLite quick_check, all 32768 archs of the sss space`);
+});
+
+test("import --json names the space the new store took from the input", () => {
+  const r = runCli(["import", referencePath(SAMPLE), "--out", db, "--no-progress", "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ space: "sss", archs: 0, skippedArchs: 3 });
+});
+
+test("query by index and by channel string answers the real API's numbers", () => {
+  let r = runCli(["query", "11", "--bench", db, "--dataset", "cifar10", "--hp", "12", "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+  expect((JSON.parse(r.stdout) as Record<string, number>)["test-accuracy"]).toBe(79.81333333333333);
+  r = runCli(["query", "8:8:40:32:40", "--bench", db, "--dataset", "cifar100", "--hp", "90", "--space", "size"]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^arch 284 8:8:40:32:40 on cifar100 \(hp 90\)\n/);
+  expect(r.stdout).toMatch(/valid-accuracy\s+62\.77999999389648/);
+});
+
+test("the wrong space, hp or arch string is one error line and exit 2", () => {
+  const cases: [string[], RegExp][] = [
+    [["query", "0", "--bench", db, "--dataset", "cifar10", "--hp", "12", "--space", "tss"], /holds the size search space \('sss'\), not 'tss'/],
+    [["query", "0", "--bench", db, "--dataset", "cifar10", "--hp", "1"], /unknown hp '1'.*'01', '12' or '90'/],
+    [["query", "8:8:8:8:9", "--bench", db, "--dataset", "cifar10", "--hp", "12"], /valid widths are 8, 16/],
+    [["import", referencePath(NATS_SAMPLE), "--out", db, "--no-progress"], /holds the size search space \('sss'\), not 'tss'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = runCli(args);
+    expect(r.status, args.join(" ")).toBe(2);
+    expect(r.stderr, args.join(" ")).toMatch(message);
+  }
+});
