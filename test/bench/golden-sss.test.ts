@@ -2,7 +2,8 @@
  * Replays the answers of the real nats_bench v1.8 API in the size search space (golden-api-nats_bench-v1.8-sss.json,
  * made with `create(dir, 'sss', fast_mode=True)` on the three sample archs) against an sss store imported from the same
  * directory. Floats must be bit-identical (toStrictEqual compares doubles with Object.is) and every call the original
- * failed on must fail here. The golden file was written with sorted keys, so key order is not compared.
+ * failed on must fail here. The golden file was written with sorted keys, so key order is not compared. The extra file
+ * holds find_best over the three loaded archs (enforce_all=False) and query_info_str_by_arch.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +43,10 @@ interface Golden {
 
 const SAMPLE = "nats-sss-v1_0-50262-simple-sample";
 const golden = readReferenceJson<Golden>(SAMPLE, "golden-api-nats_bench-v1.8-sss.json");
+const extra = readReferenceJson<{ find_best_enforce_all_false: Record<string, [number, number] | string>; query_info_str_by_arch: Record<string, string> }>(
+  SAMPLE,
+  "golden-api-nats_bench-v1.8-sss-extra.json",
+);
 
 let dir: string;
 let bench: NasBench;
@@ -145,5 +150,34 @@ describe("golden sss queries over the whole file", () => {
     expect(() => bench.getMoreInfo(0, "cifar10", { hp: "1" })).toThrow(BenchQueryError);
     expect(() => bench.arch(32768)).toThrow(/out of range: valid indexes are 0..32767/);
     expect(String(bench)).toMatch(/^NasBench\(3\/32768 architectures, hps=\['01', '12', '90'\]/);
+  });
+});
+
+describe("golden sss find_best and summaries (the extra file)", () => {
+  test("find_best: the remap, the strict flop/param filter (equality passes) and the errors of the original", () => {
+    const entries = Object.entries(extra.find_best_enforce_all_false);
+    expect(entries.length).toBe(216);
+    let answered = 0;
+    for (const [key, expected] of entries) {
+      const [dataset, set, hp, flopBy, paramBy] = key.split("|") as [string, string, string, string, string];
+      const flopMax = flopBy === "a11" ? bench.getCostInfo(11, dataset, { hp }).flops : undefined;
+      const paramMax = paramBy === "a11" ? bench.getCostInfo(11, dataset, { hp }).params : undefined;
+      const query = () => bench.findBest(dataset, set, { hp, flopMax, paramMax });
+      if (isError(expected)) {
+        expect(query, key).toThrow(BenchQueryError);
+        continue;
+      }
+      const best = query();
+      expect([best.index, best.accuracy], key).toStrictEqual(expected);
+      answered++;
+    }
+    expect(answered).toBe(180);
+  });
+
+  test("query_info_str_by_arch prints the same text (the cifar10-valid line shows its ori-test in sss)", () => {
+    for (const [key, expected] of Object.entries(extra.query_info_str_by_arch)) {
+      const [index, hp] = key.split("|") as [string, string];
+      expect(bench.queryInfoStr(Number(index), hp), key).toBe(expected);
+    }
   });
 });

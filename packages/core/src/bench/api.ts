@@ -536,7 +536,8 @@ export class NasBench {
       lines.push(`${ds.padEnd(14)} FLOP=${pyFixed(c.flops, 2).padStart(6)} M, Params=${pyFixed(c.params, 3)} MB, latency=${lat} ms.`);
       const train = this.metricsOf(runs, "train", undefined, "mean");
       if (datasetInfo(ds).trainSet === "train half") {
-        lines.push(`${ds.padEnd(14)} train : [${m(train)}], valid : [${m(this.metricsOf(runs, "x-valid", undefined, "mean"))}]`);
+        const valid = `${ds.padEnd(14)} train : [${m(train)}], valid : [${m(this.metricsOf(runs, "x-valid", undefined, "mean"))}]`;
+        lines.push(this.space.summaryTestsTrainHalf ? `${valid}, test : [${m(this.metricsOf(runs, "ori-test", undefined, "mean"))}]` : valid);
       } else if (!hasTestHalves(ds)) {
         lines.push(`${ds.padEnd(14)} train : [${m(train)}], test  : [${m(this.metricsOf(runs, "ori-test", undefined, "mean"))}]`);
       } else {

@@ -71,6 +71,8 @@ export interface SearchSpace {
   readonly example: string;
   /** whether the original offers get_unique_str / str2lists / str2matrix */
   readonly hasCellStrings: boolean;
+  /** whether the original's summary (print_information) shows the ori-test line of a model trained on the train half */
+  readonly summaryTestsTrainHalf: boolean;
   archAt(index: number): string;
   /** index of an arch string, −1 when it is not exactly one of the space's strings (the original's lookup) */
   indexOf(arch: string): number;
@@ -96,6 +98,7 @@ const TOPOLOGY: SearchSpace = {
   officialHps: ["12", "200"],
   example: "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|",
   hasCellStrings: true,
+  summaryTestsTrainHalf: false,
   archAt,
   indexOf,
   indexOfOrThrow(arch) {
@@ -118,6 +121,7 @@ const SIZE: SearchSpace = {
   officialHps: ["01", "12", "90"],
   example: "8:16:24:32:64",
   hasCellStrings: false,
+  summaryTestsTrainHalf: true,
   archAt: sizeArchAt,
   indexOf: sizeIndexOf,
   indexOfOrThrow(arch) {
