@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create as tarCreate } from "tar";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { NasBench } from "../../packages/core/src/bench/api.js";
 import { SpaceMismatchError } from "../../packages/core/src/bench/errors.js";
+import { openSearchBenchmark } from "../../packages/core/src/search/store-benchmark.js";
 import { importBenchmark, importSpaceOf } from "../../packages/core/src/bench/import/importers.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { FormatError } from "../../packages/core/src/formats/errors.js";
@@ -134,5 +136,11 @@ describe("one space per store", () => {
     }
     expect(() => BenchStore.write(path, () => 0, { space: "tss" })).toThrow(SpaceMismatchError);
     expect(() => BenchStore.open(path, { space: "nb101" })).toThrow(/unknown search space 'nb101'/);
+    expect(() => NasBench.open(path, { space: "tss" })).toThrow(SpaceMismatchError);
+    const bench = NasBench.open(path, { space: "size" });
+    expect(bench.searchSpaceName).toBe("size");
+    bench.close();
+    // the benchmark-driven searches walk topology cells: they refuse an sss store instead of misreading it
+    expect(() => openSearchBenchmark(path)).toThrow(SpaceMismatchError);
   });
 });
