@@ -34,6 +34,26 @@ test("query by index and by channel string answers the real API's numbers", () =
   expect(r.stdout).toMatch(/valid-accuracy\s+62\.77999999389648/);
 });
 
+test("best and export name size archs by their channel strings", () => {
+  let r = runCli(["best", "--bench", db, "--dataset", "cifar10", "--set", "valid", "--hp", "90", "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+  // the real API's find_best over the three archs (golden-api-nats_bench-v1.8-sss-extra.json)
+  expect(JSON.parse(r.stdout)).toStrictEqual({ index: 284, arch: "8:8:40:32:40", accuracy: 86.79599999511719 });
+  r = runCli(["export", "--bench", db, "--format", "jsonl"]);
+  expect(r.status, r.stderr).toBe(0);
+  const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { arch_index: number; arch: string });
+  expect(rows.length).toBe(60);
+  expect(new Set(rows.map((x) => `${x.arch_index} ${x.arch}`))).toStrictEqual(new Set(["0 8:8:8:8:8", "11 8:8:8:16:32", "284 8:8:40:32:40"]));
+});
+
+test("commands that know topology cells only refuse an sss store", () => {
+  for (const args of [["export", "--bench", db, "--format", "browser", "--out", join(dir, "web")], ["zero-cost", "score", "--bench", db, "--arch-index", "0"]]) {
+    const r = runCli(args);
+    expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+    expect(r.stderr, args.join(" ")).toMatch(/size search space/);
+  }
+});
+
 test("the wrong space, hp or arch string is one error line and exit 2", () => {
   const cases: [string[], RegExp][] = [
     [["query", "0", "--bench", db, "--dataset", "cifar10", "--hp", "12", "--space", "tss"], /holds the size search space \('sss'\), not 'tss'/],

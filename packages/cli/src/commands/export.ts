@@ -8,7 +8,6 @@ import type { Command } from "commander";
 import { BenchStore, type FinalRow } from "@aa-nas/core/bench/store.js";
 import { type BrowserExportSummary, writeBrowserExport } from "@aa-nas/core/bench/export-browser.js";
 import { UserError } from "@aa-nas/core/errors.js";
-import { archAt } from "@aa-nas/core/space/index.js";
 import { parseChoice } from "../options.js";
 import { checkOutputFile, checkOutputFolder } from "../output-path.js";
 import { progressBar } from "../progress.js";
@@ -47,7 +46,7 @@ export function* exportLines(opts: { bench: string; format: string }): Generator
   try {
     if (opts.format === "csv") yield `${EXPORT_COLUMNS.join(",")}\n`;
     for (const row of store.iterateFinal()) {
-      const full: Record<string, unknown> = { ...(row as FinalRow), arch: archAt(row.arch_index) };
+      const full: Record<string, unknown> = { ...(row as FinalRow), arch: store.space.archAt(row.arch_index) };
       if (opts.format === "csv") yield `${EXPORT_COLUMNS.map((c) => csvField(full[c])).join(",")}\n`;
       else yield `${JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, full[c] ?? null])))}\n`;
     }

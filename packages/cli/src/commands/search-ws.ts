@@ -184,7 +184,8 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
     const { NasBench } = await import("@aa-nas/core/bench/api.js");
     // NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
     await import("@aa-nas/core/bench/store.js");
-    const bench = NasBench.open(o.bench);
+    // the weight-sharing searches find topology cells: an sss store is refused, not misread
+    const bench = NasBench.open(o.bench, { space: "tss" });
     try {
       benchmark = ws.lookupBenchmark(bench, result.genotype.index);
     } finally {

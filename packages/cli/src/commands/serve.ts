@@ -27,7 +27,8 @@ export function registerServeCommands(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = parsePort(opts.port);
       const campaigns = loadCampaigns(opts.runs ?? []);
-      const store = BenchStore.open(opts.bench);
+      // the explorer draws topology cells: an sss store is refused with a typed error, not misdrawn
+      const store = BenchStore.open(opts.bench, { space: "tss" });
       let running;
       try {
         running = await startExplorer(new ExplorerData(store, campaigns), { host: opts.host, port });

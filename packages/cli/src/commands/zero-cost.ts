@@ -62,7 +62,7 @@ async function runCompute(o: ComputeOptions): Promise<void> {
     const norm = dataset === "cifar10" ? data.CIFAR10_NORM : dataset === "cifar100" ? data.CIFAR100_NORM : data.IMAGENET16_NORM;
     made = zc.batchFromImages(loaded.train, norm, o.batchSize, o.batchSeed, `${dataset} train (${loaded.source})`);
   }
-  const store = BenchStore.openOrCreate(o.bench);
+  const store = BenchStore.openOrCreate(o.bench, { space: "tss" });
   try {
     const done = scoredProxies(store, dataset, o.seed, zc.PROXY_VERSION, made.provenance);
     const todo = archs.filter((a) => proxies.some((p) => !(done.get(a)?.has(p) ?? false)));
@@ -97,7 +97,7 @@ interface ScoreOptions {
 
 export function runScore(o: ScoreOptions): string {
   const proxies = parseProxyNames(o.proxies);
-  const store = BenchStore.open(o.bench);
+  const store = BenchStore.open(o.bench, { space: "tss" });
   try {
     const out = proxies.map((proxy) => ({ proxy, ...(proxyScore(store, o.archIndex, proxy, o.dataset, o.seed) ?? { score: null, seeds: [] }) }));
     if (o.json === true) return `${JSON.stringify({ archIndex: o.archIndex, dataset: o.dataset, scores: out })}\n`;
@@ -124,7 +124,7 @@ export function runCorrelation(o: CorrelationOptions): string {
   const metric: RankingMetric = parseChoice(o.metric, "--metric", RANKING_METRICS);
   const hp = parseHp(o.hp);
   const archIndexes = o.range === undefined ? undefined : new Set(parseRange(o.range));
-  const store = BenchStore.open(o.bench);
+  const store = BenchStore.open(o.bench, { space: "tss" });
   try {
     const rows = proxies.map((proxy) =>
       proxyCorrelation(store, { proxy, proxyDataset: o.proxyDataset, hp, dataset: o.dataset, metric, ...(o.seed === undefined ? {} : { seed: o.seed }), ...(archIndexes === undefined ? {} : { archIndexes }) }),
