@@ -1,7 +1,8 @@
 /** `aa-nas import` and `aa-nas query` on the size search space, through the built CLI (`npm run build` first). */
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { create as tarCreate } from "tar";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { runCli } from "../support/cli.js";
 import { NATS_SAMPLE, referencePath } from "../support/reference.js";
@@ -66,4 +67,20 @@ test("the wrong space, hp or arch string is one error line and exit 2", () => {
     expect(r.status, args.join(" ")).toBe(2);
     expect(r.stderr, args.join(" ")).toMatch(message);
   }
+});
+
+test("a tar whose name does not say sss needs --space sss, and the failed import leaves no store", () => {
+  mkdirSync(join(dir, "src", "bench"), { recursive: true });
+  const files = ["000000.pickle.pbz2", "000011.pickle.pbz2", "meta.pickle.pbz2"];
+  for (const f of files) copyFileSync(referencePath(SAMPLE, f), join(dir, "src", "bench", f));
+  const tarPath = join(dir, "bench.tar");
+  tarCreate({ file: tarPath, cwd: join(dir, "src"), sync: true }, files.map((f) => `bench/${f}`));
+  const out = join(dir, "from-tar.sqlite");
+  let r = runCli(["import", tarPath, "--out", out, "--no-progress", "--workers", "0"]);
+  expect(r.status, r.stderr).toBe(2);
+  expect(r.stderr).toMatch(/a size-space record .* --space sss/);
+  expect(existsSync(out)).toBe(false);
+  r = runCli(["import", tarPath, "--out", out, "--no-progress", "--space", "sss", "--json"]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ space: "sss", kind: "tar", archs: 2, runs: { inserted: 40 } });
 });

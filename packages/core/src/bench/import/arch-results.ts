@@ -109,7 +109,11 @@ function storedConfig(config: PyDict, arch: string, ctx: ConvertContext, where: 
     return { channel: num(config.get("channel"), "channel", where), numCells: num(config.get("num_cells"), "num_cells", where), classNum };
   }
   const space = searchSpace(ctx.space ?? "tss");
-  if (space.name !== "sss") throw new FormatError(`${where}: a size-space record (arch_config has channels), but the store holds the ${space.title}`);
+  if (space.name !== "sss") {
+    throw new FormatError(
+      `${where}: a size-space record (arch_config has channels), but the store holds the ${space.title}: import it into a size-space store ('aa-nas import --space sss', BenchStore.create(path, { space: 'sss' }))`,
+    );
+  }
   const written = typeof channels === "string" ? channels : channels instanceof PyTuple ? channels.items.map((c) => num(c, "channels", where)).join(":") : null;
   if (written !== arch) throw new FormatError(`${where}: arch_config.channels ${written === null ? `is a ${describe(channels)}` : `'${written}'`} differs from the arch string '${arch}'`);
   return space.storedConfig(arch, classNum);
