@@ -90,6 +90,29 @@ with bz2.BZ2File(sys.argv[2], 'wb') as f:
     store.close();
   });
 
+  test("a -full directory (weights pickled as tensors, written by CPython + torch) imports the same runs, weights skipped", () => {
+    requireSystem("torch");
+    const full = join(dir, "NATS-sss-v1_0-50262-full");
+    mkdirSync(full);
+    copyFileSync(referencePath(SAMPLE, "meta.pickle.pbz2"), join(full, "meta.pickle.pbz2"));
+    // hp '12' and '90' keep their weights in the original's -full files; '01' has none
+    const script = `
+import bz2, pickle, collections, sys, torch
+x = pickle.loads(bz2.decompress(open(sys.argv[1], 'rb').read()))
+for hp in ('12', '90'):
+    for rc in x[hp]['all_results'].values():
+        rc['net_state_dict'] = collections.OrderedDict(w=torch.randn(8, 3, 3, 3), b=torch.zeros(8, dtype=torch.float64), n=torch.tensor(5))
+open(sys.argv[2], 'wb').write(bz2.compress(pickle.dumps(x, protocol=4)))`;
+    const r = spawnSync(PYTHON, ["-c", script, referencePath(SAMPLE, "000011.pickle.pbz2"), join(full, "000011.pickle.pbz2")], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const store = BenchStore.create(join(dir, "full.sqlite"), { space: "sss" });
+    const s = importBenchmark(full, store, { workers: 0 });
+    expect([s.kind, s.source, s.archs, s.runs.inserted]).toStrictEqual(["nats-dir", "NATS-sss-v1_0-50262", 1, 20]);
+    const simple = JSON.parse(withoutSource(reference)) as RunRecord[];
+    expect(withoutSource(store)).toBe(JSON.stringify(simple.filter((x) => x.archIndex === 11)));
+    store.close();
+  });
+
   test("one arch's file imports into an sss store", () => {
     const store = BenchStore.create(join(dir, "one.sqlite"), { space: "sss" });
     const s = importBenchmark(referencePath(SAMPLE, "000011.pickle.pbz2"), store);

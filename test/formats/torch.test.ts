@@ -6,7 +6,8 @@ import { zipSync } from "fflate";
 import { afterAll, describe, expect, test } from "vitest";
 import { FormatError } from "../../packages/core/src/formats/errors.js";
 import { PyDict, TorchTensor } from "../../packages/core/src/formats/pyvalue.js";
-import { readTorch } from "../../packages/core/src/formats/torch.js";
+import { readTorch, storageFromBytes } from "../../packages/core/src/formats/torch.js";
+import { unpickle } from "../../packages/core/src/formats/pickle.js";
 import { PYTHON, requireSystem } from "../support/system.js";
 import { Dict, Global, PersId, pickle, Reduce, Tuple, type W } from "./pickle-writer.js";
 
@@ -118,5 +119,21 @@ torch.save(d, sys.argv[2], _use_new_zipfile_serialization=False)`;
     ["a legacy stream with a wrong magic number", () => Uint8Array.from([...pickle(42), ...pickle(1001)])],
   ])("%s → one FormatError", (_name, make) => {
     expect(() => readTorch(make(), { label: "bad.pth", loadTensorData: true })).toThrow(FormatError);
+  });
+});
+
+describe("tensors pickled outside torch.save (torch.storage._load_from_bytes)", () => {
+  test("read through storageFromBytes: shape, stride and dtype; without the option the call is an error", () => {
+    requireSystem("torch");
+    const script = "import pickle, sys, torch, collections\nsys.stdout.buffer.write(pickle.dumps(collections.OrderedDict(w=torch.ones(2, 3).t(), n=torch.tensor(5)), protocol=4))";
+    const r = spawnSync(PYTHON, ["-c", script], { maxBuffer: 1 << 24 });
+    expect(r.status, String(r.stderr)).toBe(0);
+    const bytes = new Uint8Array(r.stdout);
+    expect(() => unpickle(bytes, { label: "t" })).toThrow(/_load_from_bytes .* needs a torch reader/);
+    const d = unpickle(bytes, { label: "t", storageFromBytes: (b) => storageFromBytes(b, "t", { loadTensorData: true }) }) as PyDict;
+    const w = d.get("w") as TorchTensor;
+    expect([w.shape, w.stride, w.dtype, w.storage.numel]).toStrictEqual([[3, 2], [1, 3], "float32", 6]);
+    expect(Array.from(w.storage.data as Float32Array)).toStrictEqual([1, 1, 1, 1, 1, 1]);
+    expect((d.get("n") as TorchTensor).dtype).toBe("int64");
   });
 });

@@ -48,6 +48,12 @@ export interface UnpickleOptions {
   /** alias of `label` */
   file?: string;
   persistentLoad?: (pid: PyValue) => PyValue;
+  /**
+   * Resolves `torch.storage._load_from_bytes(bytes)`: a tensor pickled by plain `pickle` (not inside a torch.save
+   * container) carries its storage as the bytes of a torch.save stream, as the NATS-Bench `-full` records' weights
+   * do. The torch reader (formats/torch.ts, `storageFromBytes`) parses them; without it that call is an error.
+   */
+  storageFromBytes?: (bytes: Uint8Array) => PyValue;
   buffers?: readonly Uint8Array[];
   maxItemBytes?: number;
   /**
@@ -81,6 +87,8 @@ const OP_COST = (() => {
 class BadCall extends Error {}
 
 type Callable = (args: readonly PyValue[]) => PyValue;
+
+const LOAD_FROM_BYTES = "torch.storage._load_from_bytes";
 
 const NUMPY_MODULES = ["numpy.core.multiarray", "numpy._core.multiarray"];
 
@@ -172,6 +180,8 @@ function callables(): Map<string, Callable | null> {
     throw new BadCall("torch.Size expects a tuple");
   });
   for (const name of Object.keys(TORCH_STORAGE_DTYPES)) m.set(`torch.${name}`, null);
+  // resolved by the reader's storageFromBytes option (see Unpickler.call)
+  m.set(LOAD_FROM_BYTES, null);
   return m;
 }
 
@@ -743,6 +753,13 @@ export class Unpickler {
 
   private call(fn: PyValue, args: readonly PyValue[]): PyValue {
     if (!(fn instanceof PyGlobal)) this.fail(`cannot call a ${describe(fn)}`);
+    if (fn.name === LOAD_FROM_BYTES) {
+      const load = this.opts.storageFromBytes;
+      if (load === undefined) this.fail(`${LOAD_FROM_BYTES} (a tensor pickled outside torch.save) needs a torch reader; pass storageFromBytes`);
+      const [bytes] = args;
+      if (args.length !== 1 || !(bytes instanceof Uint8Array)) this.fail(`${LOAD_FROM_BYTES} expects one bytes argument`);
+      return load(bytes);
+    }
     const impl = CALLABLES.get(fn.name);
     if (impl === undefined || impl === null) this.fail(`'${fn.name}' is not callable here`);
     return impl(args);

@@ -162,3 +162,14 @@ function readLegacyLayout(source: string | Uint8Array, label: string, opts: Torc
     file?.close();
   }
 }
+
+/**
+ * `torch.storage._load_from_bytes(bytes)`, for the Unpickler's `storageFromBytes` option: a storage that plain `pickle`
+ * wrote as the bytes of its own torch.save stream. The metadata (dtype, element count) is read; the element data only
+ * with `loadTensorData`. Anything but one storage in those bytes is a FormatError.
+ */
+export function storageFromBytes(bytes: Uint8Array, label: string, opts: Pick<TorchReadOptions, "loadTensorData"> = {}): TorchStorage {
+  const value = readTorch(bytes, { label: `${label} (embedded tensor storage)`, loadTensorData: opts.loadTensorData });
+  if (!(value instanceof TorchStorage)) throw new FormatError(`${label}: torch.storage._load_from_bytes holds a ${value === null ? "None" : typeof value}, not a storage`);
+  return value;
+}

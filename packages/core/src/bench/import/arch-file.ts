@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { bunzip2 } from "../../formats/bzip2.js";
 import { unpickle } from "../../formats/pickle.js";
-import { readTorch } from "../../formats/torch.js";
+import { readTorch, storageFromBytes } from "../../formats/torch.js";
 import type { RunRecord } from "../../registry/index.js";
 import { archEntryToRecords, type ConvertContext } from "./arch-results.js";
 import { NATS_ARCH_FILE_LIMIT, NB201_ARCH_FILE_LIMIT } from "./limits.js";
@@ -19,7 +19,7 @@ export const nb201Hp = (k: string): string => (k === "full" ? "200" : k === "les
 export function archFileRecords(kind: ArchFileKind, bytes: Uint8Array, ctx: ConvertContext, index: number): RunRecord[] {
   const { label } = ctx;
   return kind === "nats"
-    ? archEntryToRecords(unpickle(bunzip2(bytes, label, NATS_ARCH_FILE_LIMIT), { label }), ctx, natsHp, index)
+    ? archEntryToRecords(unpickle(bunzip2(bytes, label, NATS_ARCH_FILE_LIMIT), { label, storageFromBytes: (b) => storageFromBytes(b, label) }), ctx, natsHp, index)
     : archEntryToRecords(readTorch(bytes, { label, limit: NB201_ARCH_FILE_LIMIT }), ctx, nb201Hp, index);
 }
 

@@ -27,7 +27,7 @@ import { FileChunks } from "../../formats/file-chunks.js";
 import { readTar } from "../../formats/tar.js";
 import { unpickle } from "../../formats/pickle.js";
 import { describe, PyDict, type PyValue } from "../../formats/pyvalue.js";
-import { readTorch } from "../../formats/torch.js";
+import { readTorch, storageFromBytes } from "../../formats/torch.js";
 import { UserError } from "../../errors.js";
 import { searchSpace, type SpaceName } from "../../space/index.js";
 import { SpaceMismatchError } from "../errors.js";
@@ -321,7 +321,13 @@ export function importNatsFile(path: string, store: BenchStore, opts: ImportOpti
         },
       };
       try {
-        return unpickle(chunks, { label: path, stream: { key: "arch2infos", onEntry }, maxItemBytes: MAX_PICKLE_ITEM_BYTES });
+        return unpickle(chunks, {
+          label: path,
+          stream: { key: "arch2infos", onEntry },
+          maxItemBytes: MAX_PICKLE_ITEM_BYTES,
+          // weights of a -full file's records: their metadata is parsed, their data skipped
+          storageFromBytes: (b) => storageFromBytes(b, path),
+        });
       } finally {
         file.close();
       }
