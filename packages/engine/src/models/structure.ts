@@ -95,8 +95,16 @@ export interface InferCellSpec {
 }
 export interface TinyNetworkSpec {
   kind: "tiny-network";
+  /** the stem's width (tss: C; sss: C1) */
   C: number;
+  /** cells per stage (tss: 5 in the benchmark; sss: len(channels) // 3 = 1) */
   N: number;
+  /**
+   * null for the tss macro (widths C, 2C, 4C); the size search space's per-layer widths otherwise (sss
+   * `DynamicShapeTinyNet`, spec nats-sss §2): `channels[0]` sizes the stem and the first stage's cells, each
+   * further entry one cell or reduction block, each layer mapping the previous layer's width to its own.
+   */
+  channels: readonly number[] | null;
   arch: string;
   numClasses: number;
   inputChannels: number;
@@ -235,19 +243,55 @@ export function checkNetworkValues(spec: TinyNetworkSpec, source = "network"): n
   const values = stateEntries(spec).reduce((sum, e) => sum + e.shape.reduce((a, b) => a * b, 1), 0);
   if (values > MAX_NETWORK_VALUES) {
     throw new NetworkSizeError(
-      `${source}: C=${spec.C}, N=${spec.N} with ${spec.numClasses} classes holds ${values.toLocaleString("en-US")} values, ` +
+      `${source}: ${describeSize(spec)} with ${spec.numClasses} classes holds ${values.toLocaleString("en-US")} values, ` +
         `above the limit of ${MAX_NETWORK_VALUES.toLocaleString("en-US")} (the benchmark's networks hold at most 1.5 M); use a smaller --channel or --num-cells`,
     );
   }
   return values;
 }
 
+/** `C=16, N=5` (tss) or `channels 8:16:24:32:40` (sss), for messages. */
+export function describeSize(spec: TinyNetworkSpec): string {
+  return spec.channels === null ? `C=${spec.C}, N=${spec.N}` : `channels ${spec.channels.join(":")}`;
+}
+
 export function tinyNetwork(C: number, N: number, arch: string, numClasses: number, inputChannels = 3): TinyNetworkSpec {
   checkNetworkSize({ channel: C, numCells: N, classNum: numClasses, inputChannels });
-  const channels = [...Array<number>(N).fill(C), 2 * C, ...Array<number>(N).fill(2 * C), 4 * C, ...Array<number>(N).fill(4 * C)];
+  const widths = [...Array<number>(N).fill(C), 2 * C, ...Array<number>(N).fill(2 * C), 4 * C, ...Array<number>(N).fill(4 * C)];
+  return cellNetwork(widths, N, arch, numClasses, inputChannels, null);
+}
+
+/**
+ * The size search space's network, `DynamicShapeTinyNet(channels, genotype, numClasses)` (spec nats-sss §2): the tss
+ * macro with one width per layer. `channels.length` must be 3N + 2 (5 in the benchmark: N = 1); the cell is the
+ * sss space's fixed genotype unless `arch` names another. Cells whose input width differs from their own map the
+ * edges leaving node 0 from the input width (their skip edge is then a stride-1 FactorizedReduce: 1×1 conv + BN).
+ */
+export function shapeTinyNetwork(channels: readonly number[], numClasses: number, inputChannels = 3, arch: string = SSS_CELL_ARCH): TinyNetworkSpec {
+  if (channels.length % 3 !== 2) {
+    throw new NetworkSizeError(`size-space network: ${channels.length} channel counts given; expected 3N + 2 of them (5 in the benchmark)`);
+  }
+  const N = Math.floor(channels.length / 3);
+  for (const c of channels) checkNetworkSize({ numCells: N, classNum: numClasses, inputChannels, channel: c }, "size-space network");
+  return cellNetwork(channels, N, arch, numClasses, inputChannels, [...channels]);
+}
+
+/** The fixed cell of the size search space: tss arch 9930, per the original the best tss cell on CIFAR-100 validation. */
+export const SSS_CELL_ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+
+/** Stem, then N cells, a stride-2 block, N cells, a stride-2 block, N cells, each from the previous width to `widths[i]`. */
+function cellNetwork(
+  widths: readonly number[],
+  N: number,
+  arch: string,
+  numClasses: number,
+  inputChannels: number,
+  channels: number[] | null,
+): TinyNetworkSpec {
+  const C = widths[0]!;
   const reductions = [...Array<boolean>(N).fill(false), true, ...Array<boolean>(N).fill(false), true, ...Array<boolean>(N).fill(false)];
   let prev = C;
-  const cells = channels.map((cur, i) => {
+  const cells = widths.map((cur, i) => {
     const cell = reductions[i] ? resnetBlock(prev, cur, 2) : inferCell(arch, prev, cur, 1);
     prev = cur;
     return cell;
@@ -256,6 +300,7 @@ export function tinyNetwork(C: number, N: number, arch: string, numClasses: numb
     kind: "tiny-network",
     C,
     N,
+    channels,
     arch,
     numClasses,
     inputChannels,

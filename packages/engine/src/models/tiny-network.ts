@@ -1,12 +1,14 @@
 /**
  * TinyNetwork (spec §2.3): stem, N normal cells per stage with two ResNet reduction blocks between the three stages,
  * BN + ReLU, global average pooling and a linear classifier. State-dict keys and initial weights (under the same
- * manual seed) equal PyTorch's `TinyNetwork(C, N, genotype, num_classes)`.
+ * manual seed) equal PyTorch's `TinyNetwork(C, N, genotype, num_classes)`, and, built from a channel list, those of
+ * the size search space's `DynamicShapeTinyNet(channels, genotype, num_classes)` (the same macro, one width per layer).
  */
 import { ModuleList, Sequential, Linear, Layer, Module, AdaptiveAvgPool2d, type Tensor } from "../tensor/index.js";
 import { InferCell, ResNetBasicblock } from "./cells.js";
 import { buildSequential } from "./operations.js";
-import { checkNetworkValues, tinyNetwork, type TinyNetworkSpec } from "./structure.js";
+import { checkNetworkValues, shapeTinyNetwork, tinyNetwork, type TinyNetworkSpec } from "./structure.js";
+import { parseChannels } from "./sss-channels.js";
 
 export interface NetworkOutput {
   /** pooled features, `N × 4C` */
@@ -37,6 +39,14 @@ export class TinyNetwork extends Module {
   /** `TinyNetwork(C, N, arch, numClasses)` with `inputChannels` input planes (3 in the benchmark). */
   static create(C: number, N: number, arch: string, numClasses: number, inputChannels = 3): TinyNetwork {
     return new TinyNetwork(tinyNetwork(C, N, arch, numClasses, inputChannels));
+  }
+
+  /**
+   * The size search space's network for `channels` (`"C1:C2:C3:C4:C5"` or the widths), the fixed sss cell, and
+   * `inputChannels` input planes.
+   */
+  static createShape(channels: string | readonly number[], numClasses: number, inputChannels = 3): TinyNetwork {
+    return new TinyNetwork(shapeTinyNetwork(typeof channels === "string" ? parseChannels(channels) : channels, numClasses, inputChannels));
   }
 
   forward(x: Tensor): NetworkOutput {

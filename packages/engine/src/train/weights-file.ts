@@ -7,7 +7,7 @@
  */
 import { loadSafetensors, saveSafetensors, type Tensor } from "../tensor/index.js";
 import { UserError, listChoices, showInput } from "@aa-nas/core/errors.js";
-import { checkNetworkSize, checkNetworkValues, stateEntries, tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
+import { checkNetworkSize, checkNetworkValues, describeSize, stateEntries, tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { resolveArch } from "@aa-nas/core/space/index.js";
 
@@ -92,7 +92,7 @@ function checkTensors(where: string, spec: TinyNetworkSpec, state: ReadonlyMap<s
   const list = (what: string, items: string[]): string[] =>
     items.length === 0 ? [] : [`${items.length} ${what} (${items.slice(0, 3).map((n) => showInput(n, 80)).join(", ")}${items.length > 3 ? ", …" : ""})`];
   throw new WeightsFileError(
-    `${where}: its tensors do not fit the network its metadata describes (C=${spec.C}, N=${spec.N}, ${spec.numClasses} classes, ${spec.inputChannels} planes): ` +
+    `${where}: its tensors do not fit the network its metadata describes (${describeSize(spec)}, ${spec.numClasses} classes, ${spec.inputChannels} planes): ` +
       [...list("missing", missing), ...list("unexpected", unexpected), ...list("of another shape", reshaped)].join("; "),
   );
 }
