@@ -1,13 +1,16 @@
 /**
  * Parity with PyTorch (python3-torch 1.13): the same manual seed gives identical initial weights, the same batch gives
  * the same logits, and 5 SGD steps give the same losses and the same state dict (every parameter and batch-norm
- * buffer). The reference network is written from the spec (test/models/reference/tiny_network.py).
+ * buffer), for tss networks and for the size space's (sss). The reference network is written from the specs
+ * (test/models/reference/tiny_network.py).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { noGrad, tensor, SGD, manualSeed, setNumThreads, tidy, F, type Tensor } from "../../packages/engine/src/tensor/index.js";
 import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
+import { SSS_CELL_ARCH } from "../../packages/engine/src/models/structure.js";
+import { parseChannels } from "../../packages/engine/src/models/sss-channels.js";
 import { NUM_ARCHS, PyRandom, archAt, parseArch, sampleArch } from "../../packages/core/src/space/index.js";
 import { runPython } from "../data/python.js";
 import { tempDirs } from "../data/temp.js";
@@ -91,53 +94,91 @@ const CASES: [string, string][] = [
   ["a conv whose node reaches the output only through a none edge (7462)", archAt(7462)],
 ];
 
+interface ParityJob {
+  arch: string;
+  seed: number;
+  C: number;
+  N: number;
+  classes: number;
+  /** the size space's per-layer widths (C = widths[0], N = 1); absent for tss */
+  widths?: number[];
+}
+
+/**
+ * Builds the network under `job.seed` here and in the reference: identical initial state dict, bit-identical eval
+ * logits for one batch, 5 SGD steps to the same losses and state dict, and the same logits after them.
+ */
+function expectParity(job: ParityJob, build: () => TinyNetwork): void {
+  const dir = tempDir("aa-parity-");
+  const batch = 6;
+  const full = { ...job, batch, channels: 3, side: 32, steps: 5, lr: 0.1 };
+  const data = new PyRandom(99);
+  const inputs = Float32Array.from({ length: batch * 3 * 32 * 32 }, () => data.gauss(0, 1));
+  const targets = BigInt64Array.from({ length: batch }, () => BigInt(data.randbelow(job.classes)));
+  writeFileSync(join(dir, "job.json"), JSON.stringify(full));
+  writeFileSync(join(dir, "inputs.bin"), new Uint8Array(inputs.buffer));
+  writeFileSync(join(dir, "targets.bin"), new Uint8Array(targets.buffer));
+  runPython(withReferenceDir(REFERENCE), [dir]);
+
+  manualSeed(job.seed);
+  const net = build();
+  try {
+    // 1. initial state dict: same keys, same order, same bits
+    const names = JSON.parse(readFileSync(join(dir, "names.json"), "utf8")) as StateNames;
+    expect([...net.stateDict().keys()]).toEqual(names.map(([k]) => k));
+    expect(differingEntries(net.stateDict(), names, readFileSync(join(dir, "state.bin"))).differing).toEqual([]);
+
+    const x = tensor(inputs, [batch, 3, 32, 32]).keep();
+    const y = tensor(targets, [batch]).keep();
+    // 2. same batch → same logits (eval mode)
+    net.eval();
+    const logits = noGrad(() => tidy(() => net.forward(x).logits.toFloat32Array()));
+    // the same libtorch kernels in the same order: not close, equal (the issue asks for 1e-5)
+    expect([...logits]).toEqual([...readF32(join(dir, "logits.bin"))]);
+
+    // 3. five training steps → equal losses
+    const losses = trainLosses(net, x, y, 5);
+    const pyLosses = (JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as { losses: number[] }).losses;
+    expect(losses).toEqual(pyLosses);
+    expect(new Set(losses).size).toBe(5); // training really moved
+    // 4. the whole trained state: parameters, batch-norm running statistics and num_batches_tracked
+    expect(differingEntries(net.stateDict(), names, readFileSync(join(dir, "state_after.bin"))).differing).toEqual([]);
+    net.eval();
+    const after = noGrad(() => tidy(() => net.forward(x).logits.toFloat32Array()));
+    expect([...after]).toEqual([...readF32(join(dir, "logits_after.bin"))]);
+    x.dispose();
+    y.dispose();
+  } finally {
+    net.dispose();
+  }
+}
+
 describe("TinyNetwork parity with PyTorch", () => {
   setNumThreads(1);
   for (const [name, arch] of CASES) {
     it(`${name} ${arch}: identical initial weights, then bit-identical logits, losses and state dict over 5 SGD steps, and logits after them (one thread each)`, () => {
-      const dir = tempDir("aa-parity-");
-      const batch = 6;
-      const seed = 777;
-      const job = { arch, seed, C: 16, N: 5, classes: 10, batch, channels: 3, side: 32, steps: 5, lr: 0.1 };
-      const data = new PyRandom(99);
-      const inputs = Float32Array.from({ length: batch * 3 * 32 * 32 }, () => data.gauss(0, 1));
-      const targets = BigInt64Array.from({ length: batch }, () => BigInt(data.randbelow(10)));
-      writeFileSync(join(dir, "job.json"), JSON.stringify(job));
-      writeFileSync(join(dir, "inputs.bin"), new Uint8Array(inputs.buffer));
-      writeFileSync(join(dir, "targets.bin"), new Uint8Array(targets.buffer));
-      runPython(withReferenceDir(REFERENCE), [dir]);
+      expectParity({ arch, seed: 777, C: 16, N: 5, classes: 10 }, () => TinyNetwork.create(16, 5, arch, 10));
+    });
+  }
+});
 
-      manualSeed(seed);
-      const net = TinyNetwork.create(16, 5, arch, 10);
-      try {
-        // 1. initial state dict: same keys, same order, same bits
-        const names = JSON.parse(readFileSync(join(dir, "names.json"), "utf8")) as StateNames;
-        expect([...net.stateDict().keys()]).toEqual(names.map(([k]) => k));
-        expect(differingEntries(net.stateDict(), names, readFileSync(join(dir, "state.bin"))).differing).toEqual([]);
+// the size space's extremes, cells that change width in stage 2, 3 or both, and one that keeps it in stage 2 only
+const SHAPE_CASES: [string, string, number][] = [
+  ["narrowest", "8:8:8:8:8", 10],
+  ["widest", "64:64:64:64:64", 10],
+  ["cells 2 and 4 narrow (64→8 reductions)", "64:8:64:8:64", 100],
+  ["cells 2 and 4 widen, blocks narrow", "8:64:8:64:8", 120],
+  ["every layer wider (8:16:24:32:40)", "8:16:24:32:40", 10],
+  ["cell 2 keeps its width, cell 4 changes it (arch 11)", "8:8:8:16:32", 10],
+  ["cell 2 changes its width, cell 4 keeps it", "24:48:16:56:56", 100],
+];
 
-        const x = tensor(inputs, [batch, 3, 32, 32]).keep();
-        const y = tensor(targets, [batch]).keep();
-        // 2. same batch → same logits (eval mode)
-        net.eval();
-        const logits = noGrad(() => tidy(() => net.forward(x).logits.toFloat32Array()));
-        // the same libtorch kernels in the same order: not close, equal (the issue asks for 1e-5)
-        expect([...logits]).toEqual([...readF32(join(dir, "logits.bin"))]);
-
-        // 3. five training steps → equal losses
-        const losses = trainLosses(net, x, y, 5);
-        const pyLosses = (JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as { losses: number[] }).losses;
-        expect(losses).toEqual(pyLosses);
-        expect(new Set(losses).size).toBe(5); // training really moved
-        // 4. the whole trained state: parameters, batch-norm running statistics and num_batches_tracked
-        expect(differingEntries(net.stateDict(), names, readFileSync(join(dir, "state_after.bin"))).differing).toEqual([]);
-        net.eval();
-        const after = noGrad(() => tidy(() => net.forward(x).logits.toFloat32Array()));
-        expect([...after]).toEqual([...readF32(join(dir, "logits_after.bin"))]);
-        x.dispose();
-        y.dispose();
-      } finally {
-        net.dispose();
-      }
+describe("size-space network (sss) parity with PyTorch", () => {
+  setNumThreads(1);
+  for (const [name, channels, classes] of SHAPE_CASES) {
+    it(`${name} ${channels}, ${classes} classes: identical initial weights, then bit-identical logits, losses and state dict over 5 SGD steps`, () => {
+      const widths = parseChannels(channels);
+      expectParity({ arch: SSS_CELL_ARCH, seed: 888, C: widths[0]!, N: 1, classes, widths }, () => TinyNetwork.createShape(channels, classes));
     });
   }
 });

@@ -3,10 +3,10 @@
 usage: parity.py <dir>   (reads <dir>/job.json, inputs.bin, targets.bin;
                           writes state.bin, names.json, logits.bin, result.json, logits_after.bin, state_after.bin)
 
-Builds the reference TinyNetwork under torch.manual_seed(seed), dumps its initial state dict (float32/int64 values
-concatenated in state-dict order), the eval-mode logits for the batch, then trains `steps` SGD steps (nesterov,
-lr 0.1, momentum 0.9, wd 5e-4, cross-entropy) in train mode and records each step's loss, the final state dict (same
-layout) and the final logits.
+Builds the reference TinyNetwork (the size space's when job.json has `widths`) under torch.manual_seed(seed), dumps
+its initial state dict (float32/int64 values concatenated in state-dict order), the eval-mode logits for the batch,
+then trains `steps` SGD steps (nesterov, lr 0.1, momentum 0.9, wd 5e-4, cross-entropy) in train mode and records each
+step's loss, the final state dict (same layout) and the final logits.
 """
 import json, os, sys
 import numpy as np
@@ -21,7 +21,7 @@ n, c, s = job['batch'], job['channels'], job['side']
 x = torch.from_numpy(np.fromfile(os.path.join(d, 'inputs.bin'), dtype='<f4').reshape(n, c, s, s))
 y = torch.from_numpy(np.fromfile(os.path.join(d, 'targets.bin'), dtype='<i8'))
 torch.manual_seed(job['seed'])
-net = TinyNetwork(job['C'], job['N'], job['arch'], job['classes'], c)
+net = TinyNetwork(job['C'], job['N'], job['arch'], job['classes'], c, job.get('widths'))
 
 
 def dump_state(path):

@@ -1,4 +1,5 @@
-"""Reference TinyNetwork in PyTorch, written from the spec (§2.1–2.3) as test tooling for parity checks.
+"""Reference TinyNetwork in PyTorch, written from the spec (§2.1–2.3; the size space's DynamicShapeTinyNet from
+nats-sss §2) as test tooling for parity checks.
 
 Module names, construction order and forward semantics follow the spec, so state-dict keys and the RNG draws of the
 default initialisation match the benchmark's networks.
@@ -53,12 +54,24 @@ class Zero(nn.Module):
         return x.new_zeros(shape)
 
 
+class FactorizedReduce(nn.Module):
+    """The skip edge of a cell that changes width (size space, stride 1 only): 1x1 conv then BN, no ReLU."""
+
+    def __init__(self, C_in, C_out, stride):
+        super().__init__()
+        assert stride == 1
+        self.conv = nn.Conv2d(C_in, C_out, 1, stride=1, padding=0, bias=False)
+        self.bn = nn.BatchNorm2d(C_out)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
 def make_op(name, C_in, C_out, stride):
     if name == 'none':
         return Zero(C_in, C_out, stride)
     if name == 'skip_connect':
-        assert stride == 1 and C_in == C_out
-        return Identity()
+        return Identity() if stride == 1 and C_in == C_out else FactorizedReduce(C_in, C_out, stride)
     if name == 'nor_conv_1x1':
         return ReLUConvBN(C_in, C_out, 1, stride, 0, 1)
     if name == 'nor_conv_3x3':
@@ -108,11 +121,19 @@ class InferCell(nn.Module):
         return nodes[-1]
 
 
+# the size search space's fixed cell (NATS-Bench sss)
+SSS_CELL = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
+
+
 class TinyNetwork(nn.Module):
-    def __init__(self, C, N, arch, num_classes, input_channels=3):
+    """tss: TinyNetwork(C, N, arch, K). sss: TinyNetwork(widths[0], len(widths)//3, arch, K, widths=widths), the same
+    macro with one width per layer (DynamicShapeTinyNet)."""
+
+    def __init__(self, C, N, arch, num_classes, input_channels=3, widths=None):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(input_channels, C, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(C))
-        chans = [C] * N + [C * 2] + [C * 2] * N + [C * 4] + [C * 4] * N
+        chans = [C] * N + [C * 2] + [C * 2] * N + [C * 4] + [C * 4] * N if widths is None else list(widths)
+        assert widths is None or (C == widths[0] and len(widths) == 3 * N + 2)
         reds = [False] * N + [True] + [False] * N + [True] + [False] * N
         C_prev = C
         self.cells = nn.ModuleList()
