@@ -74,6 +74,8 @@ const VARIANTS: Record<string, [(p: Parts) => Buffer | void, RegExp]> = {
   "inputChannels 0": [(p) => setNetwork(p, { inputChannels: 0 }), /inputChannels 0 is out of range/],
   "within limits but too many values": [(p) => setNetwork(p, { channel: 256, numCells: 32, arch: ALL_CONV }), /holds [\d,]+ values, above the limit/],
   "sizes the tensors do not have": [(p) => setNetwork(p, { channel: 128, numCells: 20 }), /tensors do not fit the network .*C=128, N=20.*missing/],
+  "space unknown": [(p) => setNetwork(p, { space: "\u001b[2Jnas" }), /has search space '\\x1b\[2Jnas'; expected 'tss' or 'sss'/],
+  "sss space, tss arch": [(p) => setNetwork(p, { space: "sss" }), /has arch '\|.*', not a size-space config \(e\.g\. 8:16:24:32:40\)/],
   "arch with escape sequences": [(p) => setNetwork(p, { arch: "\u001b]0;pwned\u0007\u001b[2J|x~0|" }), /arch '\\x1b\]0;pwned\\x07\\x1b\[2J\|x~0\|'/],
   "tensor name with escape sequences": [
     (p) => void (p.header["\u001b[2J\u001b[31mred\n"] = null),

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { networkCosts } from "../../packages/engine/src/models/costs.js";
 import { shapeTinyNetwork, stateEntries, NetworkSizeError, SSS_CELL_ARCH } from "../../packages/engine/src/models/structure.js";
-import { ChannelsStringError, parseChannels } from "../../packages/engine/src/models/sss-channels.js";
+import { ChannelsStringError, parseChannels, sssArchAt, sssIndexOf } from "../../packages/engine/src/models/sss-channels.js";
+import { resolveSpaceArch } from "../../packages/engine/src/models/space-network.js";
 import { archAt } from "../../packages/core/src/space/index.js";
 
 /** `C_k = 8·(1 + ⌊index / 8^(5−k)⌋ mod 8)`: the last position varies fastest (spec §1). */
@@ -143,5 +144,25 @@ describe("size-space arch strings", () => {
     expect(() => parseChannels(text)).toThrow(ChannelsStringError);
     expect(() => parseChannels(text)).toThrow(message);
     expect(() => parseChannels(text)).toThrow(/8, 16, 24, 32, 40, 48, 56, 64/);
+  });
+});
+
+describe("size-space indexes", () => {
+  it("follow the original's order both ways for all 32,768 configs (last position fastest)", () => {
+    const wrong: number[] = [];
+    for (let i = 0; i < 8 ** 5; i++) {
+      const arch = sssArchAt(i);
+      if (arch !== configAt(i).join(":") || sssIndexOf(parseChannels(arch)) !== i) wrong.push(i);
+    }
+    expect(wrong).toEqual([]);
+    expect([sssArchAt(0), sssArchAt(11), sssArchAt(284), sssArchAt(1234), sssArchAt(32767)]).toEqual(["8:8:8:8:8", "8:8:8:16:32", "8:8:40:32:40", "8:24:32:24:24", "64:64:64:64:64"]);
+    expect(() => sssArchAt(32768)).toThrow(/size-space arch index 32768 is out of range: expected an integer 0..32767/);
+  });
+
+  it("resolve by index or string in the space named, as training does", () => {
+    expect(resolveSpaceArch("sss", 668)).toEqual({ index: 668, arch: "8:16:24:32:40" });
+    expect(resolveSpaceArch("sss", "8:16:24:32:40")).toEqual({ index: 668, arch: "8:16:24:32:40" });
+    expect(resolveSpaceArch("sss", "668")).toEqual({ index: 668, arch: "8:16:24:32:40" });
+    expect(resolveSpaceArch("tss", 9930).arch).toBe(SSS_CELL_ARCH);
   });
 });

@@ -26,3 +26,19 @@ export function parseChannels(text: string): number[] {
     return c;
   });
 }
+
+export const SSS_NUM_ARCHS = SSS_CHANNEL_CANDIDATES.length ** SSS_NUM_LAYERS; // 32,768
+
+/** The benchmark index of a config: the original's nested-loop order, the last position varying fastest. */
+export function sssIndexOf(channels: readonly number[]): number {
+  return channels.reduce((index, c) => index * SSS_CHANNEL_CANDIDATES.length + SSS_CHANNEL_CANDIDATES.indexOf(c), 0);
+}
+
+/** The config string at a benchmark index 0..32767; throws ChannelsStringError otherwise. */
+export function sssArchAt(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= SSS_NUM_ARCHS) {
+    throw new ChannelsStringError(`size-space arch index ${index} is out of range: expected an integer 0..${SSS_NUM_ARCHS - 1}`);
+  }
+  const n = SSS_CHANNEL_CANDIDATES.length;
+  return Array.from({ length: SSS_NUM_LAYERS }, (_, k) => SSS_CHANNEL_CANDIDATES[Math.floor(index / n ** (SSS_NUM_LAYERS - 1 - k)) % n]).join(":");
+}

@@ -21,7 +21,7 @@ import { hpConfig } from "../train/hyper.js";
 import { trainRun, type TrainProgress } from "../train/train-run.js";
 import { TRAIN_SOURCE } from "../train/train-record.js";
 import { saveNetwork } from "../train/weights-file.js";
-import { archAt } from "@aa-nas/core/space/index.js";
+import { resolveSpaceArch, type NetworkSpace } from "../models/space-network.js";
 import { CorruptRecordError, RECORD_FORMAT, readRecordFile, recordFilePath, runStem, weightsFileName, writeRecordFile, type RecordFile } from "./record-file.js";
 
 export interface TrainRangeOptions {
@@ -33,6 +33,9 @@ export interface TrainRangeOptions {
   mode: "new" | "cover";
   outDir: string;
   data: DataLocation;
+  /** the search space the arch indexes are of (default tss) */
+  space?: NetworkSpace;
+  /** tss network size (an sss arch fixes its own widths) */
   channel?: number;
   numCells?: number;
   /** use only the first N training images / eval images of each set (quick runs; the record's source says so) */
@@ -74,6 +77,7 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
   const subset = (o.trainSubset ?? null) !== null || (o.evalSubset ?? null) !== null;
   const channel = o.channel ?? DEFAULT_CHANNEL;
   const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
+  const space = o.space ?? "tss";
   let epochBudget = o.maxEpochs ?? Infinity;
   const pairs = o.archIndexes.flatMap((archIndex) => o.seeds.map((seed) => ({ archIndex, seed })));
 
@@ -108,6 +112,7 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
       const stopEpoch = Math.min(config.epochs, startEpoch + epochBudget);
       const { record, net } = await trainRun({
         arch: archIndex,
+        space,
         data,
         seed,
         hp: o.hp,
@@ -132,7 +137,8 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
         }
         if (o.saveWeights) {
           const name = weightsFileName(archIndex, seed, dataset);
-          const entry = { arch: record.arch, archIndex, channel, numCells, classNum: data.classNum, inputChannels: data.shape[0], seed, hp: o.hp };
+          const { channel: C, numCells: N } = record.config;
+          const entry = { arch: record.arch, archIndex, space, channel: C, numCells: N, classNum: data.classNum, inputChannels: data.shape[0], seed, hp: o.hp };
           saveNetwork(join(o.outDir, name), dataset, net, entry);
           weights[dataset] = name;
         }
@@ -147,7 +153,7 @@ export async function trainRange(o: TrainRangeOptions): Promise<TrainRangeResult
     const file: RecordFile = {
       format: RECORD_FORMAT,
       archIndex,
-      arch: archAt(archIndex),
+      arch: resolveSpaceArch(space, archIndex).arch,
       seed,
       hp: o.hp,
       runs,

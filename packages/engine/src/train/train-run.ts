@@ -33,9 +33,9 @@ import { BatchAssembler } from "../data/batch.js";
 import { batchBounds, planEpoch } from "../data/epoch-plan.js";
 import { sharedTrainingData, type TrainingData } from "../data/training-data.js";
 import { networkCosts } from "../models/costs.js";
-import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS, tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
+import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS, type TinyNetworkSpec } from "../models/structure.js";
+import { resolveSpaceArch, spaceNetworkSpec, type NetworkSpace } from "../models/space-network.js";
 import { TinyNetwork } from "../models/tiny-network.js";
-import { resolveArch } from "@aa-nas/core/space/index.js";
 import { toDevice } from "./device-batch.js";
 import { deviceLabel } from "./device-label.js";
 import { evaluatePass, replicaSlice, type PassResult } from "./evaluate.js";
@@ -69,8 +69,10 @@ export interface EpochEvent {
 }
 
 export interface TrainRunOptions {
-  /** arch string or benchmark index */
+  /** arch string or benchmark index, of `space` */
   arch: string | number;
+  /** the search space of `arch` (default tss); an sss arch fixes its widths, so `channel` / `numCells` are for tss */
+  space?: NetworkSpace;
   data: TrainingData;
   seed: number;
   /** hyper-parameter setting name stored in the record ("12", "200", …) */
@@ -117,12 +119,14 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const config = o.config ?? hpConfig(o.hp);
   const world = replicaCount(o, device, config.batchSize);
   if (world === 1) return runReplica(o, null);
-  const { arch } = resolveArch(o.arch);
+  const space = o.space ?? "tss";
+  const { arch } = resolveSpaceArch(space, o.arch);
   const data = sharedTrainingData(o.data);
   const channel = o.channel ?? DEFAULT_CHANNEL;
   const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
   const team = await ReplicaTeam.start(world, {
     arch,
+    space,
     data,
     seed: o.seed,
     hp: o.hp,
@@ -183,10 +187,11 @@ function replicaCount(o: TrainRunOptions, device: Device, batchSize: number): nu
   return Math.max(1, Math.min(requested, smallest));
 }
 
-type NetworkOptions = Pick<TrainRunOptions, "arch" | "data" | "channel" | "numCells">;
+type NetworkOptions = Pick<TrainRunOptions, "arch" | "space" | "data" | "channel" | "numCells">;
 
 function networkSpec(o: NetworkOptions): TinyNetworkSpec {
-  return tinyNetwork(o.channel ?? DEFAULT_CHANNEL, o.numCells ?? DEFAULT_NUM_CELLS, resolveArch(o.arch).arch, o.data.classNum, o.data.shape[0]);
+  const space = o.space ?? "tss";
+  return spaceNetworkSpec(space, resolveSpaceArch(space, o.arch).arch, o.data.classNum, o.data.shape[0], o);
 }
 
 /** The network a run trains (untrained weights from the current state of libtorch's generator). */
@@ -200,12 +205,10 @@ export function runNetwork(o: NetworkOptions): TinyNetwork {
  * are replaced by replica 0's). Exported for replica-worker.ts.
  */
 export async function runReplica(o: TrainRunOptions, replica: Replica | null, helperNet?: TinyNetwork): Promise<TrainRunResult> {
-  const { index: archIndex, arch } = resolveArch(o.arch);
+  const { index: archIndex, arch } = resolveSpaceArch(o.space ?? "tss", o.arch);
   const data = o.data;
   const config = o.config ?? hpConfig(o.hp);
   const device = o.device ?? "cpu";
-  const channel = o.channel ?? DEFAULT_CHANNEL;
-  const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
   const stopEpoch = Math.min(o.stopEpoch ?? config.epochs, config.epochs);
   const world = replica?.world ?? 1;
 
@@ -240,7 +243,8 @@ export async function runReplica(o: TrainRunOptions, replica: Replica | null, he
     params: costs.params,
     flops: costs.flops,
     latency: null,
-    config: { channel, numCells, classNum: data.classNum },
+    // C and N of the network; for sss the stem width C1 and one cell per stage (the widths are the arch string)
+    config: { channel: spec.C, numCells: spec.N, classNum: data.classNum },
     ...emptyCurves(data.evals.map((e) => e.name)),
     provenance: { seedImputed: false, timesEstimated: false, device: o.deviceLabel ?? deviceLabel(device, world), source: TRAIN_SOURCE },
   };

@@ -7,13 +7,15 @@
  */
 import { loadSafetensors, saveSafetensors, type Tensor } from "../tensor/index.js";
 import { UserError, listChoices, showInput } from "@aa-nas/core/errors.js";
-import { checkNetworkSize, checkNetworkValues, describeSize, stateEntries, tinyNetwork, type TinyNetworkSpec } from "../models/structure.js";
+import { checkNetworkSize, checkNetworkValues, describeSize, stateEntries, type TinyNetworkSpec } from "../models/structure.js";
+import { NETWORK_SPACES, resolveSpaceArch, spaceNetworkSpec, type NetworkSpace } from "../models/space-network.js";
 import { TinyNetwork } from "../models/tiny-network.js";
-import { resolveArch } from "@aa-nas/core/space/index.js";
 
 export interface NetworkEntry {
   arch: string;
   archIndex: number;
+  /** the search space of `arch`; files written before sss support have none (tss) */
+  space?: NetworkSpace;
   channel: number;
   numCells: number;
   classNum: number;
@@ -55,7 +57,7 @@ export function loadNetwork(path: string, key: string | undefined): LoadedNetwor
       );
     }
     const entry = checkEntry(path, chosen, entries[chosen]);
-    const spec = tinyNetwork(entry.channel, entry.numCells, entry.arch, entry.classNum, entry.inputChannels);
+    const spec = spaceNetworkSpec(entry.space ?? "tss", entry.arch, entry.classNum, entry.inputChannels, entry);
     const prefix = prefixed ? `${chosen}/` : "";
     const state = new Map<string, Tensor>();
     for (const [name, t] of tensors) if (name.startsWith(prefix)) state.set(name.slice(prefix.length), t);
@@ -103,16 +105,23 @@ function checkEntry(path: string, key: string, raw: unknown): NetworkEntry {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new WeightsFileError(`${where} is ${raw === null ? "null" : typeof raw} in ${META_KEY}, expected an object`);
   const e = raw as Record<string, unknown>;
   if (typeof e.arch !== "string") throw new WeightsFileError(`${where} has no arch string`);
+  if (e.space !== undefined && !(NETWORK_SPACES as readonly unknown[]).includes(e.space)) {
+    throw new WeightsFileError(`${where} has search space '${showInput(String(e.space), 40)}'; expected ${listChoices(NETWORK_SPACES)}`);
+  }
+  const space = (e.space ?? "tss") as NetworkSpace;
   let arch: { index: number; arch: string };
   try {
-    arch = resolveArch(e.arch);
+    arch = resolveSpaceArch(space, e.arch);
   } catch {
-    throw new WeightsFileError(`${where} has arch '${showInput(e.arch, 80)}', not a NAS-Bench-201 cell (e.g. |nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|)`);
+    const example =
+      space === "tss" ? "a NAS-Bench-201 cell (e.g. |nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|)" : "a size-space config (e.g. 8:16:24:32:40)";
+    throw new WeightsFileError(`${where} has arch '${showInput(e.arch, 80)}', not ${example}`);
   }
   checkNetworkSize(e, where);
   return {
     arch: arch.arch,
     archIndex: arch.index,
+    ...(space === "tss" ? {} : { space }),
     channel: e.channel as number,
     numCells: e.numCells as number,
     classNum: e.classNum as number,
