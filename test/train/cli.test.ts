@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { referenceDir } from "../support/reference.js";
 import { readRecordFile } from "../../packages/engine/src/pipeline/record-file.js";
+import { networkCosts } from "../../packages/engine/src/models/costs.js";
+import { shapeTinyNetwork } from "../../packages/engine/src/models/structure.js";
 import { loadSafetensors, saveSafetensors } from "../../packages/engine/src/tensor/index.js";
 import { tempDirs } from "../data/temp.js";
 
@@ -145,5 +147,48 @@ describe("aa-nas train-net / train / eval-net (built CLI, one driver)", () => {
     expect(s.status["cifar100-test-split.txt"]).toMatch(/cifar100-test-split\.txt$/);
     expect(s.status["CIFAR-10"]).toBeNull();
     expect(existsSync(s.status["Fashion-MNIST"]!)).toBe(true);
+  });
+});
+
+describe("aa-nas train / train-net --space sss (the size space's network through the same driver)", () => {
+  const SSS_TINY = ["--datasets", "fashion-mnist", "--train-subset", "256", "--eval-subset", "128"];
+
+  it("train-net 8:16:24:32:40 --hp 01 writes the record of index 668 with that network's costs, which eval-net rebuilds to its final accuracy", () => {
+    const out = tmp("aa-cli-sss-net-");
+    const r = runCli(["train-net", "8:16:24:32:40", "--space", "sss", "--hp", "01", "--seeds", "777", ...SSS_TINY, "--replicas", "1", "--out", out, "--json"], ENV);
+    expect(r.status, r.stderr).toBe(0);
+    const record = join(out, "arch-000668-seed-0777.json");
+    const file = readRecordFile(record);
+    expect(file).toMatchObject({ archIndex: 668, arch: "8:16:24:32:40", seed: 777, hp: "01" });
+    const run = file.runs[0]!;
+    // one epoch, the stem width and one cell per stage as the network config; Fashion-MNIST: 1 plane, padded to 32 × 32
+    expect(run).toMatchObject({ archIndex: 668, arch: "8:16:24:32:40", hp: "01", epochs: 1, config: { channel: 8, numCells: 1, classNum: 10 } });
+    const costs = networkCosts(shapeTinyNetwork([8, 16, 24, 32, 40], 10, 1), 32);
+    expect([run.params, run.flops]).toEqual([costs.params, costs.flops]);
+    expect(run.train.loss).toHaveLength(1);
+    expect(evalNet(join(out, file.weights!["fashion-mnist"]!))).toMatchObject(recordFinal(record));
+  }, 120_000);
+
+  it("train --arch-index takes size-space indexes past tss's 15,624 and trains them with replicas (40:64:8:40:8 is 20000)", () => {
+    const out = tmp("aa-cli-sss-range-");
+    const r = runCli(["train", "--space", "sss", "--arch-index", "20000", "--seeds", "3", "--hp", "01", ...SSS_TINY, "--replicas", "2", "--out", out], { env: { AA_NAS_THREADS: "2" } });
+    expect(r.status, r.stderr).toBe(0);
+    const file = readRecordFile(join(out, "arch-020000-seed-0003.json"));
+    expect(file.arch).toBe("40:64:8:40:8");
+    expect(file.runs[0]!.provenance.device).toMatch(/2 replicas/);
+    expect(file.runs[0]!.config).toEqual({ channel: 40, numCells: 1, classNum: 10 });
+  }, 120_000);
+
+  it("refuses what a size config cannot take, before loading anything (exit 2)", () => {
+    const out = tmp("aa-cli-sss-bad-");
+    const range = runCli(["train", "--space", "sss", "--range", "32760-32768", "--seeds", "1", "--hp", "01", "--datasets", "fashion-mnist", "--out", out]);
+    expect(range.status).toBe(2);
+    expect(range.stderr).toMatch(/bad range '32760-32768': expected START-END with 0 <= START <= END <= 32767/);
+    const width = runCli(["train-net", "8:16:24:32:12", "--space", "sss", "--out", out]);
+    expect(width.status).toBe(2);
+    expect(width.stderr).toMatch(/position 5 is '12', not a width; expected 5 widths from 8, 16, 24, 32, 40, 48, 56, 64/);
+    const channel = runCli(["train-net", "8:16:24:32:40", "--space", "sss", "--channel", "16", "--out", out]);
+    expect(channel.stderr).toMatch(/--space sss: a size config sets every width itself; drop --channel/);
+    expect(runCli(["train-net", "0", "--space", "nas", "--out", out]).stderr).toMatch(/unknown search space 'nas': expected 'tss' \(topology\) or 'sss' \(size\)/);
   });
 });

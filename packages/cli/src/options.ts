@@ -100,21 +100,21 @@ export function parseHp(value: string): string {
 }
 
 /** Parses `A-B` (inclusive, as the original's job ranges) into indexes. */
-export function parseRange(text: string): number[] {
+export function parseRange(text: string, numArchs: number = NUM_ARCHS): number[] {
   const m = /^(\d+)-(\d+)$/.exec(text.trim());
-  const valid = `expected START-END with 0 <= START <= END <= ${NUM_ARCHS - 1}, e.g. 0-389`;
+  const valid = `expected START-END with 0 <= START <= END <= ${numArchs - 1}, e.g. 0-389`;
   if (!m) throw new UserError(`bad range '${text}': ${valid}`);
   const start = Number(m[1]);
   const end = Number(m[2]);
-  if (start > end || end >= NUM_ARCHS) throw new UserError(`bad range '${text}': ${valid}`);
+  if (start > end || end >= numArchs) throw new UserError(`bad range '${text}': ${valid}`);
   return Array.from({ length: end - start + 1 }, (_, i) => start + i);
 }
 
-/** `--range A-B` or `--arch-index I`, exactly one of them. */
-export function parseArchSelection(o: { range?: string; archIndex?: string }): number[] {
+/** `--range A-B` or `--arch-index I`, exactly one of them, in a space of `numArchs` archs (tss's by default). */
+export function parseArchSelection(o: { range?: string; archIndex?: string }, numArchs: number = NUM_ARCHS): number[] {
   if (o.range !== undefined && o.archIndex !== undefined) throw new UserError("give either --range or --arch-index, not both");
-  if (o.archIndex !== undefined) return parseRange(`${o.archIndex}-${o.archIndex}`);
-  if (o.range !== undefined) return parseRange(o.range);
+  if (o.archIndex !== undefined) return parseRange(`${o.archIndex}-${o.archIndex}`, numArchs);
+  if (o.range !== undefined) return parseRange(o.range, numArchs);
   throw new UserError("give --range A-B (e.g. --range 0-389; `aa-nas meta` lists the original job plan) or --arch-index I");
 }
 

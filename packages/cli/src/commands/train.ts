@@ -9,12 +9,15 @@ import { DATASET_KEYS, RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.j
 import { UserError } from "@aa-nas/core/errors.js";
 import { resolveCell } from "@aa-nas/engine/models/cell-archs.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/structure.js";
+import { parseNetworkSpace, resolveSpaceArch, type NetworkSpace } from "@aa-nas/engine/models/space-network.js";
+import { SSS_NUM_ARCHS } from "@aa-nas/engine/models/sss-channels.js";
 import type { TrainRangeResult } from "@aa-nas/engine/pipeline/train-range.js";
 import { DATA_DIR_HELP, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFolder } from "../output-path.js";
 
 interface TrainCliOptions {
+  space: string;
   seeds: string[];
   datasets: string[];
   hp: string;
@@ -42,6 +45,7 @@ function trainingOptions(c: Command, defaults?: { seeds: string[]; datasets: str
   opt("--hp <epochs>", "schedule length in epochs: 12 or 200 for the benchmark (any positive number)", defaults?.hp);
   opt("--out <dir>", "results folder: arch-XXXXXX-seed-YYYY.json records (and -<dataset>.safetensors weights)", defaults?.out);
   return c
+    .option("--space <space>", "search space of the archs: tss (NAS-Bench-201 cells) or sss (NATS-Bench size configs, e.g. 8:16:24:32:40; hp 01, 12 or 90)", "tss")
     .option("--mode <mode>", "new: skip (arch, seed) pairs whose record is finished; cover: train them again", "new")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
@@ -66,15 +70,16 @@ export function registerTrainCommands(program: Command): void {
       .option("--range <A-B>", "arch index range, inclusive (e.g. 0-389; see `aa-nas meta` for the original job plan)")
       .option("--arch-index <i>", "a single arch index")
       .option("--save-weights", "save each dataset key's final weights next to the record (for eval-net)"),
-  ).action(async (o: TrainCliOptions & { range?: string; archIndex?: string }) => {
-    await trainCommand(parseArchSelection(o), o);
+  ).action(async (o: TrainCliOptions & { range?: string; archIndex?: string }, cmd: Command) => {
+    const space = spaceOf(o, cmd);
+    await trainCommand(parseArchSelection(o, space === "sss" ? SSS_NUM_ARCHS : undefined), o, space);
   });
 
   trainingOptions(
     program
       .command("train-net")
       .description("train one architecture on dataset keys and seeds as the benchmark did (spec §3); writes records and weights as `train --save-weights`")
-      .argument("<arch>", "resnet, all_c3x3, all_c1x1, all_idnt, a benchmark index 0..15624, or an arch string")
+      .argument("<arch>", "resnet, all_c3x3, all_c1x1, all_idnt, a benchmark index 0..15624, or an arch string; with --space sss: a config like 8:16:24:32:40 or its index 0..32767")
       .option("--epochs <n>", "the same as --hp <n>", integerOption("--epochs")),
     { seeds: ["777", "888", "999"], datasets: [...DATASET_KEYS], hp: "200", out: "aa-nas-train" },
   ).action(async (arch: string, o: TrainCliOptions, cmd: Command) => {
@@ -82,11 +87,23 @@ export function registerTrainCommands(program: Command): void {
       if (cmd.getOptionValueSource("hp") === "cli" && o.hp !== String(o.epochs)) throw new UserError(`give --hp or --epochs, not both (--hp ${o.hp}, --epochs ${o.epochs})`);
       o.hp = String(o.epochs);
     }
-    await trainCommand([resolveCell(arch).index], { ...o, saveWeights: true });
+    const space = spaceOf(o, cmd);
+    const index = space === "sss" ? resolveSpaceArch(space, arch).index : resolveCell(arch).index;
+    await trainCommand([index], { ...o, saveWeights: true }, space);
   });
 }
 
-async function trainCommand(archIndexes: number[], o: TrainCliOptions): Promise<TrainRangeResult> {
+/** --space; an sss config fixes every width, so --channel / --num-cells with it are a mistake, not a no-op. */
+function spaceOf(o: TrainCliOptions, cmd: Command): NetworkSpace {
+  const space = parseNetworkSpace(o.space);
+  if (space === "sss") {
+    const given = ["channel", "numCells"].filter((k) => cmd.getOptionValueSource(k) === "cli");
+    if (given.length > 0) throw new UserError(`--space sss: a size config sets every width itself; drop ${given.map((k) => (k === "channel" ? "--channel" : "--num-cells")).join(" and ")}`);
+  }
+  return space;
+}
+
+async function trainCommand(archIndexes: number[], o: TrainCliOptions, space: NetworkSpace): Promise<TrainRangeResult> {
   checkOutputFolder(o.out);
   const seeds = parseSeeds(o.seeds);
   const datasets = parseDatasets(o.datasets);
@@ -109,6 +126,7 @@ async function trainCommand(archIndexes: number[], o: TrainCliOptions): Promise<
     mode,
     outDir: o.out,
     data: dataLocation(o),
+    space,
     channel: o.channel,
     numCells: o.numCells,
     trainSubset: o.trainSubset ?? null,
