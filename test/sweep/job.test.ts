@@ -14,9 +14,14 @@ describe("sweep job ids", () => {
 
   it("differ when anything that changes the record differs", () => {
     const base = sweepJobId(planSweepJobs([5], [777], SETTINGS)[0]!);
-    const variants: Partial<TrainingSettings>[] = [{ hp: "12" }, { datasets: ["cifar10"] }, { channel: 8 }, { numCells: 1 }, { trainSubset: 512 }, { evalSubset: 256 }];
+    const variants: Partial<TrainingSettings>[] = [{ hp: "12" }, { datasets: ["cifar10"] }, { channel: 8 }, { numCells: 1 }, { trainSubset: 512 }, { evalSubset: 256 }, { space: "sss" }];
     const ids = variants.map((v) => sweepJobId(planSweepJobs([5], [777], { ...SETTINGS, ...v })[0]!));
     expect(new Set([base, ...ids]).size).toBe(variants.length + 1);
+  });
+
+  it("of tss jobs stay those of jobs planned without a space (queues planned by earlier versions keep their ids)", () => {
+    const [withSpace] = planSweepJobs([5], [777], { ...SETTINGS, space: "tss" });
+    expect(sweepJobId(withSpace!)).toBe(sweepJobId(planSweepJobs([5], [777], SETTINGS)[0]!));
   });
 
   it("are planned in the original's order: arch, then seed", () => {

@@ -55,6 +55,22 @@ describe("aa-nas sweep without --redis (local folder queue)", () => {
     expect({ acc1: result.acc1, loss: result.loss }).toEqual({ acc1: final.acc!.at(-1), loss: final.loss!.at(-1) });
   }, 180_000);
 
+  it("trains size-space (sss) jobs: the worker builds the config's network and records its channel string", async () => {
+    const root = mkdtempSync(join(tmpdir(), "aa-nas-sweep-sss-"));
+    const out = join(root, "results");
+    const sss = ["--space", "sss", "--seeds", "5", "--datasets", "fashion-mnist", "--train-subset", "256", "--eval-subset", "128", "--hp", "01", "--out", out];
+    const plan = runCli(["sweep", "plan", "--arch-index", "20000", ...sss, "--json"]);
+    expect(plan.status, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout)).toEqual({ added: 1, existing: 0 });
+    expect(runCli(["sweep", "plan", "--range", "0-32768", ...sss]).stderr).toMatch(/bad range '0-32768': expected START-END with 0 <= START <= END <= 32767/);
+    expect(runCli(["sweep", "plan", "--arch-index", "1", ...sss, "--num-cells", "2"]).stderr).toMatch(/--space sss: a size config sets every width itself; drop --num-cells/);
+    const worker = startCli(["sweep", "worker", "--out", out, "--data-dir", join(root, "no-data"), "--exit-when-done", "--replicas", "1"]);
+    expect(await worker.exited, worker.stderr()).toBe(0);
+    const record = readRecordFile(join(out, "arch-020000-seed-0005.json"));
+    expect(record).toMatchObject({ archIndex: 20000, arch: "40:64:8:40:8", hp: "01" });
+    expect(record.runs[0]!.config).toEqual({ channel: 40, numCells: 1, classNum: 10 });
+  }, 180_000);
+
   it("asks for --redis or --out when neither names a queue", () => {
     const r = runCli(["sweep", "status"]);
     expect(r.status).toBe(2);

@@ -21,6 +21,16 @@ describe("aa-nas sweep slurm", () => {
     }
   });
 
+  it("passes --space sss to the tasks' train command, without the tss network size", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aa-nas-slurm-sss-"));
+    const r = runCli(["sweep", "slurm", "--space", "sss", "--range", "30000-32767", "--array-size", "4", "--seeds", "777", "--datasets", "cifar10", "--hp", "90", "--out", join(dir, "r"), "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const { text } = JSON.parse(r.stdout) as { text: string };
+    expect(text).toMatch(/ train --range "\$LO-\$HI" --mode new --seeds 777 --datasets cifar10 --hp 90 --space sss --device cuda --out /);
+    expect(text).not.toMatch(/--channel|--num-cells/);
+    expect(runCli(["sweep", "slurm", "--space", "sss", "--range", "0-32768", "--array-size", "4", "--seeds", "777", "--datasets", "cifar10", "--hp", "90", "--out", join(dir, "r")]).stderr).toMatch(/<= 32767/);
+  });
+
   it("writes an sbatch array whose tasks run `aa-nas train --mode new` on their slices", () => {
     const dir = mkdtempSync(join(tmpdir(), "aa-nas-slurm-"));
     const out = join(dir, "results");

@@ -7,6 +7,8 @@ import { defaultDataDir } from "@aa-nas/engine/data/data-dir.js";
 import type { DataLocation } from "@aa-nas/engine/data/training-data.js";
 import { UserError, listChoices, showInput } from "@aa-nas/core/errors.js";
 import { NETWORK_LIMITS } from "@aa-nas/engine/models/structure.js";
+import { parseNetworkSpace, type NetworkSpace } from "@aa-nas/engine/models/space-network.js";
+import { SSS_NUM_ARCHS } from "@aa-nas/engine/models/sss-channels.js";
 import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
 import { hpConfig } from "@aa-nas/engine/train/hyper.js";
 import { parseRecordDatasetKey, type RecordDatasetKey } from "@aa-nas/core/registry/index.js";
@@ -108,6 +110,26 @@ export function parseRange(text: string, numArchs: number = NUM_ARCHS): number[]
   const end = Number(m[2]);
   if (start > end || end >= numArchs) throw new UserError(`bad range '${text}': ${valid}`);
   return Array.from({ length: end - start + 1 }, (_, i) => start + i);
+}
+
+export const SPACE_HELP = "search space of the archs: tss (NAS-Bench-201 cells) or sss (NATS-Bench size configs, e.g. 8:16:24:32:40; hp 01, 12 or 90)";
+
+/**
+ * `--space`; an sss config fixes every width, so --channel / --num-cells given with it (`given` says which options
+ * came from the command line) are a mistake, not a no-op.
+ */
+export function parseSpace(value: string, given: (option: "channel" | "numCells") => boolean): NetworkSpace {
+  const space = parseNetworkSpace(value);
+  if (space === "sss") {
+    const flags = (["channel", "numCells"] as const).filter(given).map((k) => (k === "channel" ? "--channel" : "--num-cells"));
+    if (flags.length > 0) throw new UserError(`--space sss: a size config sets every width itself; drop ${flags.join(" and ")}`);
+  }
+  return space;
+}
+
+/** How many archs the space has: what --range and --arch-index are checked against. */
+export function spaceArchCount(space: NetworkSpace): number {
+  return space === "sss" ? SSS_NUM_ARCHS : NUM_ARCHS;
 }
 
 /** `--range A-B` or `--arch-index I`, exactly one of them, in a space of `numArchs` archs (tss's by default). */

@@ -13,7 +13,7 @@ import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/struct
 import { mergeRecords } from "@aa-nas/engine/pipeline/merge.js";
 import type { TrainingSettings } from "@aa-nas/engine/sweep/job.js";
 import type { SweepQueue } from "@aa-nas/engine/sweep/queue.js";
-import { DATA_DIR_HELP, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, SPACE_HELP, parseSpace, spaceArchCount, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
 import { printMergeReport } from "./merge.js";
 import { RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.js";
 import { checkOutputFile, checkOutputFolder } from "../output-path.js";
@@ -28,6 +28,7 @@ interface QueueCliOptions {
 }
 
 interface SettingsCliOptions {
+  space: string;
   seeds: string[];
   datasets: string[];
   hp: string;
@@ -99,6 +100,7 @@ function queueOptions(c: Command, outHelp: string): Command {
 
 function settingsOptions(c: Command): Command {
   return c
+    .option("--space <space>", SPACE_HELP, "tss")
     .requiredOption("--seeds <seeds...>", "seeds, e.g. 777 888 999")
     .requiredOption("--datasets <keys...>", `dataset keys: ${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--hp <epochs>", "schedule length: 12 or 200 for the benchmark (any positive number of epochs)")
@@ -108,8 +110,10 @@ function settingsOptions(c: Command): Command {
     .option("--eval-subset <n>", "evaluate on the first n images of each eval set", integerOption("--eval-subset"));
 }
 
-function trainingSettings(o: SettingsCliOptions): TrainingSettings {
+function trainingSettings(o: SettingsCliOptions, cmd: Command): TrainingSettings {
+  const space = parseSpace(o.space, (k) => cmd.getOptionValueSource(k) === "cli");
   return {
+    ...(space === "tss" ? {} : { space }),
     hp: parseHp(o.hp),
     datasets: parseDatasets(o.datasets),
     channel: o.channel,
@@ -156,9 +160,10 @@ export function registerSweepCommands(program: Command): void {
     .option("--attempts <n>", "tries per job before it counts as failed", integerOption("--attempts"), 3)
     .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0, MAX_TIMER_MS), 60_000)
     .option("--json", "print the result as JSON")
-    .action(async (o: PlanCliOptions) => {
+    .action(async (o: PlanCliOptions, cmd: Command) => {
       const { planSweepJobs } = await import("@aa-nas/engine/sweep/job.js");
-      const jobs = planSweepJobs(parseArchSelection(o), parseSeeds(o.seeds), trainingSettings(o));
+      const settings = trainingSettings(o, cmd);
+      const jobs = planSweepJobs(parseArchSelection(o, spaceArchCount(settings.space ?? "tss")), parseSeeds(o.seeds), settings);
       const r = await withQueue(await openQueue(o), (q) => q.plan(jobs, { attempts: o.attempts, backoffMs: o.backoffMs }));
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stderr.write(`planned ${jobs.length} job(s): ${r.added} added, ${r.existing} already in the queue\n`);
@@ -246,13 +251,14 @@ export function registerSweepCommands(program: Command): void {
     .option("--max-parallel <n>", "at most this many tasks at once", integerOption("--max-parallel"))
     .option("--script <file>", "write the script here (default: stdout)")
     .option("--json", "print one JSON object: the script's path (or its text without --script), the array and the submit command")
-    .action(async (o: SlurmCliOptions) => {
+    .action(async (o: SlurmCliOptions, cmd: Command) => {
       checkOutputFolder(o.out);
       if (o.script) checkOutputFile(o.script, { flag: "--script" });
       const { slurmScript } = await import("@aa-nas/engine/sweep/slurm.js");
-      const range = parseRange(o.range);
+      const settings = trainingSettings(o, cmd);
+      const range = parseRange(o.range, spaceArchCount(settings.space ?? "tss"));
       const text = slurmScript({
-        ...trainingSettings(o),
+        ...settings,
         start: range[0]!,
         end: range[range.length - 1]!,
         arraySize: o.arraySize,

@@ -9,10 +9,9 @@ import { DATASET_KEYS, RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.j
 import { UserError } from "@aa-nas/core/errors.js";
 import { resolveCell } from "@aa-nas/engine/models/cell-archs.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/structure.js";
-import { parseNetworkSpace, resolveSpaceArch, type NetworkSpace } from "@aa-nas/engine/models/space-network.js";
-import { SSS_NUM_ARCHS } from "@aa-nas/engine/models/sss-channels.js";
+import { resolveSpaceArch, type NetworkSpace } from "@aa-nas/engine/models/space-network.js";
 import type { TrainRangeResult } from "@aa-nas/engine/pipeline/train-range.js";
-import { DATA_DIR_HELP, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, SPACE_HELP, parseSpace, spaceArchCount, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFolder } from "../output-path.js";
 
@@ -45,7 +44,7 @@ function trainingOptions(c: Command, defaults?: { seeds: string[]; datasets: str
   opt("--hp <epochs>", "schedule length in epochs: 12 or 200 for the benchmark (any positive number)", defaults?.hp);
   opt("--out <dir>", "results folder: arch-XXXXXX-seed-YYYY.json records (and -<dataset>.safetensors weights)", defaults?.out);
   return c
-    .option("--space <space>", "search space of the archs: tss (NAS-Bench-201 cells) or sss (NATS-Bench size configs, e.g. 8:16:24:32:40; hp 01, 12 or 90)", "tss")
+    .option("--space <space>", SPACE_HELP, "tss")
     .option("--mode <mode>", "new: skip (arch, seed) pairs whose record is finished; cover: train them again", "new")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--split-dir <dir>", "folder with the downloaded split files (default: the data dir)")
@@ -72,7 +71,7 @@ export function registerTrainCommands(program: Command): void {
       .option("--save-weights", "save each dataset key's final weights next to the record (for eval-net)"),
   ).action(async (o: TrainCliOptions & { range?: string; archIndex?: string }, cmd: Command) => {
     const space = spaceOf(o, cmd);
-    await trainCommand(parseArchSelection(o, space === "sss" ? SSS_NUM_ARCHS : undefined), o, space);
+    await trainCommand(parseArchSelection(o, spaceArchCount(space)), o, space);
   });
 
   trainingOptions(
@@ -93,14 +92,8 @@ export function registerTrainCommands(program: Command): void {
   });
 }
 
-/** --space; an sss config fixes every width, so --channel / --num-cells with it are a mistake, not a no-op. */
 function spaceOf(o: TrainCliOptions, cmd: Command): NetworkSpace {
-  const space = parseNetworkSpace(o.space);
-  if (space === "sss") {
-    const given = ["channel", "numCells"].filter((k) => cmd.getOptionValueSource(k) === "cli");
-    if (given.length > 0) throw new UserError(`--space sss: a size config sets every width itself; drop ${given.map((k) => (k === "channel" ? "--channel" : "--num-cells")).join(" and ")}`);
-  }
-  return space;
+  return parseSpace(o.space, (k) => cmd.getOptionValueSource(k) === "cli");
 }
 
 async function trainCommand(archIndexes: number[], o: TrainCliOptions, space: NetworkSpace): Promise<TrainRangeResult> {

@@ -10,8 +10,11 @@ import { UserError } from "@aa-nas/core/errors.js";
 import { runStem } from "../pipeline/record-file.js";
 import { isHp } from "../train/hyper.js";
 import { RECORD_DATASET_KEYS, type RecordDatasetKey } from "@aa-nas/core/registry/index.js";
+import { NETWORK_SPACES, type NetworkSpace } from "../models/space-network.js";
 
 export interface TrainingSettings {
+  /** the search space of the arch indexes; absent (jobs planned before sss support) = tss */
+  space?: NetworkSpace;
   hp: string;
   datasets: RecordDatasetKey[];
   channel: number;
@@ -30,6 +33,7 @@ const positive = z.number().int().positive();
 export const sweepJobSchema = z.object({
   archIndex: z.number().int().nonnegative(),
   seed: z.number().int().nonnegative(),
+  space: z.enum(NETWORK_SPACES).optional(),
   hp: z.string().refine(isHp, "hp must be a schedule length in epochs"),
   datasets: z.array(z.enum(RECORD_DATASET_KEYS)).min(1),
   channel: positive,
@@ -47,7 +51,8 @@ export function parseSweepJob(data: unknown, id: string): SweepJob {
 
 /** Short digest of the settings beyond hp, so different subsets or network sizes are different jobs. */
 export function settingsDigest(s: TrainingSettings): string {
-  const key = JSON.stringify([s.datasets, s.channel, s.numCells, s.trainSubset, s.evalSubset]);
+  // the space joins the key only for sss, so that the ids of tss jobs stay those earlier versions planned
+  const key = JSON.stringify([s.datasets, s.channel, s.numCells, s.trainSubset, s.evalSubset, ...((s.space ?? "tss") === "tss" ? [] : [s.space])]);
   return createHash("sha256").update(key).digest("hex").slice(0, 10);
 }
 

@@ -57,8 +57,8 @@ export function slurmScript(o: SlurmOptions): string {
     "--seeds", ...o.seeds.map(String),
     "--datasets", ...o.datasets,
     "--hp", o.hp,
-    "--channel", String(o.channel),
-    "--num-cells", String(o.numCells),
+    // an sss config sets every width (train refuses --channel / --num-cells with it)
+    ...((o.space ?? "tss") === "sss" ? ["--space", "sss"] : ["--channel", String(o.channel), "--num-cells", String(o.numCells)]),
     ...(o.trainSubset === null ? [] : ["--train-subset", String(o.trainSubset)]),
     ...(o.evalSubset === null ? [] : ["--eval-subset", String(o.evalSubset)]),
     "--device", o.device,

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     mode: "new",
     outDir: site.outDir,
     data: { dataDir: site.dataDir },
+    space: job.space ?? "tss",
     channel: job.channel,
     numCells: job.numCells,
     trainSubset: job.trainSubset,
