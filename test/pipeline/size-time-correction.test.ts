@@ -25,7 +25,7 @@ function run(dataset: RecordDatasetKey, hp: string, seed: number): RunRecord {
     params: 0.1,
     flops: 15,
     latency: [clock],
-    config: { channel: 8, numCells: 1, classNum: datasetInfo(dataset).classNum },
+    config: { channel: 8, numCells: 1, classNum: datasetInfo(dataset).classes },
     train: { loss: Array(epochs).fill(2), acc1: Array(epochs).fill(10), acc5: Array(epochs).fill(50), time: times() },
     evals,
     provenance: { seedImputed: false, timesEstimated: false, device: "cpu", source: "aa-nas train" },
