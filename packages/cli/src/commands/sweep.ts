@@ -10,11 +10,12 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { errorLine, UserError } from "@aa-nas/core/errors.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/structure.js";
-import { mergeRecords } from "@aa-nas/engine/pipeline/merge.js";
+import { findZeroCostStores, mergeRecords, mergeZeroCostStores } from "@aa-nas/engine/pipeline/merge.js";
 import type { TrainingSettings } from "@aa-nas/engine/sweep/job.js";
 import type { SweepQueue } from "@aa-nas/engine/sweep/queue.js";
 import { DATA_DIR_HELP, SPACE_HELP, parseSpace, spaceArchCount, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
 import { printMergeReport } from "./merge.js";
+import { proxyOptions, proxySettings, selectArchs, type ProxyCliOptions } from "./zero-cost.js";
 import { RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.js";
 import { checkOutputFile, checkOutputFolder } from "../output-path.js";
 
@@ -41,6 +42,16 @@ interface SettingsCliOptions {
 interface PlanCliOptions extends QueueCliOptions, SettingsCliOptions {
   range?: string;
   archIndex?: string;
+  attempts: number;
+  backoffMs: number;
+  json?: boolean;
+}
+
+interface PlanZeroCostCliOptions extends QueueCliOptions, ProxyCliOptions {
+  range?: string;
+  archIndex?: string;
+  all?: boolean;
+  archsPerJob: number;
   attempts: number;
   backoffMs: number;
   json?: boolean;
@@ -169,8 +180,33 @@ export function registerSweepCommands(program: Command): void {
       else process.stderr.write(`planned ${jobs.length} job(s): ${r.added} added, ${r.existing} already in the queue\n`);
     });
 
+  proxyOptions(queueOptions(sweep.command("plan-zero-cost"), "results directory (local queue only: the queue lives in <dir>/.sweep)"))
+    .description("enqueue zero-cost jobs: the archs in chunks of --archs-per-job, each scored by a worker into <out>/zero-cost/ (collect merges them)")
+    .option("--range <A-B>", "arch index range, inclusive")
+    .option("--arch-index <i>", "a single arch index")
+    .option("--all", "all 15,625 archs")
+    .option("--archs-per-job <n>", "archs per job", integerOption("--archs-per-job", 1), 50)
+    .option("--attempts <n>", "tries per job before it counts as failed", integerOption("--attempts"), 3)
+    .option("--backoff-ms <ms>", "wait before the 2nd try; doubled for each further try", integerOption("--backoff-ms", 0, MAX_TIMER_MS), 60_000)
+    .option("--json", "print the result as JSON")
+    .action(async (o: PlanZeroCostCliOptions) => {
+      const { planZeroCostJobs } = await import("@aa-nas/engine/sweep/job.js");
+      const s = proxySettings(o);
+      const jobs = planZeroCostJobs(selectArchs(o), o.archsPerJob, {
+        dataset: s.dataset,
+        seed: s.seed,
+        proxies: s.proxies,
+        batchSource: s.batch.source,
+        batchSize: s.batch.size,
+        batchSeed: s.batch.seed,
+      });
+      const r = await withQueue(await openQueue(o), (q) => q.plan(jobs, { attempts: o.attempts, backoffMs: o.backoffMs }));
+      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else process.stderr.write(`planned ${jobs.length} zero-cost job(s): ${r.added} added, ${r.existing} already in the queue\n`);
+    });
+
   queueOptions(sweep.command("worker"), "shared results directory: records and per-epoch checkpoints (required)")
-    .description("take jobs from the queue and train them (resuming from checkpoints in the shared results directory)")
+    .description("take jobs from the queue and run them: train (resuming from checkpoints in the shared results directory) or score zero-cost proxies")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--device <device>", "cpu, cuda or cuda:N", "cpu")
     .option("--replicas <n>", "CPU replicas per training run (default: one per thread)", integerOption("--replicas"))
@@ -224,14 +260,19 @@ export function registerSweepCommands(program: Command): void {
 
   sweep
     .command("collect")
-    .description("merge the finished records of a results directory into the benchmark store (idempotent: each run once)")
+    .description("merge the finished records (and zero-cost jobs' scores) of a results directory into the benchmark store (idempotent: each run once)")
     .requiredOption("--results <dir>", "shared results directory the workers wrote")
     .requiredOption("--out <db>", "benchmark store (SQLite) to create or extend")
     .option("--json", "print the merge report as JSON")
     .action((o: CollectCliOptions) => {
       checkOutputFile(o.out);
       const r = mergeRecords({ inputs: [o.results], out: o.out, onConflict: "error" });
-      printMergeReport(r, o.out, o.json === true);
+      // zero-cost jobs' stores, when the folder holds any (a training-only sweep's report is unchanged)
+      const stores = findZeroCostStores(o.results);
+      const zeroCost = stores.length > 0 ? mergeZeroCostStores(stores, o.out) : undefined;
+      if (o.json === true && zeroCost !== undefined) process.stdout.write(`${JSON.stringify({ ...r, zeroCost })}\n`);
+      else printMergeReport(r, o.out, o.json === true);
+      if (zeroCost !== undefined && o.json !== true) process.stderr.write(`merged ${zeroCost.scores} zero-cost score(s) from ${zeroCost.stores} job store(s) into ${o.out}\n`);
       if (r.corrupt.length > 0) process.exitCode = 2;
     });
 

@@ -5,33 +5,60 @@
 import type { Command } from "commander";
 import { UserError } from "@aa-nas/core/errors.js";
 import { BenchStore } from "@aa-nas/core/bench/store.js";
-import { parseProxyNames, proxyCorrelation, proxyScore, scoredProxies, type ProxyName, type ZeroCostBatch } from "@aa-nas/core/bench/zero-cost.js";
+import {
+  PROXY_BATCH_SOURCES,
+  PROXY_DATASETS,
+  parseProxyNames,
+  proxyCorrelation,
+  proxyScore,
+  type ProxyBatchSource,
+  type ProxyDataset,
+  type ProxyName,
+} from "@aa-nas/core/bench/zero-cost.js";
 import { RANKING_METRICS, type RankingMetric } from "@aa-nas/core/bench/ranking.js";
-import { NUM_ARCHS, archAt } from "@aa-nas/core/space/index.js";
+import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
 import { DATA_DIR_HELP, dataLocation, integerOption, parseArchSelection, parseChoice, parseDevice, parseHp, parseRange } from "../options.js";
 import { progressBar } from "../progress.js";
 
-/** Datasets a proxy batch can come from: the benchmark's train sets (cifar10 is CIFAR-10's 50k train images). */
-export const PROXY_DATASETS = ["cifar10", "cifar100", "ImageNet16-120"] as const;
-type ProxyDataset = (typeof PROXY_DATASETS)[number];
-
-interface ComputeOptions {
-  bench: string;
+/** The options that decide a proxy record's values: shared by `zero-cost compute` and `sweep plan-zero-cost`. */
+export interface ProxyCliOptions {
   dataset: string;
-  range?: string;
-  archIndex?: string;
-  all?: boolean;
   seed: number;
   proxies: string;
   batchSize: number;
   batchSeed: number;
   batchSource: string;
-  dataDir?: string;
-  device: string;
-  quiet?: boolean;
 }
 
-function selectArchs(o: { range?: string; archIndex?: string; all?: boolean }): number[] {
+export function proxyOptions(c: Command): Command {
+  return c
+    .option("--dataset <d>", `batch and classifier: ${PROXY_DATASETS.join(", ")}`, "cifar10")
+    .option("--seed <n>", "manual_seed of the network initialisation", integerOption("--seed", 0), 0)
+    .option("--proxies <list>", "comma-separated proxies or 'all'", "all")
+    .option("--batch-size <n>", "images in the one batch", integerOption("--batch-size", 2), 64)
+    .option("--batch-seed <n>", "seed of the image choice (Python random.Random(seed).shuffle of the train indices)", integerOption("--batch-seed", 0), 0)
+    .option("--batch-source <s>", `${PROXY_BATCH_SOURCES.join(" or ")}: the dataset's train images, or Gaussian noise (no data needed)`, "train");
+}
+
+export interface ProxySettings {
+  dataset: ProxyDataset;
+  seed: number;
+  proxies: ProxyName[];
+  batch: { dataset: ProxyDataset; source: ProxyBatchSource; size: number; seed: number };
+}
+
+export function proxySettings(o: ProxyCliOptions): ProxySettings {
+  const dataset = parseChoice(o.dataset, "--dataset", PROXY_DATASETS);
+  return {
+    dataset,
+    seed: o.seed,
+    proxies: parseProxyNames(o.proxies),
+    batch: { dataset, source: parseChoice(o.batchSource, "--batch-source", PROXY_BATCH_SOURCES), size: o.batchSize, seed: o.batchSeed },
+  };
+}
+
+/** --all, --range or --arch-index. */
+export function selectArchs(o: { range?: string; archIndex?: string; all?: boolean }): number[] {
   if (o.all === true) {
     if (o.range !== undefined || o.archIndex !== undefined) throw new UserError("give one of --all, --range or --arch-index");
     return parseRange(`0-${NUM_ARCHS - 1}`);
@@ -39,48 +66,41 @@ function selectArchs(o: { range?: string; archIndex?: string; all?: boolean }): 
   return parseArchSelection(o);
 }
 
+interface ComputeOptions extends ProxyCliOptions {
+  bench: string;
+  range?: string;
+  archIndex?: string;
+  all?: boolean;
+  dataDir?: string;
+  device: string;
+  quiet?: boolean;
+}
+
 async function runCompute(o: ComputeOptions): Promise<void> {
-  const dataset: ProxyDataset = parseChoice(o.dataset, "--dataset", PROXY_DATASETS);
-  const proxies = parseProxyNames(o.proxies);
+  const settings = proxySettings(o);
   const archs = selectArchs(o);
   const device = parseDevice(o.device);
-  const source = parseChoice(o.batchSource, "--batch-source", ["train", "gaussian"] as const);
-  const [zc, data, tensor] = await Promise.all([
-    import("@aa-nas/engine/zero-cost/index.js"),
-    import("@aa-nas/engine/data/index.js"),
-    import("@aa-nas/engine/tensor/index.js"),
-  ]);
+  const [zc, tensor] = await Promise.all([import("@aa-nas/engine/zero-cost/index.js"), import("@aa-nas/engine/tensor/index.js")]);
   tensor.checkDevice(device);
-  const classes = dataset === "cifar10" ? 10 : dataset === "cifar100" ? 100 : 120;
-  const side = dataset === "ImageNet16-120" ? 16 : 32;
-  let made: { batch: import("@aa-nas/engine/zero-cost/index.js").ProxyBatch; provenance: ZeroCostBatch };
-  if (source === "gaussian") {
-    made = zc.gaussianBatch(o.batchSize, o.batchSeed, [3, side, side], classes);
-  } else {
-    const { dataDir } = dataLocation(o);
-    const loaded = dataset === "cifar10" ? data.loadCifar10(dataDir) : dataset === "cifar100" ? data.loadCifar100(dataDir) : data.loadImageNet16(dataDir, 120);
-    const norm = dataset === "cifar10" ? data.CIFAR10_NORM : dataset === "cifar100" ? data.CIFAR100_NORM : data.IMAGENET16_NORM;
-    made = zc.batchFromImages(loaded.train, norm, o.batchSize, o.batchSeed, `${dataset} train (${loaded.source})`);
-  }
+  const batch = zc.makeProxyBatch(settings.batch, settings.batch.source === "train" ? dataLocation(o).dataDir : "");
   const store = BenchStore.openOrCreate(o.bench, { space: "tss" });
   try {
-    const done = scoredProxies(store, dataset, o.seed, zc.PROXY_VERSION, made.provenance);
-    const todo = archs.filter((a) => proxies.some((p) => !(done.get(a)?.has(p) ?? false)));
     const bar = progressBar("zero-cost", { quiet: o.quiet === true });
-    bar.start(todo.length, "");
-    todo.forEach((archIndex, k) => {
-      const missing = proxies.filter((p) => !(done.get(archIndex)?.has(p) ?? false));
-      const scores = zc.computeProxies({ arch: archAt(archIndex), seed: o.seed, classes, costDataset: dataset, device }, made.batch, missing);
-      const computedAt = new Date().toISOString();
-      // one transaction per arch: an interrupted run keeps every finished arch and redoes at most one
-      store.putZeroCost(
-        scores.map((s) => ({ archIndex, dataset, seed: o.seed, proxy: s.proxy, score: s.score, version: zc.PROXY_VERSION, batch: made.provenance, seconds: s.seconds, device, computedAt })),
-      );
-      bar.update(k + 1, `arch ${archIndex}`);
-      bar.log(`arch ${archIndex}: ${scores.map((s) => `${s.proxy} ${s.score.toPrecision(6)}`).join(", ")}`);
+    const r = zc.scoreArchs(store, {
+      archIndexes: archs,
+      dataset: settings.dataset,
+      seed: settings.seed,
+      proxies: settings.proxies,
+      batch,
+      device,
+      onStart: (todo) => bar.start(todo, ""),
+      onArch: (archIndex, scores, done) => {
+        bar.update(done, `arch ${archIndex}`);
+        bar.log(`arch ${archIndex}: ${scores.map((s) => `${s.proxy} ${s.score.toPrecision(6)}`).join(", ")}`);
+      },
     });
     bar.stop();
-    process.stderr.write(`${todo.length} arch(s) scored, ${archs.length - todo.length} already in ${o.bench}\n`);
+    process.stderr.write(`${r.scored} arch(s) scored, ${r.skipped} already in ${o.bench}\n`);
   } finally {
     store.close();
   }
@@ -139,18 +159,12 @@ export function runCorrelation(o: CorrelationOptions): string {
 
 export function registerZeroCostCommands(program: Command): void {
   const zc = program.command("zero-cost").description("zero-cost proxies: compute them into a store, read them, correlate them with accuracies");
-  zc.command("compute")
+  proxyOptions(zc.command("compute"))
     .description("compute proxies for archs (resumable: archs already scored with the same batch, seed and proxy version are skipped)")
     .requiredOption("--bench <db>", "store to write (created if missing)")
-    .option("--dataset <d>", `batch and classifier: ${PROXY_DATASETS.join(", ")}`, "cifar10")
     .option("--arch-index <i>", "one arch")
     .option("--range <a-b>", "archs A..B inclusive")
     .option("--all", "all 15,625 archs")
-    .option("--seed <n>", "manual_seed of the network initialisation", integerOption("--seed", 0), 0)
-    .option("--proxies <list>", "comma-separated proxies or 'all'", "all")
-    .option("--batch-size <n>", "images in the one batch", integerOption("--batch-size", 2), 64)
-    .option("--batch-seed <n>", "seed of the image choice (Python random.Random(seed).shuffle of the train indices)", integerOption("--batch-seed", 0), 0)
-    .option("--batch-source <s>", "train (the dataset's train images) or gaussian (no data needed)", "train")
     .option("--data-dir <dir>", DATA_DIR_HELP)
     .option("--device <device>", "cpu, cuda or cuda:<index>", "cpu")
     .option("--quiet", "no progress bar")

@@ -28,6 +28,14 @@ export function parseProxyNames(list: string): ProxyName[] {
   return [...new Set(names)] as ProxyName[];
 }
 
+/** Datasets a proxy batch can come from: the benchmark's train sets (cifar10 is CIFAR-10's 50k train images). */
+export const PROXY_DATASETS = ["cifar10", "cifar100", "ImageNet16-120"] as const;
+export type ProxyDataset = (typeof PROXY_DATASETS)[number];
+
+/** Where the images of a proxy batch come from: the dataset's train set, or standard-normal noise (no data needed). */
+export const PROXY_BATCH_SOURCES = ["train", "gaussian"] as const;
+export type ProxyBatchSource = (typeof PROXY_BATCH_SOURCES)[number];
+
 /** Where a proxy batch came from, enough to rebuild it (stored once per distinct batch). */
 export interface ZeroCostBatch {
   /** e.g. "cifar10 train (cifar-10-batches-bin)" or "gaussian" */

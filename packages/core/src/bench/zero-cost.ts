@@ -31,6 +31,22 @@ export function proxyScore(store: BenchStore, archIndex: number, proxy: ProxyNam
   return { score: rows.reduce((s, r) => s + r.score, 0) / rows.length, seeds: rows.map((r) => r.seed) };
 }
 
+/**
+ * Each arch's score of one proxy on one batch dataset: the mean over the stored init seeds (or the one seed asked
+ * for), as `proxyScore` gives it, for every arch that has one. NaN where a stored score is undefined (SQL NULL).
+ */
+export function proxyScoreTable(store: BenchStore, proxy: ProxyName, dataset: string, opts: { seed?: number; archIndexes?: ReadonlySet<number> } = {}): Map<number, number> {
+  const sums = new Map<number, { sum: number; n: number }>();
+  const filter = { proxy, dataset, ...(opts.seed === undefined ? {} : { seed: opts.seed }), ...(opts.archIndexes === undefined ? {} : { archIndexes: opts.archIndexes }) };
+  for (const s of store.zeroCostScores(filter)) {
+    const acc = sums.get(s.archIndex) ?? { sum: 0, n: 0 };
+    acc.sum += s.score;
+    acc.n++;
+    sums.set(s.archIndex, acc);
+  }
+  return new Map([...sums].map(([arch, { sum, n }]) => [arch, sum / n]));
+}
+
 export interface ProxyCorrelationQuery {
   proxy: ProxyName;
   /** dataset of the proxy batch */
@@ -58,11 +74,7 @@ export interface ProxyCorrelation extends Correlation {
  */
 export function proxyCorrelation(store: BenchStore, q: ProxyCorrelationQuery): ProxyCorrelation {
   if (!RANKING_METRICS.includes(q.metric)) throw new UserError(`unknown accuracy metric '${q.metric}'; valid: ${listChoices(RANKING_METRICS)}`);
-  const scores = new Map<number, number[]>();
-  for (const s of store.zeroCostScores({ proxy: q.proxy, dataset: q.proxyDataset, ...(q.seed === undefined ? {} : { seed: q.seed }) })) {
-    if (q.archIndexes !== undefined && !q.archIndexes.has(s.archIndex)) continue;
-    scores.set(s.archIndex, [...(scores.get(s.archIndex) ?? []), s.score]);
-  }
+  const scores = proxyScoreTable(store, q.proxy, q.proxyDataset, { ...(q.seed === undefined ? {} : { seed: q.seed }), ...(q.archIndexes === undefined ? {} : { archIndexes: q.archIndexes }) });
   const accs = new Map<number, number[]>();
   for (const [arch, , , , value] of store.rankingRows(q.hp, q.dataset, q.metric)) {
     if (value === null || !scores.has(arch)) continue;
@@ -70,7 +82,7 @@ export function proxyCorrelation(store: BenchStore, q: ProxyCorrelationQuery): P
   }
   const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
   const archs = [...accs.keys()].sort((a, b) => a - b);
-  const x = archs.map((a) => mean(scores.get(a)!));
+  const x = archs.map((a) => scores.get(a)!);
   const y = archs.map((a) => mean(accs.get(a)!));
   return { proxy: q.proxy, archs: archs.length, ...rankCorrelation(x, y) };
 }

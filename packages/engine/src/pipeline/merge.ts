@@ -117,3 +117,39 @@ function groupByArch(files: readonly string[]): string[][] {
   }
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
 }
+
+export interface ZeroCostMergeReport {
+  /** stores read */
+  stores: number;
+  /** scores written (a score already in `out` for the same arch, dataset, seed and proxy is replaced by the same) */
+  scores: number;
+}
+
+/** The per-job stores a zero-cost sweep wrote into a results folder (`<results>/zero-cost/zc-*.db`), sorted. */
+export function findZeroCostStores(resultsDir: string): string[] {
+  const dir = join(resultsDir, "zero-cost");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => /^zc-.*\.db$/.test(n)).sort().map((n) => join(dir, n));
+}
+
+/**
+ * Copies the zero-cost scores of `inputs` (stores, e.g. a zero-cost sweep's per-job stores) into the store `out`
+ * through `putZeroCost`, the path `aa-nas zero-cost compute` writes by: the same records with their batch, seed,
+ * version, seconds and device. Idempotent.
+ */
+export function mergeZeroCostStores(inputs: readonly string[], out: string): ZeroCostMergeReport {
+  return BenchStore.write(out, (store) => {
+    let scores = 0;
+    for (const input of inputs) {
+      const from = BenchStore.open(input);
+      try {
+        const rows = from.zeroCostScores();
+        store.putZeroCost(rows);
+        scores += rows.length;
+      } finally {
+        from.close();
+      }
+    }
+    return { stores: inputs.length, scores };
+  });
+}

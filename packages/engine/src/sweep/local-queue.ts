@@ -195,7 +195,7 @@ class LocalSweepQueue implements SweepQueue {
       rmSync(this.path("tries", id), { force: true });
       if (r.outcome === "already-done") summary.alreadyDone++;
       else summary.trained++;
-      o.log(`job ${id}: ${r.outcome === "already-done" ? "record already present, done" : `completed in ${r.seconds.toFixed(1)} s`}`);
+      o.log(`job ${id}: ${r.outcome === "already-done" ? "results already present, done" : `completed in ${r.seconds.toFixed(1)} s`}`);
     } catch (err) {
       if (this.stopping) return; // interrupted by shutdown, not a failure: the claim goes stale and the job resumes
       const reason = (err as Error).message;

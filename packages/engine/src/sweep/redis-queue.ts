@@ -149,7 +149,7 @@ class RedisSweepQueue implements SweepQueue {
       lastError = "";
       if (r.outcome === "already-done") summary.alreadyDone++;
       else summary.trained++;
-      o.log(`job ${job.id ?? "?"}: ${r.outcome === "already-done" ? "record already present, done" : `completed in ${r.seconds.toFixed(1)} s`}`);
+      o.log(`job ${job.id ?? "?"}: ${r.outcome === "already-done" ? "results already present, done" : `completed in ${r.seconds.toFixed(1)} s`}`);
     });
     worker.on("failed", (job, err) => {
       summary.failedTries++;

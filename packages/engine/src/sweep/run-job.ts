@@ -1,14 +1,17 @@
 /**
- * Runs one sweep job the same way whichever queue handed it out: a job whose record is already in the results folder
- * (intact and for the same settings) is done at once; otherwise a worker thread trains it with `trainRange`, which
- * resumes from the last per-epoch checkpoint another worker may have left in the shared folder.
+ * Runs one sweep job the same way whichever queue handed it out. A training job whose record is already in the
+ * results folder (intact and for the same settings) is done at once; otherwise a worker thread trains it with
+ * `trainRange`, which resumes from the last per-epoch checkpoint another worker may have left in the shared folder.
+ * A zero-cost job runs in a worker thread too (zero-cost-thread.ts): it scores its archs into its own store in the
+ * results folder, skipping those already there, so a retried or taken-over job redoes at most one arch.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { abortAllReplicaGroups } from "../tensor/index.js";
 import { UserError } from "@aa-nas/core/errors.js";
 import { CorruptRecordError, readRecordFile, recordFilePath } from "../pipeline/record-file.js";
-import type { SweepJob } from "./job.js";
+import { isZeroCostJob, sweepJobId, type SweepJob, type TrainingJob } from "./job.js";
 import type { JobProgress, ThreadInput, ThreadMessage, WorkerSite } from "./thread-protocol.js";
 
 export interface JobEvents {
@@ -17,7 +20,9 @@ export interface JobEvents {
 }
 
 export interface JobResult {
+  /** "trained": the job computed something (trained its record, or scored at least one arch) */
   outcome: "trained" | "already-done";
+  /** the record file, or a zero-cost job's store */
   record: string;
   seconds: number;
 }
@@ -38,11 +43,25 @@ export class TrainingFailedError extends Error {
 
 const liveThreads = new Set<Worker>();
 
+/** Where a zero-cost job's scores go: one store per job, so workers on any machines never write the same file. */
+export function zeroCostStorePath(outDir: string, job: SweepJob): string {
+  return join(outDir, ZERO_COST_DIR, `${sweepJobId(job)}.db`);
+}
+
+/** Folder of the zero-cost jobs' stores inside a results folder (`sweep collect` merges them). */
+export const ZERO_COST_DIR = "zero-cost";
+
 export async function runSweepJob(job: SweepJob, site: WorkerSite, events: JobEvents): Promise<JobResult> {
   const started = Date.now();
+  if (isZeroCostJob(job)) {
+    const store = zeroCostStorePath(site.outDir, job);
+    mkdirSync(dirname(store), { recursive: true });
+    const scored = await runInThread("./zero-cost-thread.js", { job, site }, events);
+    return { outcome: scored ? "trained" : "already-done", record: store, seconds: (Date.now() - started) / 1000 };
+  }
   const record = recordFilePath(site.outDir, job.archIndex, job.seed);
   if (finishedRecordMatches(record, job)) return { outcome: "already-done", record, seconds: 0 };
-  await trainInThread({ job, site }, events);
+  await runInThread("./train-thread.js", { job, site }, events);
   if (!finishedRecordMatches(record, job)) throw new Error(`training finished but ${record} is missing or damaged`);
   return { outcome: "trained", record, seconds: (Date.now() - started) / 1000 };
 }
@@ -54,7 +73,7 @@ export async function terminateTrainingThreads(): Promise<void> {
   await Promise.all([...liveThreads].map((t) => t.terminate()));
 }
 
-function finishedRecordMatches(path: string, job: SweepJob): boolean {
+function finishedRecordMatches(path: string, job: TrainingJob): boolean {
   if (!existsSync(path)) return false;
   let file;
   try {
@@ -73,22 +92,23 @@ function finishedRecordMatches(path: string, job: SweepJob): boolean {
   return true;
 }
 
-function trainInThread(input: ThreadInput, events: JobEvents): Promise<void> {
+/** Runs a job's thread to its end; resolves with whether it computed anything (`done.trained`). */
+function runInThread(entry: "./train-thread.js" | "./zero-cost-thread.js", input: ThreadInput, events: JobEvents): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(new URL("./train-thread.js", import.meta.url), { workerData: input });
+    const thread = new Worker(new URL(entry, import.meta.url), { workerData: input });
     liveThreads.add(thread);
     let settled = false;
-    const settle = (err?: Error): void => {
+    const settle = (err?: Error, trained = false): void => {
       if (settled) return;
       settled = true;
       if (err) reject(err);
-      else resolve();
+      else resolve(trained);
     };
     thread.on("message", (m: ThreadMessage) => {
       if (m.kind === "log") events.log(m.line);
       else if (m.kind === "progress") events.progress(m.progress);
       else if (m.kind === "done") {
-        settle();
+        settle(undefined, m.trained);
         void thread.terminate(); // libtorch's pools may keep an idle thread alive
       }
       else settle(new TrainingFailedError(m.message, m.userError));
@@ -96,7 +116,7 @@ function trainInThread(input: ThreadInput, events: JobEvents): Promise<void> {
     thread.on("error", (err) => settle(err));
     thread.on("exit", (code) => {
       liveThreads.delete(thread);
-      settle(new Error(`training thread exited (code ${code}) before finishing`));
+      settle(new Error(`job thread exited (code ${code}) before finishing`));
     });
   });
 }

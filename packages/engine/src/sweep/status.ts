@@ -53,7 +53,7 @@ export function formatStatus(s: SweepStatus): string {
   ];
   for (const a of s.active) {
     const p = a.progress;
-    const where = p ? `${p.dataset} epoch ${p.epoch}/${p.epochs}${p.batch && p.batches ? ` (${p.phase ?? ""} batch ${p.batch}/${p.batches})` : ""}` : "starting";
+    const where = p ? `${p.dataset} ${p.unit ?? "epoch"} ${p.epoch}/${p.epochs}${p.batch && p.batches ? ` (${p.phase ?? ""} batch ${p.batch}/${p.batches})` : ""}` : "starting";
     lines.push(`  active ${a.id}: ${where}${a.attemptsMade > 0 ? `, attempt ${a.attemptsMade + 1}` : ""}`);
   }
   for (const f of s.failures) {

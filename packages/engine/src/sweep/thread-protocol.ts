@@ -1,4 +1,4 @@
-/** Messages between a sweep worker and the thread that trains its job (see train-thread.ts). */
+/** Messages between a sweep worker and the thread that runs its job (train-thread.ts, zero-cost-thread.ts). */
 import type { SweepJob } from "./job.js";
 
 /** What one worker machine supplies to every job it runs. */
@@ -15,9 +15,11 @@ export interface WorkerSite {
 
 export interface JobProgress {
   dataset: string;
-  /** epochs finished so far */
+  /** epochs (or, for a zero-cost job, archs) finished so far */
   epoch: number;
   epochs: number;
+  /** what `epoch` counts when not epochs: "arch" for a zero-cost job */
+  unit?: "arch";
   phase?: string;
   batch?: number;
   batches?: number;
@@ -31,5 +33,6 @@ export interface ThreadInput {
 export type ThreadMessage =
   | { kind: "log"; line: string }
   | { kind: "progress"; progress: JobProgress }
+  /** trained: the thread computed something (a record trained, at least one arch scored) */
   | { kind: "done"; trained: boolean }
   | { kind: "failed"; message: string; userError: boolean; stack: string };

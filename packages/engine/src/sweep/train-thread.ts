@@ -9,6 +9,7 @@ import { checkDevice } from "../tensor/device.js";
 import { UserError } from "@aa-nas/core/errors.js";
 import { trainRange } from "../pipeline/train-range.js";
 import { defaultReplicas } from "../train/train-run.js";
+import { isZeroCostJob } from "./job.js";
 import type { ThreadInput, ThreadMessage } from "./thread-protocol.js";
 
 const input = workerData as ThreadInput;
@@ -17,6 +18,7 @@ const PROGRESS_EVERY_MS = 2000;
 
 async function main(): Promise<void> {
   const { job, site } = input;
+  if (isZeroCostJob(job)) throw new Error("a zero-cost job reached the training thread");
   const tag = `arch ${job.archIndex} seed ${job.seed}`;
   let lastProgress = 0;
   const device = checkDevice(site.device);
