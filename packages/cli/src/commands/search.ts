@@ -24,7 +24,9 @@ import {
   type Campaign,
   type CampaignSource,
   type SearchDataset,
+  DEFAULT_WARMUP_POOL,
 } from "@aa-nas/core/search/index.js";
+import { PROXY_NAMES, parseProxyNames, type ProxyName } from "@aa-nas/core/bench/zero-cost-types.js";
 import { campaignToFile, writeCampaignFile } from "@aa-nas/core/search/campaign-file.js";
 import { WS_ALGORITHMS, WS_SEARCH_OPTIONS, addWeightSharingOptions, isWeightSharingAlgorithm, runWeightSharingSearchCommand, type WsCliOptions } from "./search-ws.js";
 import { parseInteger, parseNumber } from "../options.js";
@@ -45,10 +47,12 @@ export interface SearchCommandOptions {
   tournament?: string;
   accountWallTime?: boolean;
   out?: string;
+  warmup?: string;
+  warmupPool?: string;
 }
 
 /** Options that only the benchmark-driven searches take (commander's names), to reject them for a supernet search. */
-const API_ONLY_OPTIONS = ["runs", "budget", "lr", "population", "tournament", "accountWallTime", "out"] as const;
+const API_ONLY_OPTIONS = ["runs", "budget", "lr", "population", "tournament", "accountWallTime", "out", "warmup", "warmupPool"] as const;
 
 export function registerSearchCommands(program: Command): void {
   const cmd = program
@@ -68,6 +72,8 @@ export function registerSearchCommands(program: Command): void {
     .option("--lr <rate>", `[REINFORCE] Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
     .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
     .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
+    .option("--warmup <proxy>", `[REA] not the paper's protocol: start from the best --population of a pool of --warmup-pool archs ranked by this zero-cost proxy's scores in the store (free: no simulated time); ${PROXY_NAMES.join(", ")}`)
+    .option("--warmup-pool <n>", `[REA] archs drawn and ranked by --warmup (default ${DEFAULT_WARMUP_POOL})`)
     .option("--account-wall-time", "[REA, REINFORCE] add the algorithm's own wall time to the simulated clock, as the originals did (not reproducible)")
     .option("--out <file>", "[benchmark-driven] also write the campaign file: settings, every evaluation of every run, best-so-far traces, the optimum (docs/search.md); compare files with 'aa-nas search report'");
   addWeightSharingOptions(cmd);
@@ -117,12 +123,23 @@ export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
   return settings;
 }
 
+function warmupFrom(opts: SearchCommandOptions): { proxy: ProxyName; pool: number } | undefined {
+  if (opts.warmup === undefined) {
+    if (opts.warmupPool !== undefined) throw new UserError("--warmup-pool sizes the pool of --warmup <proxy>: give --warmup too");
+    return undefined;
+  }
+  const [proxy, ...more] = parseProxyNames(opts.warmup);
+  if (proxy === undefined || more.length > 0 || opts.warmup.trim() === "all") throw new UserError(`--warmup takes one proxy, got '${opts.warmup}'; valid: ${listChoices(PROXY_NAMES)}`);
+  return { proxy, pool: opts.warmupPool === undefined ? DEFAULT_WARMUP_POOL : parseInteger(opts.warmupPool, "--warmup-pool") };
+}
+
 /** Parses the options and runs the campaign through the library entry (tests pass any benchmark as the source). */
 export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDataset, opts: SearchCommandOptions, source: CampaignSource): Campaign {
   const runs = parseInteger(opts.runs, "--runs");
   const seed = parseInteger(opts.seed, "--seed", 0);
   const budget = resolveBudget(opts.budget, dataset);
   const settings = settingsFrom(opts);
+  const warmup = warmupFrom(opts);
   const bar = progressBar(`${ALGORITHM_LABELS[algorithm]} on ${dataset}`, { quiet: opts.progress === false });
   bar.start(runs, "runs");
   try {
@@ -136,6 +153,7 @@ export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDatase
       onRun: (done) => bar.update(done),
       // the campaign file records the optimum, the plot's reference line
       optimum: opts.out !== undefined,
+      ...(warmup === undefined ? {} : { warmup }),
     });
   } finally {
     bar.stop();
@@ -157,6 +175,9 @@ export function formatCampaign(campaign: Campaign): string {
     `${ALGORITHM_LABELS[s.algorithm]} on ${s.dataset}: ${s.runs} runs, seeds ${s.firstSeed}…${s.firstSeed + s.runs - 1}, budget ${s.budget} s`,
     `  ${validLabel}: ${formatMeanStd(s.valid)}`,
     `  ${testLabel}: ${formatMeanStd(s.test)}`,
+    ...(s.algorithm === "rea" && s.settings.rea.warmup !== undefined
+      ? [`  warm-up (not the paper's protocol): initial population = best ${s.settings.rea.populationSize} of ${s.settings.rea.warmup.pool} archs by ${s.settings.rea.warmup.proxy}`]
+      : []),
     `  evaluations per run: ${formatMeanStd(s.evaluations, 1)}, simulated time used: ${formatMeanStd(s.usedTime, 0)} s, wall ${s.wallSeconds.toFixed(2)} s`,
   );
   return `${lines.join("\n")}\n`;

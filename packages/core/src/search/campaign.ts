@@ -8,6 +8,7 @@ import type { FinalAccuracyOracle, Optimum, SearchBenchmark, SearchDataset } fro
 import { ALGORITHM_LABELS, DEFAULT_SETTINGS, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
 import { SearchSession, type SearchResult } from "./session.js";
 import { meanStd, type MeanStd } from "./stats.js";
+import { checkWarmup, type ProxyPrior } from "./warmup.js";
 
 export interface CampaignOptions {
   algorithm: AlgorithmName;
@@ -24,6 +25,8 @@ export interface CampaignOptions {
   onRun?: (done: number, total: number) => void;
   /** also find the space's best archs (`Campaign.optimum`), where the oracle can say (for plots and campaign files) */
   optimum?: boolean;
+  /** the proxy scores REA's warm-up (`settings.rea.warmup`) ranks by; required with it, refused without it */
+  prior?: ProxyPrior;
 }
 
 /** The benchmark cannot serve the campaign: raised before the first run, naming every gap. */
@@ -87,9 +90,10 @@ export function runCampaign(options: CampaignOptions): Campaign {
         `A search may visit any of the ${NUM_ARCHS.toLocaleString("en-US")} archs, so it needs the whole space (import the full benchmark, e.g. 'aa-nas import')`,
     );
   }
+  const given = options.settings ?? DEFAULT_SETTINGS;
+  checkWarmupCampaign(options, given);
   const started = performance.now();
   // a copy: the summary hands these out, and the defaults are shared module constants
-  const given = options.settings ?? DEFAULT_SETTINGS;
   const settings: AlgorithmSettings = { rea: { ...given.rea }, reinforce: { ...given.reinforce }, bohb: { ...given.bohb } };
   const accountWallTime = options.accountWallTime ?? false;
   const results: SearchResult[] = [];
@@ -102,6 +106,7 @@ export function runCampaign(options: CampaignOptions): Campaign {
       budget: options.budget,
       seed,
       accountWallTime,
+      ...(options.prior === undefined ? {} : { prior: options.prior }),
     });
     const result = runAlgorithm(options.algorithm, session, settings);
     results.push(result);
@@ -124,6 +129,31 @@ export function runCampaign(options: CampaignOptions): Campaign {
   };
   const optimum = options.optimum === true ? options.oracle.optimum?.(options.dataset) : undefined;
   return optimum === undefined ? { summary, reports, results } : { summary, reports, results, optimum };
+}
+
+/**
+ * A warm-up is REA's (the other algorithms have no initial population to warm up) and needs the proxy's score for
+ * every arch a pool may draw, i.e. the whole space: refused up front otherwise, as a benchmark with gaps is.
+ */
+function checkWarmupCampaign(options: CampaignOptions, settings: AlgorithmSettings): void {
+  const warmup = settings.rea.warmup;
+  if (warmup === undefined) {
+    if (options.prior !== undefined) throw new UserError("a proxy prior was given without REA's warm-up setting (settings.rea.warmup)");
+    return;
+  }
+  if (options.algorithm !== "rea") {
+    throw new UserError(`the zero-cost warm-up is an option of REA only (it ranks REA's initial population); ${ALGORITHM_LABELS[options.algorithm]} has none to warm up`);
+  }
+  checkWarmup(warmup, settings.rea.populationSize);
+  if (options.prior?.proxy !== warmup.proxy) throw new UserError(`REA's warm-up by '${warmup.proxy}' needs that proxy's scores (campaign option 'prior')`);
+  const missing = options.prior.missingArchs();
+  if (missing.length > 0) {
+    throw new IncompleteBenchmarkError(
+      `REA's warm-up on ${options.dataset} cannot run on this benchmark: it lacks '${warmup.proxy}' scores on ${options.dataset} for ` +
+        `${missing.length.toLocaleString("en-US")} of ${NUM_ARCHS.toLocaleString("en-US")} archs (arch ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}). ` +
+        `A warm-up pool may draw any arch, so it needs the whole space (score it with 'aa-nas zero-cost compute --all' or 'aa-nas sweep plan-zero-cost --all')`,
+    );
+  }
 }
 
 export function reportRun(run: number, result: SearchResult, oracle: FinalAccuracyOracle): RunReport {

@@ -19,6 +19,7 @@ export { SearchSession, type SessionOptions, type SearchResult, type EvaluationR
 export { PAPER_BUDGET, NATS_BUDGETS, resolveBudget } from "./budget.js";
 export { randomSearch } from "./random-search.js";
 export { regularizedEvolution, AgingPopulation, REA_DEFAULTS, type ReaOptions, type ReaCycle, type Individual } from "./rea.js";
+export { DEFAULT_WARMUP_POOL, tablePrior, warmupPopulation, type ProxyPrior, type WarmupSettings } from "./warmup.js";
 export { reinforce, REINFORCE_DEFAULTS, type ReinforceOptions, type ReinforceStep } from "./reinforce.js";
 export { SoftmaxPolicy } from "./softmax-policy.js";
 export { Adam, type AdamOptions } from "./adam.js";

@@ -1,15 +1,19 @@
 /**
  * Regularized (aging) evolution, Real et al. 2019, as in A@bb2f405:exps/algos/R_EA.py: a population of random cells;
  * each cycle draws a tournament with replacement, mutates one edge of its best member, appends the child and retires
- * the oldest member. The answer is the best reward in the whole history.
+ * the oldest member. The answer is the best reward in the whole history. With `warmup` (not the paper's protocol) the
+ * initial population is the best `populationSize` of a pool ranked by a zero-cost proxy (warmup.ts).
  */
 import { archAt, indexOf, mutateArch, sampleArch } from "../space/index.js";
 import { BestSoFar, requireAnswer } from "./answer.js";
 import type { SearchResult, SearchSession } from "./session.js";
+import { checkWarmup, warmupPopulation, type WarmupSettings } from "./warmup.js";
 
 export interface ReaOptions {
   populationSize: number;
   tournamentSize: number;
+  /** initial population from a proxy-ranked pool; the session must carry the proxy's prior. Absent: the paper's REA */
+  warmup?: WarmupSettings;
 }
 
 export const REA_DEFAULTS: Readonly<ReaOptions> = { populationSize: 10, tournamentSize: 3 };
@@ -79,11 +83,26 @@ export function regularizedEvolution(
     return x;
   };
 
-  while (!population.full) {
-    const archIndex = indexOf(sampleArch(session.rng));
-    const reward = session.evaluate(archIndex);
-    if (reward === null) return session.finish("rea", requireAnswer(best.current, session));
-    population.push(admit(archIndex, reward));
+  if (options.warmup === undefined) {
+    while (!population.full) {
+      const archIndex = indexOf(sampleArch(session.rng));
+      const reward = session.evaluate(archIndex);
+      if (reward === null) return session.finish("rea", requireAnswer(best.current, session));
+      population.push(admit(archIndex, reward));
+    }
+  } else {
+    const prior = session.options.prior;
+    if (prior?.proxy !== options.warmup.proxy) throw new Error(`REA's warm-up needs the '${options.warmup.proxy}' prior on its session, got ${prior === undefined ? "none" : `'${prior.proxy}'`}`);
+    checkWarmup(options.warmup, options.populationSize);
+    // the pool's scores are free; only the chosen members' evaluations are charged
+    const stopBookkeeping = session.startBookkeeping();
+    const { chosen } = warmupPopulation(session.rng, prior, options.warmup.pool, options.populationSize);
+    stopBookkeeping();
+    for (const archIndex of chosen) {
+      const reward = session.evaluate(archIndex);
+      if (reward === null) return session.finish("rea", requireAnswer(best.current, session));
+      population.push(admit(archIndex, reward));
+    }
   }
 
   for (;;) {

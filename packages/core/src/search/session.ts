@@ -6,6 +6,7 @@
 import { PyRandom, archAt } from "../space/index.js";
 import type { SearchBenchmark, SearchDataset } from "./benchmark.js";
 import { SimulatedClock } from "./clock.js";
+import type { ProxyPrior } from "./warmup.js";
 
 export interface SessionOptions {
   benchmark: SearchBenchmark;
@@ -18,6 +19,8 @@ export interface SessionOptions {
    * Off by default: it makes results depend on the machine, so the same seed would no longer give the same run.
    */
   accountWallTime?: boolean;
+  /** a free per-arch score an algorithm may use as a prior (REA's warm-up); never charged to the clock */
+  prior?: ProxyPrior;
 }
 
 /** One counted evaluation. */

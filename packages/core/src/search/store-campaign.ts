@@ -7,7 +7,7 @@
  */
 import { NasBench } from "../bench/api.js";
 import { SEARCH_DATASETS, parseSearchDataset, type SearchDataset } from "../registry/index.js";
-import { DEFAULT_SETTINGS, parseAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
+import { ALGORITHM_LABELS, DEFAULT_SETTINGS, parseAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
 import type { FinalAccuracyOracle, SearchBenchmark } from "./benchmark.js";
 import type { BohbOptions } from "./bohb/bohb.js";
 import { PAPER_BUDGET, resolveBudget } from "./budget.js";
@@ -15,6 +15,11 @@ import { runCampaign, type Campaign } from "./campaign.js";
 import type { ReaOptions } from "./rea.js";
 import type { ReinforceOptions } from "./reinforce.js";
 import { StoreSearchBenchmark, openSearchBenchmark } from "./store-benchmark.js";
+import { DEFAULT_WARMUP_POOL, tablePrior, type ProxyPrior } from "./warmup.js";
+import { proxyScoreTable } from "../bench/zero-cost.js";
+import { BenchStore } from "../bench/store.js";
+import type { ProxyName } from "../bench/zero-cost-types.js";
+import { UserError } from "../errors.js";
 
 /** What `aa-nas search` uses when an option is not given: the paper's protocol (500 runs, 12,000 s) on CIFAR-10. */
 export const CAMPAIGN_DEFAULTS: Readonly<{ dataset: SearchDataset; runs: number; seed: number; budget: number }> = Object.freeze({
@@ -50,6 +55,12 @@ export interface SearchCampaignOptions {
   onRun?: (done: number, total: number) => void;
   /** also find the space's best archs (`Campaign.optimum`, which campaign files record) */
   optimum?: boolean;
+  /**
+   * REA only, not the paper's protocol: rank a pool of `pool` archs (default 1000) by the zero-cost `proxy` and start
+   * from the best `populationSize` (docs/search.md). The scores are the store's (batch dataset = the search dataset,
+   * mean over stored init seeds), or `prior` for a benchmark that is not a store.
+   */
+  warmup?: { proxy: ProxyName; pool?: number; prior?: ProxyPrior };
 }
 
 export function mergeSettings(overrides: SettingsOverrides = {}): AlgorithmSettings {
@@ -72,8 +83,35 @@ export function searchCampaign(algorithm: AlgorithmName, source: CampaignSource,
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   const budget = resolveBudget(options.budget ?? CAMPAIGN_DEFAULTS.budget, dataset);
   const settings = mergeSettings(options.settings);
-  const run = (benchmark: SearchBenchmark & FinalAccuracyOracle): Campaign =>
-    runCampaign({ algorithm: name, benchmark, oracle: benchmark, dataset, runs, seed, budget, settings, accountWallTime: options.accountWallTime ?? false, onRun: options.onRun, optimum: options.optimum ?? false });
+  const warmup = options.warmup;
+  if (warmup !== undefined) {
+    if (name !== "rea") throw new UserError(`the zero-cost warm-up is an option of REA only (it ranks REA's initial population); ${ALGORITHM_LABELS[name]} has none to warm up`);
+    settings.rea.warmup = { proxy: warmup.proxy, pool: warmup.pool ?? DEFAULT_WARMUP_POOL };
+  }
+  const priorOf = (benchmark: SearchBenchmark): ProxyPrior | undefined => {
+    if (warmup === undefined) return undefined;
+    if (warmup.prior !== undefined) return warmup.prior;
+    const store = benchmark instanceof StoreSearchBenchmark ? benchmark.bench.store : undefined;
+    if (store instanceof BenchStore) return tablePrior(warmup.proxy, proxyScoreTable(store, warmup.proxy, dataset));
+    throw new UserError(`REA's warm-up needs '${warmup.proxy}' scores: this benchmark is not an SQLite store, so give them as warmup.prior`);
+  };
+  const run = (benchmark: SearchBenchmark & FinalAccuracyOracle): Campaign => {
+    const prior = priorOf(benchmark);
+    return runCampaign({
+      algorithm: name,
+      benchmark,
+      oracle: benchmark,
+      dataset,
+      runs,
+      seed,
+      budget,
+      settings,
+      accountWallTime: options.accountWallTime ?? false,
+      onRun: options.onRun,
+      optimum: options.optimum ?? false,
+      ...(prior === undefined ? {} : { prior }),
+    });
+  };
   if (typeof source === "string") {
     const opened = openSearchBenchmark(source);
     try {
