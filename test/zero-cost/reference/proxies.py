@@ -1,7 +1,7 @@
 """Reference zero-cost proxies in PyTorch, written from the definitions in docs/zero-cost.md (test tooling).
 
 usage: proxies.py <job dir>   (job.json {arch, seed, classes, proxies}, inputs.bin float32 NCHW, labels.bin int32)
-writes <job dir>/scores.json {proxy: score}
+writes <job dir>/scores.json {proxy: score}; perf/zero-cost/speed-reference.py imports it to time each proxy
 
 Each proxy builds its own network: torch.manual_seed(seed), TinyNetwork(16, 5, arch, classes) from
 test/models/reference/tiny_network.py, train mode (batch statistics in batch norm).
@@ -154,5 +154,6 @@ def l2_norm():
     return sum(float(m.weight.norm()) for m in layers(network()))
 
 
-out = {name: globals()[name]() for name in job['proxies']}
-json.dump(out, open(os.path.join(job_dir, 'scores.json'), 'w'))
+if __name__ == '__main__':  # perf/zero-cost/speed-reference.py loads the definitions without running them
+    out = {name: globals()[name]() for name in job['proxies']}
+    json.dump(out, open(os.path.join(job_dir, 'scores.json'), 'w'))
