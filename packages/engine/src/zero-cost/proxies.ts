@@ -19,6 +19,7 @@ import {
   ReLU,
   grad,
   manualSeed,
+  noGrad,
   ones,
   tensor,
   tidy,
@@ -66,8 +67,8 @@ export interface ProxyScore {
 /**
  * Computes the chosen proxies of one network on one batch. Proxies that need the same computation on the same fresh
  * network share one pass (see PASSES): snip, grad_norm, plain, fisher and nwot one forward and one backward of the
- * loss; jacov and epe_nas one input Jacobian. Every proxy of a shared pass records that pass's time, which is what it
- * costs when computed alone (to within its own reduction).
+ * loss; jacov and epe_nas one input Jacobian. A pass does only what its requested proxies need (nwot alone: a forward
+ * without gradients). Every proxy of a shared pass records that pass's time.
  */
 export function computeProxies(net: ProxyNetwork, batch: ProxyBatch, proxies: readonly ProxyName[] = PROXY_NAMES): ProxyScore[] {
   checkBatch(batch);
@@ -77,7 +78,7 @@ export function computeProxies(net: ProxyNetwork, batch: ProxyBatch, proxies: re
     let result = done.get(pass);
     if (result === undefined) {
       const start = performance.now();
-      const scores = runPass(pass, net, batch);
+      const scores = runPass(pass, net, batch, new Set(proxies.filter((p) => PASS_OF[p] === pass)));
       result = { scores, seconds: (performance.now() - start) / 1000 };
       done.set(pass, result);
     }
@@ -92,7 +93,7 @@ function checkBatch(b: ProxyBatch): void {
   if (n < 2) throw new UserError(`a proxy batch needs at least 2 images (correlations between samples), got ${n}`);
 }
 
-function runPass(pass: Pass, net: ProxyNetwork, batch: ProxyBatch): Partial<Record<ProxyName, number>> {
+function runPass(pass: Pass, net: ProxyNetwork, batch: ProxyBatch, wanted: ReadonlySet<ProxyName>): Partial<Record<ProxyName, number>> {
   if (pass === "costs") {
     if (!isCostDataset(net.costDataset)) throw new UserError(`params/flops need a cost dataset (cifar10, cifar100, ImageNet16-120), got '${net.costDataset}'`);
     return archCosts(net.arch, net.costDataset);
@@ -102,13 +103,13 @@ function runPass(pass: Pass, net: ProxyNetwork, batch: ProxyBatch): Partial<Reco
   try {
     if (net.device !== undefined && net.device !== "cpu") model.to(net.device);
     model.train();
-    return tidy(() => PASSES[pass](model, batch, net.device ?? "cpu"));
+    return tidy(() => PASSES[pass](model, batch, net.device ?? "cpu", wanted));
   } finally {
     model.dispose();
   }
 }
 
-type PassFn = (model: TinyNetwork, batch: ProxyBatch, device: Device) => Partial<Record<ProxyName, number>>;
+type PassFn = (model: TinyNetwork, batch: ProxyBatch, device: Device, wanted: ReadonlySet<ProxyName>) => Partial<Record<ProxyName, number>>;
 
 const inputsOf = (b: ProxyBatch, device: Device, requiresGrad = false): Tensor =>
   tensor(b.inputs, [...b.shape], { device, requiresGrad });
@@ -215,17 +216,22 @@ function grasp(model: TinyNetwork, b: ProxyBatch, device: Device): number {
  *   K = Σ_ReLU (c cᵀ + (1 − c)(1 − c)ᵀ) counts agreeing units; log |det K|. A ReLU shared by several conv edges of a
  *   node (the engine computes it once) counts once per edge, as each edge's own ReLU module would.
  */
-function lossPass(model: TinyNetwork, b: ProxyBatch, device: Device): Partial<Record<ProxyName, number>> {
+function lossPass(model: TinyNetwork, b: ProxyBatch, device: Device, wanted: ReadonlySet<ProxyName>): Partial<Record<ProxyName, number>> {
   const n = b.shape[0];
   const layers = weightLayers(model);
   const weights = layers.map((l) => l.weight);
+  const wantWeightGrads = wanted.has("snip") || wanted.has("grad_norm") || wanted.has("plain");
+  const wantFisher = wanted.has("fisher");
+  const wantNwot = wanted.has("nwot");
   const acts: { layer: Conv2d | Linear; act: Tensor }[] = [];
-  for (const l of layers) {
-    patchForward(l, (original) => (x) => {
-      const act = original(x);
-      acts.push({ layer: l, act });
-      return act;
-    });
+  if (wantFisher) {
+    for (const l of layers) {
+      patchForward(l, (original) => (x) => {
+        const act = original(x);
+        acts.push({ layer: l, act });
+        return act;
+      });
+    }
   }
   const kernel = new Float64Array(n * n);
   const record = (x: Tensor): void =>
@@ -235,7 +241,7 @@ function lossPass(model: TinyNetwork, b: ProxyBatch, device: Device): Partial<Re
       const k = c.matmul(c.transpose(0, 1)).add(off.matmul(off.transpose(0, 1))).to("cpu").toFloat32Array();
       for (let i = 0; i < k.length; i++) kernel[i] = kernel[i]! + k[i]!;
     });
-  for (const [, m] of model.namedModules()) {
+  for (const [, m] of wantNwot ? model.namedModules() : []) {
     if (m instanceof ReLU) {
       patchForward(m, (original) => (x) => {
         record(x);
@@ -249,11 +255,17 @@ function lossPass(model: TinyNetwork, b: ProxyBatch, device: Device): Partial<Re
       };
     }
   }
+  if (!wantWeightGrads && !wantFisher) {
+    // nwot alone reads the forward's ReLU inputs only
+    noGrad(() => model.forward(inputsOf(b, device)));
+    return { nwot: logAbsDet({ n, data: kernel }) };
+  }
   const loss = F.crossEntropy(model.forward(inputsOf(b, device)).logits, labelsOf(b, device));
-  const all = grad(loss, [...weights, ...acts.map((a) => a.act)], { allowUnused: true });
-  const wGrads = weights.map((w, i) => all[i] ?? w.mul(0));
+  const gradWeights = wantWeightGrads ? weights : [];
+  const all = grad(loss, [...gradWeights, ...acts.map((a) => a.act)], { allowUnused: true });
+  const wGrads = wantWeightGrads ? weights.map((w, i) => all[i] ?? w.mul(0)) : [];
   const fisher = acts.reduce((s, { layer, act }, i) => {
-    const gAct = all[weights.length + i];
+    const gAct = all[gradWeights.length + i];
     if (gAct === null || gAct === undefined) return s;
     const prod = act.detach().mul(gAct);
     const perChannel = prod.rank > 2 ? prod.sum([2, 3]) : prod;
@@ -261,11 +273,15 @@ function lossPass(model: TinyNetwork, b: ProxyBatch, device: Device): Partial<Re
     return s + channelFisher.sum().item() * (layer.weight.numel / layer.weight.size(0));
   }, 0);
   return {
-    snip: sumOver(weights, (w, i) => w.mul(wGrads[i]!).abs()),
-    grad_norm: wGrads.reduce((s, g) => s + g.norm(2).item(), 0),
-    plain: sumOver(weights, (w, i) => w.mul(wGrads[i]!)),
-    fisher,
-    nwot: logAbsDet({ n, data: kernel }),
+    ...(wantWeightGrads
+      ? {
+          snip: sumOver(weights, (w, i) => w.mul(wGrads[i]!).abs()),
+          grad_norm: wGrads.reduce((s, g) => s + g.norm(2).item(), 0),
+          plain: sumOver(weights, (w, i) => w.mul(wGrads[i]!)),
+        }
+      : {}),
+    ...(wantFisher ? { fisher } : {}),
+    ...(wantNwot ? { nwot: logAbsDet({ n, data: kernel }) } : {}),
   };
 }
 
