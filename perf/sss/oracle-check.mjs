@@ -23,7 +23,7 @@ import { join } from "node:path";
 const root = join(import.meta.dirname, "..", "..");
 const { shapeTinyNetwork } = await import(join(root, "packages/engine/dist/models/structure.js"));
 const { networkCosts } = await import(join(root, "packages/engine/dist/models/costs.js"));
-const { parseChannels } = await import(join(root, "packages/engine/dist/models/sss-channels.js"));
+const { parseSizeArch } = await import(join(root, "packages/core/dist/space/size.js"));
 const { TinyNetwork } = await import(join(root, "packages/engine/dist/models/tiny-network.js"));
 const T = await import(join(root, "packages/engine/dist/tensor/index.js"));
 const { PyRandom } = await import(join(root, "packages/core/dist/space/index.js"));
@@ -69,7 +69,7 @@ const failures = [];
 const theirCosts = JSON.parse(readFileSync(join(dir, "costs.json"), "utf8"));
 let costMatches = 0;
 costs.forEach(([c, K, H], i) => {
-  const ours = networkCosts(shapeTinyNetwork(parseChannels(c), K), H);
+  const ours = networkCosts(shapeTinyNetwork(parseSizeArch(c), K), H);
   const [flops, params] = theirCosts[i];
   // get_model_infos sums numpy/python numbers and divides once by 1e6, as we do: equal, not close
   if (ours.flops === flops && ours.params === params) costMatches++;

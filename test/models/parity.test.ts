@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { noGrad, tensor, SGD, manualSeed, setNumThreads, tidy, F, type Tensor } from "../../packages/engine/src/tensor/index.js";
 import { TinyNetwork } from "../../packages/engine/src/models/tiny-network.js";
-import { SSS_CELL_ARCH } from "../../packages/engine/src/models/structure.js";
-import { parseChannels } from "../../packages/engine/src/models/sss-channels.js";
+import { parseSizeArch, SIZE_GENOTYPE } from "../../packages/core/src/space/index.js";
 import { NUM_ARCHS, PyRandom, archAt, parseArch, sampleArch } from "../../packages/core/src/space/index.js";
 import { runPython } from "../data/python.js";
 import { tempDirs } from "../data/temp.js";
@@ -177,8 +176,8 @@ describe("size-space network (sss) parity with PyTorch", () => {
   setNumThreads(1);
   for (const [name, channels, classes] of SHAPE_CASES) {
     it(`${name} ${channels}, ${classes} classes: identical initial weights, then bit-identical logits, losses and state dict over 5 SGD steps`, () => {
-      const widths = parseChannels(channels);
-      expectParity({ arch: SSS_CELL_ARCH, seed: 888, C: widths[0]!, N: 1, classes, widths }, () => TinyNetwork.createShape(channels, classes));
+      const widths = parseSizeArch(channels);
+      expectParity({ arch: SIZE_GENOTYPE, seed: 888, C: widths[0]!, N: 1, classes, widths }, () => TinyNetwork.createShape(channels, classes));
     });
   }
 });

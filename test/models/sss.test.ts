@@ -1,14 +1,13 @@
 /**
  * The size search space's network (NATS-Bench sss, spec nats-sss §2) as a module tree: parameters and FLOPs walked
  * from it equal the spec's closed form on every one of the 32,768 configs, its state-dict names are the original's,
- * and its arch string parser rejects what is not a config. Bit parity of the built network: sss-parity.test.ts.
+ * and training resolves its archs through core's space module. Bit parity of the built network: sss-parity.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { networkCosts } from "../../packages/engine/src/models/costs.js";
-import { shapeTinyNetwork, stateEntries, NetworkSizeError, SSS_CELL_ARCH } from "../../packages/engine/src/models/structure.js";
-import { ChannelsStringError, parseChannels, sssArchAt, sssIndexOf } from "../../packages/engine/src/models/sss-channels.js";
+import { shapeTinyNetwork, stateEntries, NetworkSizeError } from "../../packages/engine/src/models/structure.js";
 import { resolveSpaceArch } from "../../packages/engine/src/models/space-network.js";
-import { archAt } from "../../packages/core/src/space/index.js";
+import { archAt, parseSizeArch, SIZE_GENOTYPE } from "../../packages/core/src/space/index.js";
 
 /** `C_k = 8·(1 + ⌊index / 8^(5−k)⌋ mod 8)`: the last position varies fastest (spec §1). */
 const configAt = (index: number): number[] => [4, 3, 2, 1, 0].map((p) => 8 * (1 + (Math.floor(index / 8 ** p) % 8)));
@@ -66,7 +65,7 @@ describe("size-space network costs", () => {
     for (const [index, arch, values] of records) {
       expect(configAt(index).join(":")).toBe(arch);
       DATASETS.forEach(([, K, H], d) => {
-        const { flops, params, outShape } = networkCosts(shapeTinyNetwork(parseChannels(arch), K), H);
+        const { flops, params, outShape } = networkCosts(shapeTinyNetwork(parseSizeArch(arch), K), H);
         expect([flops, params]).toEqual(values[d]);
         expect(outShape).toEqual([K, 1, 1]);
       });
@@ -76,7 +75,7 @@ describe("size-space network costs", () => {
 
 describe("size-space network structure", () => {
   it("uses the fixed cell of the space, tss arch 9930", () => {
-    expect(SSS_CELL_ARCH).toBe(archAt(9930));
+    expect(SIZE_GENOTYPE).toBe(archAt(9930));
   });
 
   it("names its state dict as the original: a 1×1 conv + BN skip only where a cell changes width", () => {
@@ -126,43 +125,11 @@ describe("size-space network structure", () => {
   });
 });
 
-describe("size-space arch strings", () => {
-  it("read 'C1:…:C5' into five widths", () => {
-    expect(parseChannels("8:16:24:32:40")).toEqual([8, 16, 24, 32, 40]);
-    expect(parseChannels("64:8:64:8:64")).toEqual([64, 8, 64, 8, 64]);
-  });
-
-  it.each([
-    ["8:16:24:32", /has 4 field\(s\)/],
-    ["8:16:24:32:40:48", /has 6 field\(s\)/],
-    ["8:16:24:32:12", /position 5 is '12', not a width/],
-    ["08:16:24:32:40", /position 1 is '08'/],
-    ["8:16: 24:32:40", /position 3 is ' 24'/],
-    ["8:16:24:32:+40", /position 5/],
-    ["", /has 1 field/],
-  ])("refuse %j with a ChannelsStringError that lists the valid widths", (text, message) => {
-    expect(() => parseChannels(text)).toThrow(ChannelsStringError);
-    expect(() => parseChannels(text)).toThrow(message);
-    expect(() => parseChannels(text)).toThrow(/8, 16, 24, 32, 40, 48, 56, 64/);
-  });
-});
-
-describe("size-space indexes", () => {
-  it("follow the original's order both ways for all 32,768 configs (last position fastest)", () => {
-    const wrong: number[] = [];
-    for (let i = 0; i < 8 ** 5; i++) {
-      const arch = sssArchAt(i);
-      if (arch !== configAt(i).join(":") || sssIndexOf(parseChannels(arch)) !== i) wrong.push(i);
-    }
-    expect(wrong).toEqual([]);
-    expect([sssArchAt(0), sssArchAt(11), sssArchAt(284), sssArchAt(1234), sssArchAt(32767)]).toEqual(["8:8:8:8:8", "8:8:8:16:32", "8:8:40:32:40", "8:24:32:24:24", "64:64:64:64:64"]);
-    expect(() => sssArchAt(32768)).toThrow(/size-space arch index 32768 is out of range: expected an integer 0..32767/);
-  });
-
+describe("size-space indexes in training (core's space module; its own tests: test/space/size.test.ts)", () => {
   it("resolve by index or string in the space named, as training does", () => {
     expect(resolveSpaceArch("sss", 668)).toEqual({ index: 668, arch: "8:16:24:32:40" });
     expect(resolveSpaceArch("sss", "8:16:24:32:40")).toEqual({ index: 668, arch: "8:16:24:32:40" });
     expect(resolveSpaceArch("sss", "668")).toEqual({ index: 668, arch: "8:16:24:32:40" });
-    expect(resolveSpaceArch("tss", 9930).arch).toBe(SSS_CELL_ARCH);
+    expect(resolveSpaceArch("tss", 9930).arch).toBe(SIZE_GENOTYPE);
   });
 });

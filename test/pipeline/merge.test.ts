@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../packages/core/src/registry/index.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
-import { archAt, archCosts } from "../../packages/core/src/space/index.js";
+import { archAt, archCosts, searchSpace, sizeArchAt, sizeArchCosts } from "../../packages/core/src/space/index.js";
+import { SpaceMismatchError } from "../../packages/core/src/bench/errors.js";
+import { datasetInfo } from "../../packages/core/src/registry/index.js";
 import { mergeRecords } from "../../packages/engine/src/pipeline/merge.js";
 import { RECORD_FORMAT, recordFilePath, writeRecordFile } from "../../packages/engine/src/pipeline/record-file.js";
 
@@ -120,3 +122,96 @@ describe("merge", () => {
     expect(c10.evals["ori-test"]!.time![0]).toBeCloseTo(10000 * e, 12);
   });
 });
+
+/** An sss run whose times differ per hp and seed (so a time taken from the wrong run shows). */
+function sizeRun(archIndex: number, seed: number, dataset: "cifar10" | "cifar10-valid", hp: string): RunRecord {
+  const arch = sizeArchAt(archIndex);
+  const epochs = Number(hp);
+  const series = (base: number) => Array.from({ length: epochs }, (_, e) => base + e + seed / 1000 + epochs / 100);
+  return {
+    archIndex,
+    arch,
+    hp,
+    dataset,
+    seed,
+    epochs,
+    ...sizeArchCosts(arch, dataset),
+    latency: [0.02 + seed / 1e5],
+    config: searchSpace("sss").storedConfig(arch, 10),
+    train: { loss: series(1), acc1: series(30), acc5: series(60), time: series(10) },
+    evals: Object.fromEntries(
+      datasetInfo(dataset).evalSets.map((s) => [s, { epochs: Array.from({ length: epochs }, (_, e) => e), loss: series(1.5), acc: series(25), time: series(2) }]),
+    ),
+    provenance: { seedImputed: false, timesEstimated: false, device: "cpu", source: "test" },
+  };
+}
+
+function writeSize(dir: string, archIndex: number, seed: number, hp: string): string {
+  const path = recordFilePath(dir, archIndex, seed);
+  const runs = [sizeRun(archIndex, seed, "cifar10-valid", hp), sizeRun(archIndex, seed, "cifar10", hp)];
+  writeRecordFile(path, { format: RECORD_FORMAT, archIndex, arch: sizeArchAt(archIndex), seed, hp, runs, weights: null, machine: "test" });
+  return path;
+}
+
+describe("merge of size-space (sss) records", () => {
+  it("makes an sss store from sss records (index 20000 is past tss's 15,624) and corrects their times from hp 01 seed 777", () => {
+    const hp01 = mkdtempSync(join(tmpdir(), "aa-nas-merge-sss-01-"));
+    const hp12 = mkdtempSync(join(tmpdir(), "aa-nas-merge-sss-12-"));
+    writeSize(hp01, 20000, 777, "01");
+    writeSize(hp12, 20000, 888, "12");
+    const db = join(hp01, "bench.sqlite");
+    const report = mergeRecords({ inputs: [hp01, hp12], out: db, timeCorrection: true });
+    expect(report).toMatchObject({ space: "sss", files: 2, inserted: 4, corrupt: [], uncorrected: [] });
+    const store = BenchStore.open(db, { space: "sss" });
+    const ref = store.getRecord(20000, "01", "cifar10-valid", 777)!;
+    const run12 = store.getRecord(20000, "12", "cifar10-valid", 888)!;
+    store.close();
+    expect(run12.arch).toBe("40:64:8:40:8");
+    // hp 12 seed 888 takes hp 01 seed 777's one-epoch times, as sss-collect.py does (tss would scale by images)
+    const written = sizeRun(20000, 777, "cifar10-valid", "01");
+    expect(run12.train.time).toEqual(Array(12).fill(written.train.time![0]));
+    expect(run12.evals["ori-test"]!.time).toEqual(Array(12).fill(written.evals["ori-test"]!.time![0]));
+    expect(run12.latency).toEqual([(written.evals["x-valid"]!.time![0]! / 98 + written.evals["ori-test"]!.time![0]! / 40) / 2]);
+    expect([ref.provenance.timesEstimated, run12.provenance.timesEstimated]).toEqual([true, true]);
+  });
+
+  it("a tss store refuses sss records, and an sss store tss records, with SpaceMismatchError and nothing written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aa-nas-merge-mismatch-"));
+    const tss = join(dir, "tss");
+    const sss = join(dir, "sss");
+    writePair(mkdirp(tss), 10, 777);
+    writeSize(mkdirp(sss), 10, 777, "01");
+    const tssDb = join(dir, "tss.sqlite");
+    const sssDb = join(dir, "sss.sqlite");
+    expect(mergeRecords({ inputs: [tss], out: tssDb }).space).toBe("tss");
+    expect(mergeRecords({ inputs: [sss], out: sssDb }).space).toBe("sss");
+    expect(() => mergeRecords({ inputs: [sss], out: tssDb })).toThrow(SpaceMismatchError);
+    expect(() => mergeRecords({ inputs: [sss], out: tssDb })).toThrow(/holds the topology search space \('tss'\), not 'sss'.*merge the 'sss' records into a new store/);
+    expect(() => mergeRecords({ inputs: [tss], out: sssDb })).toThrow(SpaceMismatchError);
+    for (const [db, space] of [[tssDb, "tss"], [sssDb, "sss"]] as const) {
+      const store = BenchStore.open(db, { space });
+      expect(store.evaluatedIndexes()).toEqual([10]);
+      expect(store.getRecord(10, space === "tss" ? "12" : "01", "cifar10", 777)!.arch).toBe(space === "tss" ? archAt(10) : sizeArchAt(10));
+      store.close();
+    }
+    // both spaces in one merge: no store is made
+    const fresh = join(dir, "mixed.sqlite");
+    expect(() => mergeRecords({ inputs: [tss, sss], out: fresh })).toThrow(SpaceMismatchError);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("reports a record file whose arch string is index's in neither space as damaged", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aa-nas-merge-nospace-"));
+    writeSize(dir, 11, 777, "01");
+    const bad = recordFilePath(dir, 12, 777);
+    writeRecordFile(bad, { format: RECORD_FORMAT, archIndex: 12, arch: sizeArchAt(11), seed: 777, hp: "01", runs: [], weights: null, machine: "test" });
+    const report = mergeRecords({ inputs: [dir], out: join(dir, "bench.sqlite") });
+    expect(report).toMatchObject({ space: "sss", inserted: 2 });
+    expect(report.corrupt).toEqual([{ file: bad, error: `record file ${bad}: arch 12 is not '8:8:8:16:32' in either search space` }]);
+  });
+});
+
+function mkdirp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -186,9 +186,9 @@ describe("aa-nas train / train-net --space sss (the size space's network through
     expect(range.stderr).toMatch(/bad range '32760-32768': expected START-END with 0 <= START <= END <= 32767/);
     const width = runCli(["train-net", "8:16:24:32:12", "--space", "sss", "--out", out]);
     expect(width.status).toBe(2);
-    expect(width.stderr).toMatch(/position 5 is '12', not a width; expected 5 widths from 8, 16, 24, 32, 40, 48, 56, 64/);
+    expect(width.stderr).toMatch(/position 5 of '8:16:24:32:12' is 12; valid widths are 8, 16, 24, 32, 40, 48, 56 or 64/);
     const channel = runCli(["train-net", "8:16:24:32:40", "--space", "sss", "--channel", "16", "--out", out]);
     expect(channel.stderr).toMatch(/--space sss: a size config sets every width itself; drop --channel/);
-    expect(runCli(["train-net", "0", "--space", "nas", "--out", out]).stderr).toMatch(/unknown search space 'nas': expected 'tss' \(topology\) or 'sss' \(size\)/);
+    expect(runCli(["train-net", "0", "--space", "nas", "--out", out]).stderr).toMatch(/unknown search space 'nas'; valid spaces: 'tss', 'topology', 'sss' or 'size'/);
   });
 });

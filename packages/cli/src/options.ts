@@ -7,9 +7,7 @@ import { defaultDataDir } from "@aa-nas/engine/data/data-dir.js";
 import type { DataLocation } from "@aa-nas/engine/data/training-data.js";
 import { UserError, listChoices, showInput } from "@aa-nas/core/errors.js";
 import { NETWORK_LIMITS } from "@aa-nas/engine/models/structure.js";
-import { parseNetworkSpace, type NetworkSpace } from "@aa-nas/engine/models/space-network.js";
-import { SSS_NUM_ARCHS } from "@aa-nas/engine/models/sss-channels.js";
-import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
+import { NUM_ARCHS, searchSpace, type SearchSpace } from "@aa-nas/core/space/index.js";
 import { hpConfig } from "@aa-nas/engine/train/hyper.js";
 import { parseRecordDatasetKey, type RecordDatasetKey } from "@aa-nas/core/registry/index.js";
 
@@ -118,18 +116,28 @@ export const SPACE_HELP = "search space of the archs: tss (NAS-Bench-201 cells) 
  * `--space`; an sss config fixes every width, so --channel / --num-cells given with it (`given` says which options
  * came from the command line) are a mistake, not a no-op.
  */
-export function parseSpace(value: string, given: (option: "channel" | "numCells") => boolean): NetworkSpace {
-  const space = parseNetworkSpace(value);
-  if (space === "sss") {
+export function parseSpace(value: string, given: (option: "channel" | "numCells") => boolean): SearchSpace {
+  const space = searchSpace(value);
+  if (space.name === "sss") {
     const flags = (["channel", "numCells"] as const).filter(given).map((k) => (k === "channel" ? "--channel" : "--num-cells"));
     if (flags.length > 0) throw new UserError(`--space sss: a size config sets every width itself; drop ${flags.join(" and ")}`);
   }
   return space;
 }
 
-/** How many archs the space has: what --range and --arch-index are checked against. */
-export function spaceArchCount(space: NetworkSpace): number {
-  return space === "sss" ? SSS_NUM_ARCHS : NUM_ARCHS;
+/**
+ * `--seeds`, or when it is not given the seeds the space's released benchmark trained `hp` with (sss: hp 01 and 90
+ * seed 777, hp 12 seeds 777 888 999; tss: hp 200 seeds 777 888 999); `fallback` for an hp without such a set, else
+ * an error asking for --seeds.
+ */
+export function seedsFor(values: readonly string[] | string | undefined, space: SearchSpace, hp: string, fallback?: readonly number[]): number[] {
+  if (values !== undefined) return parseSeeds(values);
+  const released = space.releasedSeeds[hp] ?? fallback;
+  if (released === undefined) {
+    const known = Object.entries(space.releasedSeeds).map(([h, seeds]) => `hp ${h}: ${seeds.join(" ")}`);
+    throw new UserError(`give --seeds: the ${space.title} has no released seed set for hp ${hp} (it has ${known.join("; ")})`);
+  }
+  return [...released];
 }
 
 /** `--range A-B` or `--arch-index I`, exactly one of them, in a space of `numArchs` archs (tss's by default). */

@@ -3,8 +3,10 @@
  * record any command writes: train, train-net, demo and sweep workers all write through one driver.
  */
 import type { Command } from "commander";
-import { DATASET_KEYS, TIME_REFERENCE_RUN } from "@aa-nas/core/registry/index.js";
+import { DATASET_KEYS } from "@aa-nas/core/registry/index.js";
+import { SPACE_NAMES, searchSpace } from "@aa-nas/core/space/index.js";
 import { mergeRecords, type MergeReport } from "@aa-nas/engine/pipeline/merge.js";
+import { TIME_CORRECTIONS } from "@aa-nas/engine/pipeline/time-correction.js";
 import { parseChoice, parseDatasets, parseHp, parseRange, parseSeeds } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFile } from "../output-path.js";
@@ -20,6 +22,9 @@ interface MergeCliOptions {
   json?: boolean;
 }
 
+/** --expect-range is checked against the store's space once it is open; here only against the larger space */
+const LARGEST_SPACE = Math.max(...SPACE_NAMES.map((n) => searchSpace(n).size));
+
 export function registerMergeCommands(program: Command): void {
   program
     .command("merge")
@@ -27,7 +32,7 @@ export function registerMergeCommands(program: Command): void {
     .argument("<results...>", "results folders (or record files) written by train, train-net, demo or sweep workers")
     .requiredOption("--out <db>", "benchmark store (SQLite) to create or extend")
     .option("--on-conflict <mode>", "when a stored run differs from the record: error, replace or skip", "error")
-    .option("--time-correction", "apply the v1.1 / NATS pseudo-time correction (spec §5.5)")
+    .option("--time-correction", "apply the store's space's pseudo-time correction: tss as v1.1 / NATS-tss (spec §5.5), sss as NATS-sss (from each key's hp-01 seed-777 run)")
     .option("--expect-range <A-B>", "report (arch, seed, dataset) triples of this range that are missing")
     .option("--expect-seeds <seeds...>", "seeds expected (with --expect-range)", ["777", "888", "999"])
     .option("--expect-datasets <keys...>", "datasets expected (with --expect-range)", [...DATASET_KEYS])
@@ -41,7 +46,7 @@ export function registerMergeCommands(program: Command): void {
         onConflict: parseChoice(o.onConflict, "--on-conflict", ["error", "replace", "skip"] as const),
         timeCorrection: o.timeCorrection === true,
         ...(o.expectRange
-          ? { expect: { archIndexes: parseRange(o.expectRange), seeds: parseSeeds(o.expectSeeds), datasets: parseDatasets(o.expectDatasets), hp: parseHp(o.hp) } }
+          ? { expect: { archIndexes: parseRange(o.expectRange, LARGEST_SPACE), seeds: parseSeeds(o.expectSeeds), datasets: parseDatasets(o.expectDatasets), hp: parseHp(o.hp) } }
           : {}),
       });
       printMergeReport(report, o.out, o.json === true);
@@ -57,11 +62,11 @@ export function printMergeReport(r: MergeReport, out: string, json: boolean): vo
   }
   const log = progressBar("merge");
   log.log(
-    `merged ${r.files} record file(s) into ${out}: ${r.inserted} run(s) added, ${r.unchanged} already present, ` +
+    `merged ${r.files} record file(s) into ${out} (${searchSpace(r.space).title}): ${r.inserted} run(s) added, ${r.unchanged} already present, ` +
       `${r.replaced} replaced, ${r.skipped} skipped`,
   );
   for (const c of r.corrupt) log.log(`aa-nas: ${c.error}`);
-  if (r.uncorrected.length) log.log(`time correction skipped for ${r.uncorrected.length} arch(s) without a ${TIME_REFERENCE_RUN.hp}-epoch ${TIME_REFERENCE_RUN.dataset} seed-${TIME_REFERENCE_RUN.seed} run`);
+  if (r.uncorrected.length) log.log(`time correction skipped for ${r.uncorrected.length} arch(s) without ${TIME_CORRECTIONS[r.space].reference}`);
   if (r.missing.length) {
     log.log(`${r.missing.length} (arch, seed, dataset) triple(s) missing, e.g.:`);
     for (const m of r.missing.slice(0, 10)) log.log(`  arch ${m.archIndex} seed ${m.seed} ${m.dataset}`);

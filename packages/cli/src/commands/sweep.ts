@@ -13,10 +13,11 @@ import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/struct
 import { findZeroCostStores, mergeRecords, mergeZeroCostStores } from "@aa-nas/engine/pipeline/merge.js";
 import type { TrainingSettings } from "@aa-nas/engine/sweep/job.js";
 import type { SweepQueue } from "@aa-nas/engine/sweep/queue.js";
-import { DATA_DIR_HELP, SPACE_HELP, parseSpace, spaceArchCount, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, SPACE_HELP, parseSpace, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
 import { printMergeReport } from "./merge.js";
 import { proxyOptions, proxySettings, selectArchs, type ProxyCliOptions } from "./zero-cost.js";
 import { RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.js";
+import { searchSpace } from "@aa-nas/core/space/index.js";
 import { checkOutputFile, checkOutputFolder } from "../output-path.js";
 
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
@@ -124,7 +125,7 @@ function settingsOptions(c: Command): Command {
 function trainingSettings(o: SettingsCliOptions, cmd: Command): TrainingSettings {
   const space = parseSpace(o.space, (k) => cmd.getOptionValueSource(k) === "cli");
   return {
-    ...(space === "tss" ? {} : { space }),
+    ...(space.name === "tss" ? {} : { space: space.name }),
     hp: parseHp(o.hp),
     datasets: parseDatasets(o.datasets),
     channel: o.channel,
@@ -174,7 +175,7 @@ export function registerSweepCommands(program: Command): void {
     .action(async (o: PlanCliOptions, cmd: Command) => {
       const { planSweepJobs } = await import("@aa-nas/engine/sweep/job.js");
       const settings = trainingSettings(o, cmd);
-      const jobs = planSweepJobs(parseArchSelection(o, spaceArchCount(settings.space ?? "tss")), parseSeeds(o.seeds), settings);
+      const jobs = planSweepJobs(parseArchSelection(o, searchSpace(settings.space ?? "tss").size), parseSeeds(o.seeds), settings);
       const r = await withQueue(await openQueue(o), (q) => q.plan(jobs, { attempts: o.attempts, backoffMs: o.backoffMs }));
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stderr.write(`planned ${jobs.length} job(s): ${r.added} added, ${r.existing} already in the queue\n`);
@@ -297,7 +298,7 @@ export function registerSweepCommands(program: Command): void {
       if (o.script) checkOutputFile(o.script, { flag: "--script" });
       const { slurmScript } = await import("@aa-nas/engine/sweep/slurm.js");
       const settings = trainingSettings(o, cmd);
-      const range = parseRange(o.range, spaceArchCount(settings.space ?? "tss"));
+      const range = parseRange(o.range, searchSpace(settings.space ?? "tss").size);
       const text = slurmScript({
         ...settings,
         start: range[0]!,

@@ -9,17 +9,19 @@ import { DATASET_KEYS, RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.j
 import { UserError } from "@aa-nas/core/errors.js";
 import { resolveCell } from "@aa-nas/engine/models/cell-archs.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/structure.js";
-import { resolveSpaceArch, type NetworkSpace } from "@aa-nas/engine/models/space-network.js";
+import type { SearchSpace } from "@aa-nas/core/space/index.js";
+import { resolveSpaceArch } from "@aa-nas/engine/models/space-network.js";
 import type { TrainRangeResult } from "@aa-nas/engine/pipeline/train-range.js";
-import { DATA_DIR_HELP, SPACE_HELP, parseSpace, spaceArchCount, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, SPACE_HELP, parseSpace, seedsFor, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseChoice, parseDatasets, parseDevice, parseHp } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFolder } from "../output-path.js";
 
 interface TrainCliOptions {
   space: string;
-  seeds: string[];
+  seeds?: string[];
   datasets: string[];
-  hp: string;
+  /** train requires it; train-net defaults to the space's full schedule */
+  hp?: string;
   epochs?: number;
   mode: string;
   out: string;
@@ -35,13 +37,21 @@ interface TrainCliOptions {
   json?: boolean;
 }
 
-/** The options both commands share; `defaults` holds train-net's (train requires them). */
-function trainingOptions(c: Command, defaults?: { seeds: string[]; datasets: string[]; hp: string; out: string }): Command {
+/** train-net's seeds for an hp without a released seed set */
+const TRAIN_NET_SEEDS = [777, 888, 999] as const;
+
+/**
+ * The options both commands share; `defaults` holds train-net's (train requires them). --seeds defaults, in both, to
+ * the seeds the space's benchmark was trained with at that hp; train-net's --hp to the space's full schedule.
+ */
+function trainingOptions(c: Command, defaults?: { datasets: string[]; out: string }): Command {
   const opt = (flags: string, help: string, value?: string | string[]) =>
     defaults === undefined ? c.requiredOption(flags, help) : c.option(flags, help, value);
-  opt("--seeds <seeds...>", "seeds, e.g. 777 888 999 (each trains every dataset key)", defaults?.seeds);
+  const seedDefault = defaults === undefined ? "" : `, otherwise ${TRAIN_NET_SEEDS.join(" ")}`;
+  c.option("--seeds <seeds...>", `seeds, e.g. 777 888 999 (each trains every dataset key); default: the benchmark's seeds of --hp (tss 200: 777 888 999; sss 01 and 90: 777, 12: 777 888 999)${seedDefault}`);
   opt("--datasets <keys...>", `dataset keys, trained in this order: ${RECORD_DATASET_KEYS.join(", ")}`, defaults?.datasets);
-  opt("--hp <epochs>", "schedule length in epochs: 12 or 200 for the benchmark (any positive number)", defaults?.hp);
+  if (defaults === undefined) c.requiredOption("--hp <epochs>", "schedule length in epochs: 12 or 200 for tss's benchmark, 01, 12 or 90 for sss's (any positive number)");
+  else c.option("--hp <epochs>", "schedule length in epochs (any positive number); default: the benchmark's full schedule, 200 for tss, 90 for sss");
   opt("--out <dir>", "results folder: arch-XXXXXX-seed-YYYY.json records (and -<dataset>.safetensors weights)", defaults?.out);
   return c
     .option("--space <space>", SPACE_HELP, "tss")
@@ -71,7 +81,7 @@ export function registerTrainCommands(program: Command): void {
       .option("--save-weights", "save each dataset key's final weights next to the record (for eval-net)"),
   ).action(async (o: TrainCliOptions & { range?: string; archIndex?: string }, cmd: Command) => {
     const space = spaceOf(o, cmd);
-    await trainCommand(parseArchSelection(o, spaceArchCount(space)), o, space);
+    await trainCommand(parseArchSelection(o, space.size), o, space);
   });
 
   trainingOptions(
@@ -80,27 +90,28 @@ export function registerTrainCommands(program: Command): void {
       .description("train one architecture on dataset keys and seeds as the benchmark did (spec §3); writes records and weights as `train --save-weights`")
       .argument("<arch>", "resnet, all_c3x3, all_c1x1, all_idnt, a benchmark index 0..15624, or an arch string; with --space sss: a config like 8:16:24:32:40 or its index 0..32767")
       .option("--epochs <n>", "the same as --hp <n>", integerOption("--epochs")),
-    { seeds: ["777", "888", "999"], datasets: [...DATASET_KEYS], hp: "200", out: "aa-nas-train" },
+    { datasets: [...DATASET_KEYS], out: "aa-nas-train" },
   ).action(async (arch: string, o: TrainCliOptions, cmd: Command) => {
     if (o.epochs !== undefined) {
       if (cmd.getOptionValueSource("hp") === "cli" && o.hp !== String(o.epochs)) throw new UserError(`give --hp or --epochs, not both (--hp ${o.hp}, --epochs ${o.epochs})`);
       o.hp = String(o.epochs);
     }
     const space = spaceOf(o, cmd);
-    const index = space === "sss" ? resolveSpaceArch(space, arch).index : resolveCell(arch).index;
-    await trainCommand([index], { ...o, saveWeights: true }, space);
+    // tss also takes the named cells (resnet, all_c3x3, …)
+    const index = space.name === "sss" ? resolveSpaceArch(space.name, arch).index : resolveCell(arch).index;
+    await trainCommand([index], { ...o, hp: o.hp ?? String(space.fullTrainEpochs), saveWeights: true }, space, TRAIN_NET_SEEDS);
   });
 }
 
-function spaceOf(o: TrainCliOptions, cmd: Command): NetworkSpace {
+function spaceOf(o: TrainCliOptions, cmd: Command): SearchSpace {
   return parseSpace(o.space, (k) => cmd.getOptionValueSource(k) === "cli");
 }
 
-async function trainCommand(archIndexes: number[], o: TrainCliOptions, space: NetworkSpace): Promise<TrainRangeResult> {
+async function trainCommand(archIndexes: number[], o: TrainCliOptions, space: SearchSpace, fallbackSeeds?: readonly number[]): Promise<TrainRangeResult> {
   checkOutputFolder(o.out);
-  const seeds = parseSeeds(o.seeds);
+  const hp = parseHp(o.hp ?? "");
+  const seeds = seedsFor(o.seeds, space, hp, fallbackSeeds);
   const datasets = parseDatasets(o.datasets);
-  const hp = parseHp(o.hp);
   const mode = parseChoice(o.mode, "--mode", ["new", "cover"] as const);
   const [{ checkDevice }, { trainRange }, { defaultReplicas }] = await Promise.all([
     import("@aa-nas/engine/tensor/device.js"),
@@ -119,7 +130,7 @@ async function trainCommand(archIndexes: number[], o: TrainCliOptions, space: Ne
     mode,
     outDir: o.out,
     data: dataLocation(o),
-    space,
+    space: space.name,
     channel: o.channel,
     numCells: o.numCells,
     trainSubset: o.trainSubset ?? null,

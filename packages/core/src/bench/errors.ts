@@ -14,11 +14,10 @@ export class SpaceMismatchError extends StoreError {
     readonly stored: string,
     /** the space it was asked for */
     readonly requested: string,
+    /** what to do instead (default: open it as its space, or import the other benchmark into a new store) */
+    remedy = `open it as '${stored}', or import the '${requested}' benchmark into a new store`,
   ) {
-    super(
-      `${path} holds the ${stored === "sss" ? "size" : "topology"} search space ('${stored}'), not '${requested}': ` +
-        `a store holds one space; open it as '${stored}', or import the '${requested}' benchmark into a new store`,
-    );
+    super(`${path} holds the ${stored === "sss" ? "size" : "topology"} search space ('${stored}'), not '${requested}': a store holds one space; ${remedy}`);
   }
 }
 

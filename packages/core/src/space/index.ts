@@ -38,6 +38,7 @@ export {
   searchSpace,
   isSpaceName,
   resolveIn,
+  spaceOfArch,
   type SpaceName,
   type SearchSpace,
   type NetConfig,

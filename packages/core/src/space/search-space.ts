@@ -67,6 +67,11 @@ export interface SearchSpace {
   readonly fullTrainEpochs: number;
   /** the hp names of the released benchmark file, in its dict order */
   readonly officialHps: readonly string[];
+  /**
+   * The seeds the released benchmark trained an hp with, for the hps where every arch has the same set (what training
+   * defaults to); an hp not listed has no such set.
+   */
+  readonly releasedSeeds: Readonly<Record<string, readonly number[]>>;
   /** an arch string, for messages */
   readonly example: string;
   /** whether the original offers get_unique_str / str2lists / str2matrix */
@@ -96,6 +101,8 @@ const TOPOLOGY: SearchSpace = {
   size: NUM_ARCHS,
   fullTrainEpochs: 200,
   officialHps: ["12", "200"],
+  // hp 12 is not listed: its runs share no one seed set (cifar10-valid has trials of seeds 111 and 777)
+  releasedSeeds: { "200": [777, 888, 999] },
   example: "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|",
   hasCellStrings: true,
   summaryTestsTrainHalf: false,
@@ -119,6 +126,7 @@ const SIZE: SearchSpace = {
   size: SIZE_NUM_ARCHS,
   fullTrainEpochs: 90,
   officialHps: ["01", "12", "90"],
+  releasedSeeds: { "01": [777], "12": [777, 888, 999], "90": [777] },
   example: "8:16:24:32:64",
   hasCellStrings: false,
   summaryTestsTrainHalf: true,
@@ -148,6 +156,14 @@ export function searchSpace(name: string): SearchSpace {
   const key = typeof name === "string" && isSpaceName(name) ? ALIASES[name]! : undefined;
   if (key === undefined) throw new SpaceNameError(`unknown search space '${showInput(String(name))}'; valid spaces: ${listChoices(Object.keys(ALIASES))}`);
   return SPACES[key];
+}
+
+/** The space whose arch `index` is exactly `arch` (record files name both), or null when neither space's is. */
+export function spaceOfArch(index: number, arch: string): SearchSpace | null {
+  for (const space of Object.values(SPACES)) {
+    if (Number.isInteger(index) && index >= 0 && index < space.size && space.archAt(index) === arch) return space;
+  }
+  return null;
 }
 
 /**

@@ -5,5 +5,4 @@ export { CELL_ARCHITECTURES, resolveCell } from "./cell-archs.js";
 export { ReLUConvBN, Pooling, Zero, FactorizedReduce, buildLayer } from "./operations.js";
 export { InferCell, ResNetBasicblock } from "./cells.js";
 export { TinyNetwork, type NetworkOutput } from "./tiny-network.js";
-export { SSS_CHANNEL_CANDIDATES, SSS_NUM_LAYERS, SSS_NUM_ARCHS, ChannelsStringError, parseChannels, sssArchAt, sssIndexOf } from "./sss-channels.js";
-export { NETWORK_SPACES, NetworkSpaceError, parseNetworkSpace, resolveSpaceArch, spaceNetworkSpec, type NetworkSpace } from "./space-network.js";
+export { resolveSpaceArch, spaceNetworkSpec } from "./space-network.js";

@@ -4,7 +4,7 @@
  * the parameter / FLOP walk (`costs.ts`) runs over — so counting all 15,625 architectures needs no libtorch.
  */
 import { showInput, UserError } from "@aa-nas/core/errors.js";
-import { parseArch, type OpName } from "@aa-nas/core/space/index.js";
+import { parseArch, SIZE_GENOTYPE, type OpName } from "@aa-nas/core/space/index.js";
 
 export interface Conv2dSpec {
   kind: "conv2d";
@@ -267,7 +267,7 @@ export function tinyNetwork(C: number, N: number, arch: string, numClasses: numb
  * sss space's fixed genotype unless `arch` names another. Cells whose input width differs from their own map the
  * edges leaving node 0 from the input width (their skip edge is then a stride-1 FactorizedReduce: 1×1 conv + BN).
  */
-export function shapeTinyNetwork(channels: readonly number[], numClasses: number, inputChannels = 3, arch: string = SSS_CELL_ARCH): TinyNetworkSpec {
+export function shapeTinyNetwork(channels: readonly number[], numClasses: number, inputChannels = 3, arch: string = SIZE_GENOTYPE): TinyNetworkSpec {
   if (channels.length % 3 !== 2) {
     throw new NetworkSizeError(`size-space network: ${channels.length} channel counts given; expected 3N + 2 of them (5 in the benchmark)`);
   }
@@ -275,9 +275,6 @@ export function shapeTinyNetwork(channels: readonly number[], numClasses: number
   for (const c of channels) checkNetworkSize({ numCells: N, classNum: numClasses, inputChannels, channel: c }, "size-space network");
   return cellNetwork(channels, N, arch, numClasses, inputChannels, [...channels]);
 }
-
-/** The fixed cell of the size search space: tss arch 9930, per the original the best tss cell on CIFAR-100 validation. */
-export const SSS_CELL_ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
 /** Stem, then N cells, a stride-2 block, N cells, a stride-2 block, N cells, each from the previous width to `widths[i]`. */
 function cellNetwork(

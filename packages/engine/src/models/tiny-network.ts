@@ -4,11 +4,11 @@
  * manual seed) equal PyTorch's `TinyNetwork(C, N, genotype, num_classes)`, and, built from a channel list, those of
  * the size search space's `DynamicShapeTinyNet(channels, genotype, num_classes)` (the same macro, one width per layer).
  */
+import { parseSizeArch } from "@aa-nas/core/space/index.js";
 import { ModuleList, Sequential, Linear, Layer, Module, AdaptiveAvgPool2d, type Tensor } from "../tensor/index.js";
 import { InferCell, ResNetBasicblock } from "./cells.js";
 import { buildSequential } from "./operations.js";
 import { checkNetworkValues, shapeTinyNetwork, tinyNetwork, type TinyNetworkSpec } from "./structure.js";
-import { parseChannels } from "./sss-channels.js";
 
 export interface NetworkOutput {
   /** pooled features, `N × 4C` */
@@ -46,7 +46,7 @@ export class TinyNetwork extends Module {
    * `inputChannels` input planes.
    */
   static createShape(channels: string | readonly number[], numClasses: number, inputChannels = 3): TinyNetwork {
-    return new TinyNetwork(shapeTinyNetwork(typeof channels === "string" ? parseChannels(channels) : channels, numClasses, inputChannels));
+    return new TinyNetwork(shapeTinyNetwork(typeof channels === "string" ? parseSizeArch(channels) : channels, numClasses, inputChannels));
   }
 
   forward(x: Tensor): NetworkOutput {

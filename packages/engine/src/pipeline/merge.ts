@@ -2,16 +2,20 @@
  * `aa-nas merge`: folds record files into the benchmark store. Each record is verified (checksum, naming, consistency);
  * a damaged file is reported by name and skipped while every intact record is still merged. Merging is idempotent: the
  * store keys runs by (arch, hp, dataset, seed) and a record already merged with the same content is left as is.
+ * A store holds one search space: the records' (each names its arch index and string, which only one space pairs)
+ * makes a new store, and records of the other space fail the merge with SpaceMismatchError before anything is written.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InvalidRecordError } from "@aa-nas/core/bench/errors.js";
 import { validateRecord } from "@aa-nas/core/bench/rows.js";
+import { SpaceMismatchError } from "@aa-nas/core/bench/errors.js";
 import { BenchStore, type PutOptions, type PutResult } from "@aa-nas/core/bench/store.js";
+import { spaceOfArch, type SearchSpace, type SpaceName } from "@aa-nas/core/space/index.js";
 import type { RunRecord } from "@aa-nas/core/registry/index.js";
 import { UserError } from "@aa-nas/core/errors.js";
-import { CorruptRecordError, readRecordFile } from "./record-file.js";
-import { correctTimes } from "./time-correction.js";
+import { CorruptRecordError, readRecordFile, type RecordFile } from "./record-file.js";
+import { TIME_CORRECTIONS } from "./time-correction.js";
 
 const RECORD_NAME = /^arch-\d{6}-seed-\d{4,}\.json$/;
 const ARCH_OF_NAME = /^arch-(\d{6})-seed-/;
@@ -20,7 +24,7 @@ export interface MergeOptions {
   inputs: readonly string[];
   out: string;
   onConflict?: PutOptions["onConflict"];
-  /** apply the v1.1 / NATS time correction (spec §5.5) */
+  /** apply the store's space's time correction (tss: v1.1 / NATS-tss, spec §5.5; sss: NATS-sss, nats-sss §3.2) */
   timeCorrection?: boolean;
   /** what should be there, for the report of what is missing */
   expect?: { archIndexes: readonly number[]; seeds: readonly number[]; datasets: readonly string[]; hp: string };
@@ -29,6 +33,8 @@ export interface MergeOptions {
 }
 
 export interface MergeReport extends PutResult {
+  /** the store's search space */
+  space: SpaceName;
   files: number;
   corrupt: { file: string; error: string }[];
   uncorrected: number[];
@@ -49,10 +55,34 @@ export function findRecordFiles(inputs: readonly string[]): string[] {
 /** Runs handed to the store at a time: bounds memory (a full benchmark is 375,000 runs of 200-epoch curves). */
 const BATCH_RUNS = 2048;
 
+/** A record file's search space; a file whose arch index and string no space pairs is damaged. */
+function recordSpace(file: string, record: RecordFile): SearchSpace {
+  const space = spaceOfArch(record.archIndex, record.arch);
+  if (space === null) throw new CorruptRecordError(`record file ${file}: arch ${record.archIndex} is not '${record.arch}' in either search space`);
+  return space;
+}
+
+/** The space of the first intact record file, which a new store is made of (none: tss). */
+function firstRecordSpace(files: readonly string[]): SpaceName | undefined {
+  for (const file of files) {
+    try {
+      return recordSpace(file, readRecordFile(file)).name;
+    } catch (err) {
+      if (!(err instanceof CorruptRecordError)) throw err;
+    }
+  }
+  return undefined;
+}
+
 export function mergeRecords(o: MergeOptions): MergeReport {
   const files = findRecordFiles(o.inputs);
+  const space = existsSync(o.out) ? undefined : firstRecordSpace(files);
   // a new store appears only once the merge succeeded (BenchStore.write); an existing one is changed in one transaction
   return BenchStore.write(o.out, (store) => {
+    const mismatch = (requested: string): SpaceMismatchError =>
+      new SpaceMismatchError(o.out, store.space.name, requested, `merge the '${requested}' records into a new store`);
+    const outOfSpace = o.expect?.archIndexes.find((i) => i >= store.space.size);
+    if (outOfSpace !== undefined) throw new UserError(`expected arch ${outOfSpace} is not in the ${store.space.title} of ${o.out}: valid indexes are 0..${store.space.size - 1}`);
     const corrupt: MergeReport["corrupt"] = [];
     const uncorrected: number[] = [];
     const put: PutResult = { inserted: 0, unchanged: 0, replaced: 0, skipped: 0 };
@@ -68,17 +98,20 @@ export function mergeRecords(o: MergeOptions): MergeReport {
         let runs: RunRecord[] = [];
         for (const file of group) {
           try {
-            const fileRuns = readRecordFile(file).runs;
+            const record = readRecordFile(file);
+            const fileSpace = recordSpace(file, record);
+            // thrown, not reported: the transaction is undone, so no run of either space goes in
+            if (fileSpace !== store.space) throw mismatch(fileSpace.name);
             // a record with an impossible value is damaged like one with a bad checksum: reported, the others merged
-            for (const run of fileRuns) validateRecord(run, `record file ${file}`);
-            runs.push(...fileRuns);
+            for (const run of record.runs) validateRecord(run, `record file ${file}`, store.space);
+            runs.push(...record.runs);
           } catch (err) {
             if (!(err instanceof CorruptRecordError) && !(err instanceof InvalidRecordError)) throw err;
             corrupt.push({ file, error: err.message });
           }
         }
         if (o.timeCorrection) {
-          const c = correctTimes(runs);
+          const c = TIME_CORRECTIONS[store.space.name].correct(runs);
           runs = c.runs;
           uncorrected.push(...c.uncorrected);
         }
@@ -100,8 +133,8 @@ export function mergeRecords(o: MergeOptions): MergeReport {
         }
       }
     }
-    return { ...put, files: files.length, corrupt, uncorrected, missing };
-  });
+    return { ...put, space: store.space.name, files: files.length, corrupt, uncorrected, missing };
+  }, space === undefined ? {} : { space });
 }
 
 /**

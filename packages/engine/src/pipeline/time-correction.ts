@@ -4,6 +4,7 @@
  * (TIME_REFERENCE_RUN), and latencies are unified per dataset. Runs whose arch lacks that reference run are returned
  * unchanged (and reported); runs on keys outside the benchmark (fashion-mnist) keep their measured times.
  */
+import type { SpaceName } from "@aa-nas/core/space/index.js";
 import { DATASET_KEYS, TIME_REFERENCE_RUN, datasetInfo, isBenchmarkKey, trainedEpochs, type EvalCurve, type EvalSet, type RunRecord } from "@aa-nas/core/registry/index.js";
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -155,3 +156,22 @@ function correctSizeArch(runs: readonly RunRecord[]): RunRecord[] | null {
     };
   });
 }
+
+/** A search space's time correction and, for the report of archs it left alone, the run it needs. */
+export interface TimeCorrection {
+  correct(runs: readonly RunRecord[]): CorrectionResult;
+  /** "a 12-epoch cifar10-valid seed-777 run" */
+  reference: string;
+}
+
+/** Each space's correction, as its original collect script applies it (tss-collect.py, sss-collect.py). */
+export const TIME_CORRECTIONS: Readonly<Record<SpaceName, TimeCorrection>> = {
+  tss: {
+    correct: correctTimes,
+    reference: `a ${TIME_REFERENCE_RUN.hp}-epoch ${TIME_REFERENCE_RUN.dataset} seed-${TIME_REFERENCE_RUN.seed} run`,
+  },
+  sss: {
+    correct: correctSizeTimes,
+    reference: `an hp-${SIZE_TIME_REFERENCE.hp} seed-${SIZE_TIME_REFERENCE.seed} run (with every eval set's times) of each benchmark key it has`,
+  },
+};

@@ -21,7 +21,8 @@ import { hpConfig } from "../train/hyper.js";
 import { trainRun, type TrainProgress } from "../train/train-run.js";
 import { TRAIN_SOURCE } from "../train/train-record.js";
 import { saveNetwork } from "../train/weights-file.js";
-import { resolveSpaceArch, type NetworkSpace } from "../models/space-network.js";
+import type { SpaceName } from "@aa-nas/core/space/index.js";
+import { resolveSpaceArch } from "../models/space-network.js";
 import { CorruptRecordError, RECORD_FORMAT, readRecordFile, recordFilePath, runStem, weightsFileName, writeRecordFile, type RecordFile } from "./record-file.js";
 
 export interface TrainRangeOptions {
@@ -34,7 +35,7 @@ export interface TrainRangeOptions {
   outDir: string;
   data: DataLocation;
   /** the search space the arch indexes are of (default tss) */
-  space?: NetworkSpace;
+  space?: SpaceName;
   /** tss network size (an sss arch fixes its own widths) */
   channel?: number;
   numCells?: number;

@@ -13,13 +13,12 @@ import { UserError } from "@aa-nas/core/errors.js";
 import { runStem } from "../pipeline/record-file.js";
 import { isHp } from "../train/hyper.js";
 import { RECORD_DATASET_KEYS, type RecordDatasetKey } from "@aa-nas/core/registry/index.js";
-import { NETWORK_SPACES, type NetworkSpace } from "../models/space-network.js";
 import { PROXY_BATCH_SOURCES, PROXY_DATASETS, PROXY_NAMES, type ProxyBatchSource, type ProxyDataset, type ProxyName } from "@aa-nas/core/bench/zero-cost-types.js";
-import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
+import { NUM_ARCHS, SPACE_NAMES, type SpaceName } from "@aa-nas/core/space/index.js";
 
 export interface TrainingSettings {
   /** the search space of the arch indexes; absent (jobs planned before sss support) = tss */
-  space?: NetworkSpace;
+  space?: SpaceName;
   hp: string;
   datasets: RecordDatasetKey[];
   channel: number;
@@ -60,7 +59,7 @@ const positive = z.number().int().positive();
 export const sweepJobSchema = z.object({
   archIndex: z.number().int().nonnegative(),
   seed: z.number().int().nonnegative(),
-  space: z.enum(NETWORK_SPACES).optional(),
+  space: z.enum(SPACE_NAMES).optional(),
   hp: z.string().refine(isHp, "hp must be a schedule length in epochs"),
   datasets: z.array(z.enum(RECORD_DATASET_KEYS)).min(1),
   channel: positive,

@@ -19,12 +19,12 @@ import {
 import { UserError } from "@aa-nas/core/errors.js";
 import type { TrainingData } from "../data/training-data.js";
 import type { TrainConfig } from "./hyper.js";
-import type { NetworkSpace } from "../models/space-network.js";
+import type { SpaceName } from "@aa-nas/core/space/index.js";
 
 /** What every replica needs to run the same training as replica 0 (structured-cloneable; image sets shared). */
 export interface ReplicaJob {
   arch: string;
-  space: NetworkSpace;
+  space: SpaceName;
   data: TrainingData;
   seed: number;
   hp: string;

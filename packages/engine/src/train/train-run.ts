@@ -34,7 +34,8 @@ import { batchBounds, planEpoch } from "../data/epoch-plan.js";
 import { sharedTrainingData, type TrainingData } from "../data/training-data.js";
 import { networkCosts } from "../models/costs.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS, type TinyNetworkSpec } from "../models/structure.js";
-import { resolveSpaceArch, spaceNetworkSpec, type NetworkSpace } from "../models/space-network.js";
+import type { SpaceName } from "@aa-nas/core/space/index.js";
+import { resolveSpaceArch, spaceNetworkSpec } from "../models/space-network.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 import { toDevice } from "./device-batch.js";
 import { deviceLabel } from "./device-label.js";
@@ -72,7 +73,7 @@ export interface TrainRunOptions {
   /** arch string or benchmark index, of `space` */
   arch: string | number;
   /** the search space of `arch` (default tss); an sss arch fixes its widths, so `channel` / `numCells` are for tss */
-  space?: NetworkSpace;
+  space?: SpaceName;
   data: TrainingData;
   seed: number;
   /** hyper-parameter setting name stored in the record ("12", "200", …) */

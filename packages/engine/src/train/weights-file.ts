@@ -8,14 +8,15 @@
 import { loadSafetensors, saveSafetensors, type Tensor } from "../tensor/index.js";
 import { UserError, listChoices, showInput } from "@aa-nas/core/errors.js";
 import { checkNetworkSize, checkNetworkValues, describeSize, stateEntries, type TinyNetworkSpec } from "../models/structure.js";
-import { NETWORK_SPACES, resolveSpaceArch, spaceNetworkSpec, type NetworkSpace } from "../models/space-network.js";
+import { SPACE_NAMES, type SpaceName } from "@aa-nas/core/space/index.js";
+import { resolveSpaceArch, spaceNetworkSpec } from "../models/space-network.js";
 import { TinyNetwork } from "../models/tiny-network.js";
 
 export interface NetworkEntry {
   arch: string;
   archIndex: number;
   /** the search space of `arch`; files written before sss support have none (tss) */
-  space?: NetworkSpace;
+  space?: SpaceName;
   channel: number;
   numCells: number;
   classNum: number;
@@ -105,10 +106,10 @@ function checkEntry(path: string, key: string, raw: unknown): NetworkEntry {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new WeightsFileError(`${where} is ${raw === null ? "null" : typeof raw} in ${META_KEY}, expected an object`);
   const e = raw as Record<string, unknown>;
   if (typeof e.arch !== "string") throw new WeightsFileError(`${where} has no arch string`);
-  if (e.space !== undefined && !(NETWORK_SPACES as readonly unknown[]).includes(e.space)) {
-    throw new WeightsFileError(`${where} has search space '${showInput(String(e.space), 40)}'; expected ${listChoices(NETWORK_SPACES)}`);
+  if (e.space !== undefined && !(SPACE_NAMES as readonly unknown[]).includes(e.space)) {
+    throw new WeightsFileError(`${where} has search space '${showInput(String(e.space), 40)}'; expected ${listChoices(SPACE_NAMES)}`);
   }
-  const space = (e.space ?? "tss") as NetworkSpace;
+  const space = (e.space ?? "tss") as SpaceName;
   let arch: { index: number; arch: string };
   try {
     arch = resolveSpaceArch(space, e.arch);
