@@ -134,7 +134,8 @@ export function seedsFor(values: readonly string[] | string | undefined, space: 
   if (values !== undefined) return parseSeeds(values);
   const released = space.releasedSeeds[hp] ?? fallback;
   if (released === undefined) {
-    const known = Object.entries(space.releasedSeeds).map(([h, seeds]) => `hp ${h}: ${seeds.join(" ")}`);
+    // by schedule length: "01" is not an integer-like key, so the object lists it after "12" and "90"
+    const known = Object.entries(space.releasedSeeds).sort(([a], [b]) => Number(a) - Number(b)).map(([h, seeds]) => `hp ${h}: ${seeds.join(" ")}`);
     throw new UserError(`give --seeds: the ${space.title} has no released seed set for hp ${hp} (it has ${known.join("; ")})`);
   }
   return [...released];
