@@ -70,7 +70,7 @@ describe("sss: train → merge → query, sweep → collect (built CLI)", () => 
     const worker = startCli(["sweep", "worker", "--out", out, "--data-dir", join(root, "no-data"), "--exit-when-done", "--replicas", "1"]);
     expect(await worker.exited, worker.stderr()).toBe(0);
     const db = join(root, "bench.sqlite");
-    expect(json(runCli(["sweep", "collect", "--results", out, "--out", db, "--json"]))).toMatchObject({ space: "sss", files: 2, inserted: 2, corrupt: [] });
+    expect(json(runCli(["sweep", "collect", "--results", out, "--out", db, "--time-correction", "--json"]))).toMatchObject({ space: "sss", files: 2, inserted: 2, corrupt: [], uncorrected: [] });
     const store = BenchStore.open(db, { space: "sss" });
     expect(store.evaluatedIndexes()).toEqual([0, 1]);
     expect(store.getRecord(0, "01", "fashion-mnist", 777)!.arch).toBe("8:8:8:8:8");

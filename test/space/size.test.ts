@@ -10,11 +10,13 @@ import { PyDict, PyTuple, type PyValue } from "../../packages/core/src/formats/p
 import { DATASET_KEYS, type DatasetKey } from "../../packages/core/src/registry/index.js";
 import {
   ArchIndexError,
+  archAt,
   allArchs,
   allSizeArchs,
   parseSizeArch,
   resolveIn,
   searchSpace,
+  spaceOfArch,
   SIZE_NUM_ARCHS,
   SizeArchError,
   sizeArchAt,
@@ -140,6 +142,20 @@ describe("search spaces by name", () => {
     expect(() => resolveIn(searchSpace("tss"), "8:8:8:8:8")).toThrow(/arch string/);
     expect(() => resolveIn(searchSpace("tss"), 20000)).toThrow(ArchIndexError);
     expect(resolveIn(searchSpace("tss"), 20000 - 15625).index).toBe(4375);
+  });
+
+  it("a record's (index, arch string) pair names its space; a pair neither space has names none", () => {
+    expect(spaceOfArch(11, "8:8:8:16:32")).toBe(searchSpace("sss"));
+    expect(spaceOfArch(11, archAt(11))).toBe(searchSpace("tss"));
+    expect(spaceOfArch(20000, "40:64:8:40:8")).toBe(searchSpace("sss"));
+    expect(spaceOfArch(12, "8:8:8:16:32")).toBeNull();
+    expect(spaceOfArch(20000, archAt(4375))).toBeNull();
+    expect(spaceOfArch(-1, "8:8:8:8:8")).toBeNull();
+  });
+
+  it("lists the seeds each space's benchmark trained an hp with, where every arch has the same set", () => {
+    expect(searchSpace("sss").releasedSeeds).toStrictEqual({ "01": [777], "12": [777, 888, 999], "90": [777] });
+    expect(searchSpace("tss").releasedSeeds).toStrictEqual({ "200": [777, 888, 999] });
   });
 
   it("the network config of a size arch is the fixed cell at the arch's widths", () => {

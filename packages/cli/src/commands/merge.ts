@@ -22,6 +22,9 @@ interface MergeCliOptions {
   json?: boolean;
 }
 
+export const TIME_CORRECTION_HELP =
+  "apply the store's space's pseudo-time correction: tss as v1.1 / NATS-tss (spec §5.5), sss as NATS-sss (from each key's hp-01 seed-777 run)";
+
 /** --expect-range is checked against the store's space once it is open; here only against the larger space */
 const LARGEST_SPACE = Math.max(...SPACE_NAMES.map((n) => searchSpace(n).size));
 
@@ -32,7 +35,7 @@ export function registerMergeCommands(program: Command): void {
     .argument("<results...>", "results folders (or record files) written by train, train-net, demo or sweep workers")
     .requiredOption("--out <db>", "benchmark store (SQLite) to create or extend")
     .option("--on-conflict <mode>", "when a stored run differs from the record: error, replace or skip", "error")
-    .option("--time-correction", "apply the store's space's pseudo-time correction: tss as v1.1 / NATS-tss (spec §5.5), sss as NATS-sss (from each key's hp-01 seed-777 run)")
+    .option("--time-correction", TIME_CORRECTION_HELP)
     .option("--expect-range <A-B>", "report (arch, seed, dataset) triples of this range that are missing")
     .option("--expect-seeds <seeds...>", "seeds expected (with --expect-range)", ["777", "888", "999"])
     .option("--expect-datasets <keys...>", "datasets expected (with --expect-range)", [...DATASET_KEYS])

@@ -14,7 +14,7 @@ import { findZeroCostStores, mergeRecords, mergeZeroCostStores } from "@aa-nas/e
 import type { TrainingSettings } from "@aa-nas/engine/sweep/job.js";
 import type { SweepQueue } from "@aa-nas/engine/sweep/queue.js";
 import { DATA_DIR_HELP, SPACE_HELP, parseSpace, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
-import { printMergeReport } from "./merge.js";
+import { TIME_CORRECTION_HELP, printMergeReport } from "./merge.js";
 import { proxyOptions, proxySettings, selectArchs, type ProxyCliOptions } from "./zero-cost.js";
 import { RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.js";
 import { searchSpace } from "@aa-nas/core/space/index.js";
@@ -80,6 +80,7 @@ interface StatusCliOptions extends QueueCliOptions {
 interface CollectCliOptions extends QueueCliOptions {
   results: string;
   out: string;
+  timeCorrection?: boolean;
   json?: boolean;
 }
 
@@ -264,10 +265,11 @@ export function registerSweepCommands(program: Command): void {
     .description("merge the finished records (and zero-cost jobs' scores) of a results directory into the benchmark store (idempotent: each run once)")
     .requiredOption("--results <dir>", "shared results directory the workers wrote")
     .requiredOption("--out <db>", "benchmark store (SQLite) to create or extend")
+    .option("--time-correction", TIME_CORRECTION_HELP)
     .option("--json", "print the merge report as JSON")
     .action((o: CollectCliOptions) => {
       checkOutputFile(o.out);
-      const r = mergeRecords({ inputs: [o.results], out: o.out, onConflict: "error" });
+      const r = mergeRecords({ inputs: [o.results], out: o.out, onConflict: "error", timeCorrection: o.timeCorrection === true });
       // zero-cost jobs' stores, when the folder holds any (a training-only sweep's report is unchanged)
       const stores = findZeroCostStores(o.results);
       const zeroCost = stores.length > 0 ? mergeZeroCostStores(stores, o.out) : undefined;
