@@ -4,50 +4,53 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../packages/core/src/registry/index.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
-import { archAt, archCosts, searchSpace, sizeArchAt, sizeArchCosts } from "../../packages/core/src/space/index.js";
+import { archAt, searchSpace, sizeArchAt, type SpaceName } from "../../packages/core/src/space/index.js";
 import { SpaceMismatchError } from "../../packages/core/src/bench/errors.js";
 import { datasetInfo } from "../../packages/core/src/registry/index.js";
 import { mergeRecords } from "../../packages/engine/src/pipeline/merge.js";
 import { RECORD_FORMAT, recordFilePath, writeRecordFile } from "../../packages/engine/src/pipeline/record-file.js";
 
-function run(archIndex: number, seed: number, dataset: "cifar10" | "cifar10-valid", hp = "12"): RunRecord {
-  const { flops, params } = archCosts(archAt(archIndex), dataset);
+/** A run of `space`; its times differ per seed and hp (so a time taken from the wrong run shows). */
+function run(archIndex: number, seed: number, dataset: "cifar10" | "cifar10-valid", hp = "12", space: SpaceName = "tss"): RunRecord {
+  const s = searchSpace(space);
+  const arch = s.archAt(archIndex);
   const epochs = Number(hp);
   const curve = (base: number) => Array.from({ length: epochs }, (_, e) => base + e + seed / 1000);
-  const evalSets = dataset === "cifar10" ? (["ori-test"] as const) : (["x-valid", "ori-test"] as const);
   return {
     archIndex,
-    arch: archAt(archIndex),
+    arch,
     hp,
     dataset,
     seed,
     epochs,
-    params,
-    flops,
+    ...s.costs(arch, dataset),
     latency: [0.02 + seed / 1e5],
-    config: { channel: 16, numCells: 5, classNum: 10 },
+    config: s.storedConfig(arch, 10),
     train: { loss: curve(1), acc1: curve(30), acc5: curve(60), time: curve(10) },
     evals: Object.fromEntries(
-      evalSets.map((s) => [s, { epochs: Array.from({ length: epochs }, (_, e) => e), loss: curve(1.5), acc: curve(25), time: curve(2) }]),
+      datasetInfo(dataset).evalSets.map((set) => [set, { epochs: Array.from({ length: epochs }, (_, e) => e), loss: curve(1.5), acc: curve(25), time: curve(2) }]),
     ),
     provenance: { seedImputed: false, timesEstimated: false, device: "cpu", source: "test" },
   };
 }
 
-function writePair(dir: string, archIndex: number, seed: number, edit: (r: RunRecord) => RunRecord = (r) => r): string {
+/** The record file of (arch, seed): its cifar10-valid and cifar10 runs. */
+function writePair(dir: string, archIndex: number, seed: number, edit: (r: RunRecord) => RunRecord = (r) => r, hp = "12", space: SpaceName = "tss"): string {
   const path = recordFilePath(dir, archIndex, seed);
   writeRecordFile(path, {
     format: RECORD_FORMAT,
     archIndex,
-    arch: archAt(archIndex),
+    arch: searchSpace(space).archAt(archIndex),
     seed,
-    hp: "12",
-    runs: [run(archIndex, seed, "cifar10-valid"), run(archIndex, seed, "cifar10")].map(edit),
+    hp,
+    runs: [run(archIndex, seed, "cifar10-valid", hp, space), run(archIndex, seed, "cifar10", hp, space)].map(edit),
     weights: null,
     machine: "test",
   });
   return path;
 }
+
+const writeSize = (dir: string, archIndex: number, seed: number, hp: string): string => writePair(dir, archIndex, seed, undefined, hp, "sss");
 
 describe("merge", () => {
   it("names a corrupted record file, merges every intact one, and reports what is missing", () => {
@@ -123,36 +126,6 @@ describe("merge", () => {
   });
 });
 
-/** An sss run whose times differ per hp and seed (so a time taken from the wrong run shows). */
-function sizeRun(archIndex: number, seed: number, dataset: "cifar10" | "cifar10-valid", hp: string): RunRecord {
-  const arch = sizeArchAt(archIndex);
-  const epochs = Number(hp);
-  const series = (base: number) => Array.from({ length: epochs }, (_, e) => base + e + seed / 1000 + epochs / 100);
-  return {
-    archIndex,
-    arch,
-    hp,
-    dataset,
-    seed,
-    epochs,
-    ...sizeArchCosts(arch, dataset),
-    latency: [0.02 + seed / 1e5],
-    config: searchSpace("sss").storedConfig(arch, 10),
-    train: { loss: series(1), acc1: series(30), acc5: series(60), time: series(10) },
-    evals: Object.fromEntries(
-      datasetInfo(dataset).evalSets.map((s) => [s, { epochs: Array.from({ length: epochs }, (_, e) => e), loss: series(1.5), acc: series(25), time: series(2) }]),
-    ),
-    provenance: { seedImputed: false, timesEstimated: false, device: "cpu", source: "test" },
-  };
-}
-
-function writeSize(dir: string, archIndex: number, seed: number, hp: string): string {
-  const path = recordFilePath(dir, archIndex, seed);
-  const runs = [sizeRun(archIndex, seed, "cifar10-valid", hp), sizeRun(archIndex, seed, "cifar10", hp)];
-  writeRecordFile(path, { format: RECORD_FORMAT, archIndex, arch: sizeArchAt(archIndex), seed, hp, runs, weights: null, machine: "test" });
-  return path;
-}
-
 describe("merge of size-space (sss) records", () => {
   it("makes an sss store from sss records (index 20000 is past tss's 15,624) and corrects their times from hp 01 seed 777", () => {
     const hp01 = mkdtempSync(join(tmpdir(), "aa-nas-merge-sss-01-"));
@@ -168,7 +141,7 @@ describe("merge of size-space (sss) records", () => {
     store.close();
     expect(run12.arch).toBe("40:64:8:40:8");
     // hp 12 seed 888 takes hp 01 seed 777's one-epoch times, as sss-collect.py does (tss would scale by images)
-    const written = sizeRun(20000, 777, "cifar10-valid", "01");
+    const written = run(20000, 777, "cifar10-valid", "01", "sss");
     expect(run12.train.time).toEqual(Array(12).fill(written.train.time![0]));
     expect(run12.evals["ori-test"]!.time).toEqual(Array(12).fill(written.evals["ori-test"]!.time![0]));
     expect(run12.latency).toEqual([(written.evals["x-valid"]!.time![0]! / 98 + written.evals["ori-test"]!.time![0]! / 40) / 2]);
