@@ -170,6 +170,7 @@ describe("merge of size-space (sss) records", () => {
     // both spaces in one merge: no store is made
     const fresh = join(dir, "mixed.sqlite");
     expect(() => mergeRecords({ inputs: [tss, sss], out: fresh })).toThrow(SpaceMismatchError);
+    expect(() => mergeRecords({ inputs: [tss, sss], out: fresh })).toThrow(/not 'sss'.*the inputs hold records of both spaces/);
     expect(existsSync(fresh)).toBe(false);
   });
 

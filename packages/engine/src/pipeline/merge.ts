@@ -76,11 +76,17 @@ function firstRecordSpace(files: readonly string[]): SpaceName | undefined {
 
 export function mergeRecords(o: MergeOptions): MergeReport {
   const files = findRecordFiles(o.inputs);
-  const space = existsSync(o.out) ? undefined : firstRecordSpace(files);
+  const isNew = !existsSync(o.out);
+  const space = isNew ? firstRecordSpace(files) : undefined;
   // a new store appears only once the merge succeeded (BenchStore.write); an existing one is changed in one transaction
   return BenchStore.write(o.out, (store) => {
     const mismatch = (requested: string): SpaceMismatchError =>
-      new SpaceMismatchError(o.out, store.space.name, requested, `merge the '${requested}' records into a new store`);
+      new SpaceMismatchError(
+        o.out,
+        store.space.name,
+        requested,
+        isNew ? `the inputs hold records of both spaces; merge each space's records into a store of its own` : `merge the '${requested}' records into a new store`,
+      );
     const outOfSpace = o.expect?.archIndexes.find((i) => i >= store.space.size);
     if (outOfSpace !== undefined) throw new UserError(`expected arch ${outOfSpace} is not in the ${store.space.title} of ${o.out}: valid indexes are 0..${store.space.size - 1}`);
     const corrupt: MergeReport["corrupt"] = [];
