@@ -161,6 +161,10 @@ describe("merge of size-space (sss) records", () => {
     expect(() => mergeRecords({ inputs: [sss], out: tssDb })).toThrow(SpaceMismatchError);
     expect(() => mergeRecords({ inputs: [sss], out: tssDb })).toThrow(/holds the topology search space \('tss'\), not 'sss'.*merge the 'sss' records into a new store/);
     expect(() => mergeRecords({ inputs: [tss], out: sssDb })).toThrow(SpaceMismatchError);
+    // what is expected is checked against the store's space: 20000 is an sss index only
+    const expect20000 = { archIndexes: [20000], seeds: [777], datasets: ["cifar10"], hp: "01" };
+    expect(() => mergeRecords({ inputs: [tss], out: tssDb, expect: expect20000 })).toThrow(/expected arch 20000 is not in the topology search space \(tss\) of .*: valid indexes are 0..15624/);
+    expect(mergeRecords({ inputs: [sss], out: sssDb, expect: expect20000 }).missing).toEqual([{ archIndex: 20000, seed: 777, dataset: "cifar10" }]);
     for (const [db, space] of [[tssDb, "tss"], [sssDb, "sss"]] as const) {
       const store = BenchStore.open(db, { space });
       expect(store.evaluatedIndexes()).toEqual([10]);
