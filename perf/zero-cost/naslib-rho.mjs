@@ -3,10 +3,11 @@
 // scores) — the issue's acceptance: ours within ±0.05 of NASLib's.
 //
 // Batch: 32 real CIFAR-10 training images (NASLib's proxy batch size, as its jacov/nwot magnitudes show), chosen by
-// random.Random(0).shuffle of the 200 images in test/fixtures/reference/small-cifar-10 (decoded with python3-pil),
+// random.Random(batchSeed, default 0).shuffle of the 200 images in test/fixtures/reference/small-cifar-10 (decoded with python3-pil),
 // normalised with CIFAR-10's mean/std, no augmentation. Network init: manual_seed(0), PyTorch-default init.
 //
-// Usage: npx tsc -b packages/core packages/engine && node perf/zero-cost/naslib-rho.mjs [archs=724] [out=/tmp/aa-zc-naslib.jsonl] [proxies=all] [threads]
+// Usage: npx tsc -b packages/core packages/engine && node perf/zero-cost/naslib-rho.mjs [archs=724] [out=/tmp/aa-zc-naslib.jsonl] [proxies=all] [threads] [batchSeed=0]
+// A different batchSeed draws a different 32 of the 200 images: use its own output file (results are keyed by arch and proxy).
 // Resumable: (arch, proxy) scores already in the output file are not recomputed; runs with different proxy lists add up. Archs are taken in a fixed shuffled order
 // (random.Random(1).shuffle of NASLib's 724), so a partial run is a uniform subsample.
 import { execFileSync } from "node:child_process";
@@ -26,6 +27,7 @@ const want = Number(process.argv[2] ?? 724);
 const out = process.argv[3] ?? "/tmp/aa-zc-naslib.jsonl";
 const proxies = process.argv[4] === undefined || process.argv[4] === "all" ? PROXY_NAMES : process.argv[4].split(",");
 if (process.argv[5] !== undefined) setNumThreads(Number(process.argv[5]));
+const batchSeed = Number(process.argv[6] ?? 0);
 const BATCH = 32;
 
 // NASLib's published ρ (the issue's table) on their full cifar10 sample
@@ -42,7 +44,7 @@ sys.stdout.buffer.write(np.ascontiguousarray(px, dtype=np.uint8).tobytes() + np.
 `;
 const raw = execFileSync("/usr/bin/python3", ["-c", py, images], { maxBuffer: 1 << 24 });
 const set = { pixels: new Uint8Array(raw.buffer, raw.byteOffset, 200 * 3072), labels: new Int32Array(raw.buffer.slice(raw.byteOffset + 200 * 3072, raw.byteOffset + 200 * 3072 + 800)), count: 200, channels: 3, height: 32, width: 32 };
-const indices = new PyRandom(0).shuffle(Array.from({ length: 200 }, (_, i) => i)).slice(0, BATCH);
+const indices = new PyRandom(batchSeed).shuffle(Array.from({ length: 200 }, (_, i) => i)).slice(0, BATCH);
 const batch = gather(set, CIFAR10_NORM, indices);
 
 const naslib = JSON.parse(gunzipSync(readFileSync(join(root, "test/fixtures/reference/naslib-zc-nb201-cifar10/naslib-zc-nb201-cifar10.json.gz"))).toString("utf8"));
