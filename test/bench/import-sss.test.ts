@@ -19,6 +19,7 @@ import type { RunRecord } from "../../packages/core/src/registry/index.js";
 import { sizeArchCosts } from "../../packages/core/src/space/index.js";
 import { NATS_SAMPLE as TSS_SAMPLE, referencePath } from "../support/reference.js";
 import { PYTHON, requireSystem } from "../support/system.js";
+import { writeNatsSingleFile } from "../support/nats-single-file.js";
 
 const SAMPLE = "nats-sss-v1_0-50262-simple-sample";
 const PICKLES = ["meta.pickle.pbz2", "000000.pickle.pbz2", "000011.pickle.pbz2", "000284.pickle.pbz2"];
@@ -70,18 +71,8 @@ describe("sss imports", () => {
   });
 
   test("the single-file layout (written by CPython: meta_archs, arch2infos, evaluated_indexes) imports the same runs", () => {
-    requireSystem("numpy");
     const path = join(dir, "NATS-sss-v1_0-test.pickle.pbz2");
-    const script = `
-import bz2, pickle, sys
-d = sys.argv[1]
-meta = pickle.loads(bz2.decompress(open(d + '/meta.pickle.pbz2', 'rb').read()))
-infos = {i: pickle.loads(bz2.decompress(open(d + '/%06d.pickle.pbz2' % i, 'rb').read())) for i in (0, 11, 284)}
-obj = {'meta_archs': meta['meta_archs'], 'total_archs': 32768, 'arch2infos': infos, 'evaluated_indexes': set(infos)}
-with bz2.BZ2File(sys.argv[2], 'wb') as f:
-    pickle.dump(obj, f, protocol=4)`;
-    const r = spawnSync(PYTHON, ["-c", script, referencePath(SAMPLE), path], { encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
+    writeNatsSingleFile(referencePath(SAMPLE), path, 32_768);
     expect(importSpaceOf(path)).toBe("sss");
     const store = BenchStore.create(join(dir, "single.sqlite"), { space: "sss" });
     const s = importBenchmark(path, store);

@@ -15,6 +15,7 @@ import { PyDict, PySet, PyTuple, type PyValue } from "../../packages/core/src/fo
 import { allArchs } from "../../packages/core/src/space/index.js";
 import { NATS_SAMPLE as SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
 import { PYTHON, requireSystem } from "../support/system.js";
+import { writeNatsSingleFile } from "../support/nats-single-file.js";
 import { Dict, pickle, Tuple, type W } from "../formats/pickle-writer.js";
 
 const ARCHS = [0, 11, 284];
@@ -190,18 +191,8 @@ describe("single-file imports stream arch2infos entry by entry", () => {
   });
 
   test("a real CPython-written single NATS file (protocol 4, bz2, shared numpy dtype) imports like the directory", () => {
-    requireSystem("numpy");
     const path = join(dir, "NATS-tss-v1_0-test.pickle.pbz2");
-    const script = `
-import bz2, pickle, sys
-d = sys.argv[1]
-meta = pickle.loads(bz2.decompress(open(d + '/meta.pickle.pbz2', 'rb').read()))
-infos = {i: pickle.loads(bz2.decompress(open(d + '/%06d.pickle.pbz2' % i, 'rb').read())) for i in (0, 11, 284)}
-obj = {'meta_archs': meta['meta_archs'], 'total_archs': 15625, 'arch2infos': infos, 'evaluated_indexes': set(infos)}
-with bz2.BZ2File(sys.argv[2], 'wb') as f:
-    pickle.dump(obj, f, protocol=4)`;
-    const r = spawnSync(PYTHON, ["-c", script, referencePath(SAMPLE), path], { encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
+    writeNatsSingleFile(referencePath(SAMPLE), path, 15_625);
     const store = BenchStore.create(join(dir, "py-single.sqlite"));
     expect(importBenchmark(path, store).archs).toBe(3);
     expect(withoutSource(allRecords(store))).toBe(withoutSource(allRecords(reference)));
