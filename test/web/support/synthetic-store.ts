@@ -9,7 +9,7 @@ import { datasetInfo, DATASET_KEYS, type DatasetKey, type EvalCurve, type EvalSe
 import { archAt, archCosts, isValid, opsOf, PyRandom } from "../../../packages/core/src/space/index.js";
 
 const CEILING: Record<DatasetKey, number> = { "cifar10-valid": 91.7, cifar10: 94.4, cifar100: 73.5, "ImageNet16-120": 47.3 };
-const EVAL_SETS_OF: Record<DatasetKey, EvalSet[]> = {
+export const EVAL_SETS_OF: Record<DatasetKey, EvalSet[]> = {
   "cifar10-valid": ["x-valid", "ori-test"],
   cifar10: ["ori-test"],
   cifar100: ["x-valid", "x-test", "ori-test"],
@@ -77,7 +77,7 @@ export function syntheticAccuracy(index: number, dataset: DatasetKey, epochs: nu
   return chance + (CEILING[dataset] * reach - chance) * (0.45 + 0.55 * shaped);
 }
 
-function curve(final: number, start: number, epochs: number, rng: PyRandom, jitter: number): number[] {
+export function curve(final: number, start: number, epochs: number, rng: PyRandom, jitter: number): number[] {
   const k = 4 / epochs;
   const norm = 1 - Math.exp(-k * epochs);
   return Array.from({ length: epochs }, (_, e) => {

@@ -19,7 +19,7 @@ export function parsePort(s: string): number {
 export function registerServeCommands(program: Command): void {
   program
     .command("serve")
-    .description("serve the web explorer: overview scatter, architecture pages, dataset correlations, search runs")
+    .description("serve the web explorer: overview scatter, architecture pages, dataset correlations, search runs (tss), width effects (sss)")
     .requiredOption("--bench <db>", "benchmark store to explore")
     .option("--runs <paths...>", "'aa-nas search <algorithm> --json' outputs: files, or directories of *.json")
     .option("--port <n>", "TCP port (0 = any free port)", String(DEFAULT_PORT))
@@ -27,8 +27,8 @@ export function registerServeCommands(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = parsePort(opts.port);
       const campaigns = loadCampaigns(opts.runs ?? []);
-      // the explorer draws topology cells: an sss store is refused with a typed error, not misdrawn
-      const store = BenchStore.open(opts.bench, { space: "tss" });
+      // either space: the explorer asks /api/meta which one it serves and shows the views that apply
+      const store = BenchStore.open(opts.bench);
       let running;
       try {
         running = await startExplorer(new ExplorerData(store, campaigns), { host: opts.host, port });

@@ -8,9 +8,10 @@ import { NasBench } from "@aa-nas/core/bench/api.js";
 import { BenchQueryError } from "@aa-nas/core/bench/errors.js";
 import { DATASET_KEYS, SEARCH_DATASETS, searchTrainKey, type DatasetKey } from "@aa-nas/core/registry/index.js";
 import type { BenchStore, StoreMeta } from "@aa-nas/core/bench/store.js";
-import { EDGES, NUM_ARCHS, OPS } from "@aa-nas/core/space/index.js";
-import { archDetail, type ArchDetail } from "./data/arch-detail.js";
-import { lookupArch } from "./data/arch-ref.js";
+import { EDGES, OPS, SIZE_CANDIDATES, SIZE_POSITIONS, type SearchSpace, type SpaceName } from "@aa-nas/core/space/index.js";
+import { archDetail, sizeArchDetail, type ArchDetail, type SizeArchDetail } from "./data/arch-detail.js";
+import { lookupArchIn } from "./data/arch-ref.js";
+import { buildWidthEffects, type WidthEffectsResponse } from "./data/width-effects.js";
 import { buildCorrelation, type CorrelationMethod, type CorrelationResponse } from "./data/correlation.js";
 import { curvesOf, type CurvesResponse } from "./data/curves.js";
 import { bestArch, summarizeFinal, type FinalSummary } from "./data/final-summary.js";
@@ -20,7 +21,7 @@ import { buildOverview, COST_AXES, type OpCountFilters, type OverviewResponse } 
 import { HttpError, JsonText } from "./http.js";
 import { buildProxies, readProxyScores, type ProxiesResponse, type ProxyCorrelationRow, type ProxyScores } from "./data/proxies.js";
 import type { ProxyName } from "@aa-nas/core/bench/zero-cost.js";
-import { listChoices } from "@aa-nas/core/errors.js";
+import { listChoices, UserError } from "@aa-nas/core/errors.js";
 import { Lru } from "./lru.js";
 import type { StoreChoices } from "./query-schemas.js";
 import { aggregateRuns, type RunMetric, type RunsResponse } from "./runs/best-so-far.js";
@@ -28,11 +29,25 @@ import type { LoadedCampaign } from "./runs/search-run-file.js";
 
 export interface MetaResponse {
   store: { file: string; runs: number; archsWithRuns: number; hps: string[]; datasets: DatasetKey[]; sources: string[]; createdAt: string | null };
-  space: { numArchs: number; ops: readonly string[]; edges: ReadonlyArray<readonly [number, number]> };
+  /**
+   * the store's space: tss has ops and edges (sss: empty, every config has the same cell); sss has five positions of
+   * candidate widths (tss: 0 and none)
+   */
+  space: {
+    name: SpaceName;
+    title: string;
+    numArchs: number;
+    example: string;
+    ops: readonly string[];
+    edges: ReadonlyArray<readonly [number, number]>;
+    positions: number;
+    widths: readonly number[];
+  };
   defaults: { hp: string; dataset: DatasetKey };
   defaultSets: Record<DatasetKey, AccuracySet>;
   accuracySets: readonly AccuracySet[];
-  opFilters: typeof OP_FILTERS;
+  /** tss only; {} for sss */
+  opFilters: typeof OP_FILTERS | Record<string, never>;
   costAxes: readonly string[];
   searchRuns: { files: number; runs: number };
 }
@@ -47,7 +62,9 @@ export interface Optimum {
 export class ExplorerData {
   readonly bench: NasBench;
   readonly choices: StoreChoices;
+  readonly space: SearchSpace;
   private readonly storeMeta: StoreMeta;
+  private readonly widthEffectsCache = new Lru<string, WidthEffectsResponse>(16);
   private readonly summaries = new Map<string, FinalSummary>();
   private readonly correlations = new Map<CorrelationMethod, CorrelationResponse>();
   /** serialized overviews (about 1 MB each for 15,625 archs) by query */
@@ -61,14 +78,20 @@ export class ExplorerData {
     readonly campaigns: readonly LoadedCampaign[] = [],
   ) {
     this.bench = new NasBench(store);
+    this.space = store.space;
+    if (this.space.name !== "tss" && campaigns.length > 0) {
+      // the benchmark-driven searches run over the topology space only; their runs cannot be judged against this store
+      throw new UserError(`search runs (--runs) are topology-space (tss) results, and ${basename(store.path)} holds the ${this.space.title}: serve them with a tss store`);
+    }
     this.storeMeta = store.meta();
     const hps = this.storeMeta.hps;
     const datasets = DATASET_KEYS.filter((d) => this.storeMeta.datasets.includes(d));
     this.choices = {
       hps,
       datasets,
-      // the longest schedule is the benchmark's headline number ('200' after '12')
-      defaultHp: hps.includes("200") ? "200" : (hps[hps.length - 1] ?? ""),
+      // the space's full schedule is the benchmark's headline number (tss '200' after '12', sss '90')
+      defaultHp: hps.includes(String(this.space.fullTrainEpochs)) ? String(this.space.fullTrainEpochs) : (hps[hps.length - 1] ?? ""),
+      archHint: this.space.name === "tss" ? undefined : `an index 0..${this.space.size - 1} or a channel string like ${this.space.example}`,
       // the paper's headline search dataset first (CIFAR-10), else whatever the store has
       defaultDataset: datasets.includes(SEARCH_DATASETS[0]) ? SEARCH_DATASETS[0] : (datasets[0] ?? SEARCH_DATASETS[0]),
     };
@@ -86,11 +109,17 @@ export class ExplorerData {
         sources: m.sources,
         createdAt: m.createdAt,
       },
-      space: { numArchs: NUM_ARCHS, ops: OPS, edges: EDGES },
+      space: {
+        name: this.space.name,
+        title: this.space.title,
+        numArchs: this.space.size,
+        example: this.space.example,
+        ...(this.space.name === "tss" ? { ops: OPS, edges: EDGES, positions: 0, widths: [] } : { ops: [], edges: [], positions: SIZE_POSITIONS, widths: SIZE_CANDIDATES }),
+      },
       defaults: { hp: this.choices.defaultHp, dataset: this.choices.defaultDataset },
       defaultSets: { ...DEFAULT_SET },
       accuracySets: ACCURACY_SETS,
-      opFilters: OP_FILTERS,
+      opFilters: this.space.name === "tss" ? OP_FILTERS : {},
       costAxes: COST_AXES,
       searchRuns: { files: new Set(this.campaigns.map((c) => c.file)).size, runs: this.campaigns.reduce((n, c) => n + c.results.length, 0) },
     };
@@ -104,7 +133,17 @@ export class ExplorerData {
   }
 
   overview(hp: string, dataset: DatasetKey, set: AccuracySet | undefined, filters: OpCountFilters): OverviewResponse {
-    return buildOverview(this.summary(hp, dataset), set ?? DEFAULT_SET[dataset], filters);
+    if (this.space.name !== "tss" && Object.keys(filters).length > 0) {
+      throw new HttpError(400, `op-count filters (${Object.keys(filters).join(", ")}) apply to the topology space only: every config of the ${this.space.title} has the same cell`);
+    }
+    return buildOverview(this.summary(hp, dataset), set ?? DEFAULT_SET[dataset], filters, this.space.name);
+  }
+
+  /** Per-position width effects of a size-space store; a topology store has no widths to group by (400). */
+  widthEffects(hp: string, dataset: DatasetKey, set: AccuracySet | undefined): WidthEffectsResponse {
+    if (this.space.name !== "sss") throw new HttpError(400, `width effects apply to the size search space (sss) only; this store holds the ${this.space.title}`);
+    const s = set ?? DEFAULT_SET[dataset];
+    return this.widthEffectsCache.getOrCreate(`${hp}\u0000${dataset}\u0000${s}`, () => buildWidthEffects(this.summary(hp, dataset), s));
   }
 
   /** The overview as JSON text, cached per query: reloading a view costs one cache lookup. */
@@ -152,12 +191,13 @@ export class ExplorerData {
     return res;
   }
 
-  arch(ref: string): ArchDetail {
-    return archDetail(this.bench, lookupArch(ref).index);
+  arch(ref: string): ArchDetail | SizeArchDetail {
+    const { index } = lookupArchIn(this.space, ref);
+    return this.space.name === "tss" ? archDetail(this.bench, index) : sizeArchDetail(this.bench, index);
   }
 
   curves(ref: string, hp: string, dataset: DatasetKey): CurvesResponse & { optimum: Optimum | null } {
-    const { index } = lookupArch(ref);
+    const { index } = lookupArchIn(this.space, ref);
     const curves = curvesOf(this.store, index, hp, dataset);
     if (curves.runs.length === 0) {
       const stored = this.store.hpsOf(index).flatMap((h) => this.store.datasetsOf(index, h).map((d) => `${d} (hp ${h})`));

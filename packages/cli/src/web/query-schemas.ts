@@ -31,10 +31,12 @@ const opRange = z
   .refine(([lo, hi]) => lo <= hi, { error: "the range's first count must not exceed the second, e.g. 2-4" });
 
 const ARCH_HINT = `an arch index 0..${NUM_ARCHS - 1} or an arch string like |nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|…|`;
-const archRef = z
-  .string({ error: `missing arch: give ${ARCH_HINT}` })
-  .trim()
-  .min(1, { error: `empty arch: give ${ARCH_HINT}` });
+function archRefOf(hint: string) {
+  return z
+    .string({ error: `missing arch: give ${hint}` })
+    .trim()
+    .min(1, { error: `empty arch: give ${hint}` });
+}
 
 function boundedInt(name: string, min: number, max: number, fallback: number) {
   return z
@@ -56,11 +58,14 @@ export interface StoreChoices {
   datasets: readonly DatasetKey[];
   defaultHp: string;
   defaultDataset: DatasetKey;
+  /** how an arch is named in messages; default the topology space's index or arch string */
+  archHint?: string;
 }
 
 export function querySchemas(c: StoreChoices) {
   const hp = choice("hp", c.hps);
   const dataset = choice("dataset", c.datasets);
+  const archRef = archRefOf(c.archHint ?? ARCH_HINT);
   const opFilters = Object.fromEntries(OP_FILTER_NAMES.map((n) => [n, opRange.optional()])) as Record<OpFilterName, z.ZodOptional<typeof opRange>>;
   return {
     meta: z.object({}),
@@ -79,6 +84,11 @@ export function querySchemas(c: StoreChoices) {
       set: choice("set", ACCURACY_SETS).optional(),
       proxyDataset: z.string().min(1, { error: "empty proxyDataset: give a dataset the store holds proxy scores on" }).optional(),
       proxy: choice("proxy", PROXY_NAMES).optional(),
+    }),
+    widthEffects: z.object({
+      hp: hp.default(c.defaultHp),
+      dataset: dataset.default(c.defaultDataset),
+      set: choice("set", ACCURACY_SETS).optional(),
     }),
     runs: z.object({ metric: choice("metric", RUN_METRICS).default("test"), points: boundedInt("points", 2, 2000, 200) }),
   };

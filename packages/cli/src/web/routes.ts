@@ -27,6 +27,13 @@ export function apiRoutes(data: ExplorerData): Map<string, ApiHandler> {
         return data.overviewJson(v.hp, v.dataset as DatasetKey, v.set, filters);
       },
     ],
+    [
+      "/api/width-effects",
+      (p) => {
+        const v = parseQuery(q.widthEffects, p);
+        return data.widthEffects(v.hp, v.dataset as DatasetKey, v.set);
+      },
+    ],
     ["/api/arch", (p) => data.arch(parseQuery(q.arch, p).arch)],
     [
       "/api/curves",

@@ -2,7 +2,7 @@
 import { MetricUnavailableError } from "@aa-nas/core/bench/errors.js";
 import { DATASET_KEYS, type DatasetKey } from "@aa-nas/core/registry/index.js";
 import type { NasBench } from "@aa-nas/core/bench/api.js";
-import { archAt, archCosts, COST_DATASETS, EDGES, isValid, OPS, opsOf, type ArchCosts, type OpName } from "@aa-nas/core/space/index.js";
+import { archAt, archCosts, COST_DATASETS, EDGES, isValid, OPS, opsOf, parseSizeArch, sizeArchAt, sizeArchCosts, type ArchCosts, type OpName } from "@aa-nas/core/space/index.js";
 import { isomorphismClassOf } from "./isomorphism.js";
 import { ACCURACY_SETS, DEFAULT_SET, type AccuracySet } from "./metric-sets.js";
 
@@ -20,6 +20,7 @@ export interface ArchResult {
 }
 
 export interface ArchDetail {
+  space: "tss";
   index: number;
   arch: string;
   /** op per edge, edges in canonical order (`edges`) */
@@ -37,12 +38,9 @@ export interface ArchDetail {
 export function archDetail(bench: NasBench, index: number): ArchDetail {
   const arch = archAt(index);
   const cls = isomorphismClassOf(index);
-  const results: ArchResult[] = [];
-  for (const hp of bench.store.hpsOf(index)) {
-    const stored = bench.store.datasetsOf(index, hp);
-    for (const dataset of DATASET_KEYS.filter((d) => stored.includes(d))) results.push(resultOf(bench, index, hp, dataset));
-  }
+  const results = resultsOf(bench, index);
   return {
+    space: "tss",
     index,
     arch,
     ops: opsOf(arch).map((o) => OPS[o]!),
@@ -53,6 +51,39 @@ export function archDetail(bench: NasBench, index: number): ArchDetail {
     closedFormCosts: Object.fromEntries(COST_DATASETS.map((d) => [d, archCosts(arch, d)])),
     results,
   };
+}
+
+/** A size-space config: no cell to draw (every config has the same cell), its five widths instead. */
+export interface SizeArchDetail {
+  space: "sss";
+  index: number;
+  /** the channel string C1:C2:C3:C4:C5 */
+  arch: string;
+  channels: number[];
+  /** closed-form params / FLOPs per dataset, whether or not the store holds runs */
+  closedFormCosts: Record<string, ArchCosts>;
+  results: ArchResult[];
+}
+
+export function sizeArchDetail(bench: NasBench, index: number): SizeArchDetail {
+  const arch = sizeArchAt(index);
+  return {
+    space: "sss",
+    index,
+    arch,
+    channels: parseSizeArch(arch),
+    closedFormCosts: Object.fromEntries(COST_DATASETS.map((d) => [d, sizeArchCosts(arch, d)])),
+    results: resultsOf(bench, index),
+  };
+}
+
+function resultsOf(bench: NasBench, index: number): ArchResult[] {
+  const results: ArchResult[] = [];
+  for (const hp of bench.store.hpsOf(index)) {
+    const stored = bench.store.datasetsOf(index, hp);
+    for (const dataset of DATASET_KEYS.filter((d) => stored.includes(d))) results.push(resultOf(bench, index, hp, dataset));
+  }
+  return results;
 }
 
 function resultOf(bench: NasBench, index: number, hp: string, dataset: DatasetKey): ArchResult {

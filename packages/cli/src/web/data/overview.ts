@@ -1,5 +1,6 @@
 /** The overview scatter's data: one point per arch of (hp, dataset), op-count filters, and the Pareto fronts. */
 import type { DatasetKey } from "@aa-nas/core/registry/index.js";
+import { sizeArchAt, type SpaceName } from "@aa-nas/core/space/index.js";
 import { bestArch, type FinalSummary } from "./final-summary.js";
 import { ACCURACY_SETS, type AccuracySet } from "./metric-sets.js";
 import { countOp, OP_FILTERS, opCodeString, type OpFilterName } from "./op-counts.js";
@@ -12,6 +13,8 @@ export type CostAxis = (typeof COST_AXES)[number];
 export type OpCountFilters = Partial<Record<OpFilterName, readonly [number, number]>>;
 
 export interface OverviewResponse {
+  /** the store's space: tss points carry `ops`, sss points `channels` */
+  space: SpaceName;
   hp: string;
   dataset: DatasetKey;
   set: AccuracySet;
@@ -24,7 +27,7 @@ export interface OverviewResponse {
   /** archs removed by the op-count filters */
   filteredOut: number;
   /**
-   * columnar points; `ops` is the six op indices (OPS order) per arch, canonical edge order. Accuracy and latency are
+   * columnar points; `ops` (tss) is the six op indices (OPS order) per arch, canonical edge order. Accuracy and latency are
    * rounded for display (ACCURACY_DECIMALS, LATENCY_DECIMALS); `pareto` is computed from the exact values.
    */
   points: {
@@ -33,7 +36,10 @@ export interface OverviewResponse {
     params: number[];
     flops: number[];
     latency: (number | null)[];
-    ops: string[];
+    /** tss: six op indices per arch */
+    ops?: string[];
+    /** sss: the channel string C1:…:C5 per arch */
+    channels?: string[];
   };
   /** arch indexes on the accuracy-vs-cost front of the shown points, by ascending cost */
   pareto: Record<CostAxis, number[]>;
@@ -41,7 +47,8 @@ export interface OverviewResponse {
   optimum: { index: number; accuracy: number } | null;
 }
 
-export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: OpCountFilters): OverviewResponse {
+/** `space` 'sss': the points carry channel strings, and op-count filters do not apply (every config has one cell). */
+export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: OpCountFilters, space: SpaceName = "tss"): OverviewResponse {
   const acc = summary.accuracy[set];
   const keep: number[] = [];
   let missing = 0;
@@ -70,9 +77,10 @@ export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: 
     params: pick(summary.params),
     flops: pick(summary.flops),
     latency: latency.map((x) => (Number.isNaN(x) ? null : round(x, LATENCY_DECIMALS))),
-    ops: keep.map((a) => opCodeString(summary.index[a]!)),
+    ...(space === "tss" ? { ops: keep.map((a) => opCodeString(summary.index[a]!)) } : { channels: keep.map((a) => sizeArchAt(summary.index[a]!)) }),
   };
   return {
+    space,
     hp: summary.hp,
     dataset: summary.dataset,
     set,
