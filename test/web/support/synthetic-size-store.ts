@@ -5,7 +5,7 @@
  */
 import { BenchStore } from "../../../packages/core/src/bench/store.js";
 import { datasetInfo, DATASET_KEYS, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord } from "../../../packages/core/src/registry/index.js";
-import { parseSizeArch, PyRandom, searchSpace, sizeArchAt } from "../../../packages/core/src/space/index.js";
+import { parseSizeArch, PyRandom, searchSpace, SIZE_CANDIDATES, sizeArchAt, sizeIndexOf } from "../../../packages/core/src/space/index.js";
 import { curve, EVAL_SETS_OF, withoutCurves } from "./synthetic-store.js";
 
 const SSS = searchSpace("sss");
@@ -64,10 +64,15 @@ export function syntheticSizeRecord(index: number, hp: string, plan: SizeHpPlan,
   };
 }
 
-/** `count` configs spread over the space (a fixed stride, so every width appears at every position), ascending. */
+/**
+ * `count` (≥ 8) distinct configs, ascending: the eight uniform ones (w:w:w:w:w, so every width appears at every
+ * position) and the rest drawn at random with a fixed seed.
+ */
 export function spreadSizeArchs(count: number): number[] {
-  const stride = Math.floor(SSS.size / count);
-  return Array.from({ length: count }, (_, k) => (k * stride + (k % 8)) % SSS.size).sort((a, b) => a - b);
+  const picked = new Set(SIZE_CANDIDATES.map((w) => sizeIndexOf(Array(5).fill(w).join(":"))));
+  const rng = new PyRandom(20261207);
+  while (picked.size < count) picked.add(Math.floor(rng.random() * SSS.size));
+  return [...picked].sort((a, b) => a - b);
 }
 
 /** Writes the configs' records into a new sss store at `path`; returns the number of runs. */

@@ -24,6 +24,8 @@ const APP_FILES = [
   "view-runs.js",
   "view-lookup.js",
   "view-proxies.js",
+  "view-size-overview.js",
+  "view-widths.js",
   "export.js",
 ] as const;
 

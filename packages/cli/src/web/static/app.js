@@ -1,6 +1,6 @@
 /* global document, window, location, performance */
 /**
- * The explorer's single page: hash routes (#/overview, #/arch/<index>, #/correlation, #/proxies, #/runs, #/lookup) with their
+ * The explorer's single page: hash routes (#/overview, #/arch/<index>, #/correlation, #/proxies, #/runs, #/lookup, #/widths) with their
  * state in the hash's query, so every view is a shareable link. `main[data-ready]` turns "true" once a view has
  * finished drawing (the browser tests and the load-time bench wait for it).
  */
@@ -13,8 +13,9 @@ import * as correlation from "./view-correlation.js";
 import * as runs from "./view-runs.js";
 import * as lookup from "./view-lookup.js";
 import * as proxies from "./view-proxies.js";
+import * as widths from "./view-widths.js";
 
-const VIEWS = { overview, arch, correlation, proxies, runs, lookup };
+const VIEWS = { overview, arch, correlation, proxies, runs, lookup, widths };
 const root = document.getElementById("view");
 /** /api/meta, fetched once; views await it through ctx.ready (the overview fetches its data meanwhile). */
 let metaPromise = null;
@@ -50,9 +51,11 @@ async function route() {
 
 function showStore(meta) {
   performance.mark("meta");
+  // views of one space only (width effects: sss; search runs: tss) are in the nav when the store holds that space
+  for (const a of document.querySelectorAll("nav a[data-space]")) a.hidden = a.dataset.space !== meta.space.name;
   const s = meta.store;
   document.getElementById("store-info").replaceChildren(
-    h("span", { title: `sources: ${s.sources.join(", ")}` }, `${s.file}: ${s.runs.toLocaleString("en")} runs, ${s.archsWithRuns.toLocaleString("en")} archs`),
+    h("span", { title: `sources: ${s.sources.join(", ")}` }, `${s.file}${meta.space.name === "tss" ? "" : ` (${meta.space.name})`}: ${s.runs.toLocaleString("en")} runs, ${s.archsWithRuns.toLocaleString("en")} archs`),
   );
 }
 

@@ -1,4 +1,7 @@
-/** Architecture page: cell diagram, identity and isomorphism class, costs and final accuracies, per-seed curves. */
+/**
+ * Architecture page: cell diagram, identity and isomorphism class, costs and final accuracies, per-seed curves. A size
+ * (sss) config shows its widths instead of the cell, isomorphism and unique string, which do not apply.
+ */
 import { getJson } from "./api.js";
 import { cellDiagram } from "./cell-diagram.js";
 import { draw, fittedRange, makeChart, optimumSeries, SERIES_COLORS, zoom } from "./charts.js";
@@ -22,9 +25,10 @@ export async function render(root, { rest, params }, ctx) {
     a.results[0];
   const link = (index, label = String(index)) => h("a", { href: hashOf("arch", [String(index)], { hp: pick?.hp, dataset: pick?.dataset }) }, label);
 
+  const sss = a.space === "sss";
   const counts = {};
-  for (const op of a.ops) counts[op] = (counts[op] ?? 0) + 1;
-  const facts = h(
+  for (const op of a.ops ?? []) counts[op] = (counts[op] ?? 0) + 1;
+  const facts = sss ? sizeFacts(a) : h(
     "table",
     { class: "table facts" },
     h(
@@ -76,7 +80,7 @@ export async function render(root, { rest, params }, ctx) {
   const closedForm = h(
     "p",
     { class: "muted small" },
-    "closed-form costs (spec §2.5): ",
+    sss ? "closed-form costs (size space): " : "closed-form costs (spec §2.5): ",
     Object.entries(a.closedFormCosts)
       .map(([d, c]) => `${d} ${fmt(c.params, 4)} MB / ${fmt(c.flops, 2)} MFLOPs`)
       .join(" · "),
@@ -89,7 +93,8 @@ export async function render(root, { rest, params }, ctx) {
       h("h1", {}, `Architecture ${a.index}`),
       h("span", { class: "pager" }, a.index > 0 ? link(a.index - 1, `← ${a.index - 1}`) : "", " ", a.index < ctx.meta.space.numArchs - 1 ? link(a.index + 1, `${a.index + 1} →`) : ""),
     ),
-    h("div", { class: "arch-grid" }, h("div", { class: "panel" }, cellDiagram(a.ops, a.edges), legend()), h("div", { class: "panel" }, facts)),
+    // a size config has no cell of its own to draw (every config shares one): its widths instead
+    sss ? h("div", { class: "panel size-facts" }, facts) : h("div", { class: "arch-grid" }, h("div", { class: "panel" }, cellDiagram(a.ops, a.edges), legend()), h("div", { class: "panel" }, facts)),
     h("h2", {}, "Costs and last-epoch accuracy (mean over seeds)"),
     a.results.length > 0
       ? h(
@@ -163,6 +168,25 @@ export async function render(root, { rest, params }, ctx) {
     return draw(chart, curveOption(curves, c.yName, lines, c.optimum));
   });
   await Promise.all(draws);
+}
+
+/** The size config's identity: index, channel string and the width of each position, drawn as proportional bars. */
+function sizeFacts(a) {
+  const widest = 64;
+  return h(
+    "table",
+    { class: "table facts" },
+    h(
+      "tbody",
+      {},
+      row("index", String(a.index)),
+      row("channels", h("span", { class: "mono" }, a.arch)),
+      a.channels.map((c, k) =>
+        row(`C${k + 1}`, h("span", { class: "width-bar-row" }, h("span", { class: "width-bar", style: `width: ${(100 * c) / widest}%` }), ` ${c}`)),
+      ),
+      row("total width", String(a.channels.reduce((s, c) => s + c, 0))),
+    ),
+  );
 }
 
 function row(label, value) {

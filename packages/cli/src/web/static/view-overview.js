@@ -1,9 +1,10 @@
 /* global performance */
-/** Overview: accuracy vs params / FLOPs / latency for one (hp, dataset), Pareto front, op-count filters. */
+/** Overview: accuracy vs params / FLOPs / latency for one (hp, dataset), Pareto front, op-count filters (tss; sss: view-size-overview.js). */
 import { getJson } from "./api.js";
 import { denseWindow, draw, fittedRange, makeChart, optimumSeries, zoom } from "./charts.js";
 import { archFromCode, fmt, fmtMs, h, hashOf, select } from "./dom.js";
 import { exportBar, slug } from "./export.js";
+import * as sizeOverview from "./view-size-overview.js";
 
 const AXES = {
   params: { label: "parameters (MB)", fmt: (v) => `${fmt(v, 3)} MB`, csv: "params_mb" },
@@ -24,6 +25,8 @@ export async function render(root, { params }, ctx) {
     getJson("/api/overview", { hp: params.get("hp"), dataset: params.get("dataset"), set: params.get("set"), ...filters }),
   ]);
   if (!ctx.isCurrent()) return;
+  // a size-space store: the same endpoint answers with channel strings, drawn by the sss overview
+  if (meta.space.name === "sss") return sizeOverview.render(root, params, ctx, meta, data);
   const state = {
     hp: data.hp,
     dataset: data.dataset,

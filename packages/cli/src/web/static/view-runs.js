@@ -9,6 +9,13 @@ const COLORS = { rea: SERIES_COLORS[1], rs: SERIES_COLORS[7], reinforce: SERIES_
 
 export async function render(root, { params }, ctx) {
   await ctx.ready;
+  if (ctx.meta.space.name !== "tss") {
+    root.append(
+      h("h1", {}, "Search runs"),
+      h("div", { class: "panel empty", id: "not-applicable" }, `The benchmark-driven searches (REA, RS, REINFORCE, BOHB) run over the topology search space; this store holds the ${ctx.meta.space.title}, for which they are not built.`),
+    );
+    return;
+  }
   const metric = params.get("metric") ?? "test";
   const r = await getJson("/api/runs", { metric });
   if (!ctx.isCurrent()) return;
