@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,43 +7,71 @@ import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeFixtureStore } from "./support/fixture.js";
+import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
 const main = join(repoRoot, "packages", "cli", "dist", "main.js");
 let storePath: string;
 let runsDir: string;
+let sssPath: string;
 
 beforeAll(() => {
   storePath = makeFixtureStore().path;
   runsDir = mkdtempSync(join(tmpdir(), "aa-nas-serve-runs-"));
   writeFileSync(join(runsDir, "rea.json"), searchJson("rea", 3, 2000));
+  sssPath = join(runsDir, "sss.sqlite");
+  writeSyntheticSizeStore(sssPath, { archs: spreadSizeArchs(16), datasets: ["cifar10"] });
 });
 
+/** `aa-nas serve --bench <args> --port 0` until it prints its URL. */
+async function serve(args: string[]): Promise<{ child: ChildProcess; url: string; stdout: string }> {
+  const child = spawn(process.execPath, [main, "serve", "--bench", ...args, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL within 60 s; stderr: ${stderr}`)), 60_000);
+    child.stdout!.on("data", (c: Buffer) => {
+      stdout += c.toString();
+      const m = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  return { child, url, stdout };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  return exited;
+}
 
 describe("aa-nas serve (built CLI)", () => {
   it("starts on a free loopback port, prints its URL, answers the API, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [main, "serve", "--bench", storePath, "--runs", runsDir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 60 s; stderr: ${stderr}`)), 60_000);
-      child.stdout.on("data", (c: Buffer) => {
-        stdout += c.toString();
-        const m = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
+    const { child, url, stdout } = await serve([storePath, "--runs", runsDir]);
     expect(stdout).toMatch(/3 search runs/);
     const meta = (await (await fetch(new URL("/api/meta", url))).json()) as { store: { hps: string[] }; searchRuns: { runs: number } };
     expect(meta.store.hps).toEqual(["12", "200"]);
     expect(meta.searchRuns.runs).toBe(3);
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await stop(child)).toBe(0);
+  });
+
+  it("serves a size-space (sss) store: /api/meta names the space and the width effects answer", async () => {
+    const { child, url } = await serve([sssPath]);
+    const meta = (await (await fetch(new URL("/api/meta", url))).json()) as { space: { name: string } };
+    expect(meta.space.name).toBe("sss");
+    expect((await fetch(new URL("/api/width-effects", url))).status).toBe(200);
+    expect(await stop(child)).toBe(0);
+  });
+
+  it("search runs with an sss store exit 2 with one line saying they are topology-space results", () => {
+    const r = runCli(["serve", "--bench", sssPath, "--runs", runsDir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/search runs \(--runs\) are topology-space \(tss\) results/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it.each([

@@ -251,7 +251,7 @@ describe("explorer input validation", () => {
   it("an unknown endpoint is a 404 listing the endpoints", async () => {
     const r = await get("/api/nope");
     expect(r.status).toBe(404);
-    expect((r.body as { error: string }).error).toMatch(/endpoints are \/api\/meta, \/api\/overview, \/api\/arch, \/api\/curves, \/api\/correlation, \/api\/proxies, \/api\/runs/);
+    expect((r.body as { error: string }).error).toMatch(/endpoints are \/api\/meta, \/api\/overview, \/api\/width-effects, \/api\/arch, \/api\/curves, \/api\/correlation, \/api\/proxies, \/api\/runs/);
   });
 
   it.each([
