@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NasBench } from "../../packages/core/src/bench/api.js";
+import { NasBench, type MetricSet } from "../../packages/core/src/bench/api.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { parseSizeArch, SIZE_CANDIDATES, sizeArchAt, sizeArchCosts } from "../../packages/core/src/space/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
@@ -40,7 +40,7 @@ async function get<T>(path: string): Promise<{ status: number; body: T }> {
 }
 
 /** The mean last-epoch accuracy over the arch's seeds, as the query API answers it. */
-function accuracyOf(index: number, hp: string, dataset: string, set: string): number {
+function accuracyOf(index: number, hp: string, dataset: string, set: MetricSet): number {
   return bench.getMetrics(index, dataset, set, { hp }).accuracy!;
 }
 
