@@ -4,9 +4,12 @@
  * its accuracy, `aa-nas search --json` outputs on a synthetic table) — they show what a user sees, not benchmark
  * numbers.
  *
- *   perf/web/screenshots.sh [--out docs/screenshots]
+ *   perf/web/screenshots.sh [--out docs/screenshots] [--only tss|sss]
  *
- * Writes one PNG per view (overview, arch, arch-no-curves, correlation, proxies, runs, lookup) and prints each size.
+ * Writes one PNG per view (overview, arch, arch-no-curves, correlation, proxies, runs, lookup) and, on a synthetic
+ * size-space store (test/web/support/synthetic-size-store.ts: accuracy growing with the widths), the sss views
+ * (sss-overview, sss-widths, sss-arch), and prints each size. `--only` writes one space's shots (and builds only its
+ * stores).
  */
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,10 +24,14 @@ import { searchJson } from "../../test/web/support/campaigns.js";
 import { fixtureArchs, RESNET_INDEX } from "../../test/web/support/fixture.js";
 import { writeProxyScores } from "../../test/web/support/proxy-scores.js";
 import { writeSyntheticStore, type HpPlan } from "../../test/web/support/synthetic-store.js";
+import { spreadSizeArchs, writeSyntheticSizeStore } from "../../test/web/support/synthetic-size-store.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const k = process.argv.indexOf("--out");
 const outDir = resolve(root, k >= 0 && process.argv[k + 1] !== undefined ? process.argv[k + 1]! : "docs/screenshots");
+const o = process.argv.indexOf("--only");
+const only = o >= 0 ? process.argv[o + 1] : undefined;
+if (only !== undefined && only !== "tss" && only !== "sss") throw new Error(`--only takes 'tss' or 'sss', got '${only}'`);
 
 const HPS: Record<string, HpPlan> = {
   "12": { epochs: 12, seeds: () => [111, 777], evalEpochs: "all", detailed: false },
@@ -34,34 +41,54 @@ const HPS: Record<string, HpPlan> = {
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), "aa-nas-shots-"));
-  // every 25th arch (625) plus the ResNet cell's isomorphism class: enough points for the scatter's shape
-  const archs = [...new Set([...Array.from({ length: NUM_ARCHS / 25 }, (_, i) => i * 25 + (i % 7)), ...fixtureArchs()])].sort((a, b) => a - b);
-  const full = join(dir, "synthetic.sqlite");
-  writeSyntheticStore(full, { archs, datasets: DATASET_KEYS, hps: HPS });
-  writeProxyScores(full, archs);
-  const lite = join(dir, "synthetic-lite.sqlite");
-  writeSyntheticStore(lite, { archs, datasets: DATASET_KEYS, hps: HPS, curves: false });
-
-  const campaigns = ["rea", "rs", "reinforce", "bohb"].flatMap((a) => parseCampaigns(searchJson(a as "rea", 20, 12000), `${a}.json`));
-  const stores = [BenchStore.open(full), BenchStore.open(lite)];
   // the compiled script lives in out/perf-web: serve the front end from the checkout
   const staticFiles = new StaticFiles(join(root, "packages", "cli", "src", "web", "static"));
-  const servers: RunningExplorer[] = [
-    await startExplorer(new ExplorerData(stores[0]!, campaigns), { port: 0, staticFiles }),
-    await startExplorer(new ExplorerData(stores[1]!), { port: 0, staticFiles }),
-  ];
+  const stores: BenchStore[] = [];
+  const servers: RunningExplorer[] = [];
+  const serve = async (path: string, campaigns: ReturnType<typeof parseCampaigns> = []): Promise<RunningExplorer> => {
+    const store = BenchStore.open(path);
+    stores.push(store);
+    const server = await startExplorer(new ExplorerData(store, campaigns), { port: 0, staticFiles });
+    servers.push(server);
+    return server;
+  };
+  const shots: Array<[name: string, hash: string, view: string, server: RunningExplorer]> = [];
+  if (only !== "sss") {
+    // every 25th arch (625) plus the ResNet cell's isomorphism class: enough points for the scatter's shape
+    const archs = [...new Set([...Array.from({ length: NUM_ARCHS / 25 }, (_, i) => i * 25 + (i % 7)), ...fixtureArchs()])].sort((a, b) => a - b);
+    const full = join(dir, "synthetic.sqlite");
+    writeSyntheticStore(full, { archs, datasets: DATASET_KEYS, hps: HPS });
+    writeProxyScores(full, archs);
+    const lite = join(dir, "synthetic-lite.sqlite");
+    writeSyntheticStore(lite, { archs, datasets: DATASET_KEYS, hps: HPS, curves: false });
+    const campaigns = ["rea", "rs", "reinforce", "bohb"].flatMap((a) => parseCampaigns(searchJson(a as "rea", 20, 12000), `${a}.json`));
+    const fullServer = await serve(full, campaigns);
+    const liteServer = await serve(lite);
+    shots.push(
+      ["overview", "#/overview", "overview", fullServer],
+      ["arch", `#/arch/${RESNET_INDEX}?hp=200&dataset=cifar10`, "arch", fullServer],
+      ["arch-no-curves", `#/arch/${RESNET_INDEX}?hp=200&dataset=cifar10`, "arch", liteServer],
+      ["correlation", "#/correlation", "correlation", fullServer],
+      ["proxies", "#/proxies?dataset=cifar10-valid", "proxies", fullServer],
+      ["runs", "#/runs", "runs", fullServer],
+      ["lookup", `#/lookup?q=${RESNET_INDEX}`, "lookup", fullServer],
+    );
+  }
+  if (only !== "tss") {
+    // 1,000 size configs (the eight uniform ones and 992 drawn at random) of the 32,768
+    const sss = join(dir, "synthetic-sss.sqlite");
+    const configs = spreadSizeArchs(1000);
+    writeSyntheticSizeStore(sss, { archs: configs, datasets: DATASET_KEYS });
+    const server = await serve(sss);
+    shots.push(
+      ["sss-overview", "#/overview?hp=90&dataset=cifar10", "overview", server],
+      ["sss-widths", "#/widths?hp=90&dataset=cifar100", "widths", server],
+      ["sss-arch", `#/arch/${configs[500]}?hp=12&dataset=cifar10`, "arch", server],
+    );
+  }
   const browser = await launchBrowser({ width: 1400, height: 1000 });
   try {
     const page = await browser.context.newPage();
-    const shots: Array<[name: string, hash: string, view: string, server: RunningExplorer]> = [
-      ["overview", "#/overview", "overview", servers[0]!],
-      ["arch", `#/arch/${RESNET_INDEX}?hp=200&dataset=cifar10`, "arch", servers[0]!],
-      ["arch-no-curves", `#/arch/${RESNET_INDEX}?hp=200&dataset=cifar10`, "arch", servers[1]!],
-      ["correlation", "#/correlation", "correlation", servers[0]!],
-      ["proxies", "#/proxies?dataset=cifar10-valid", "proxies", servers[0]!],
-      ["runs", "#/runs", "runs", servers[0]!],
-      ["lookup", `#/lookup?q=${RESNET_INDEX}`, "lookup", servers[0]!],
-    ];
     for (const [name, hash, view, server] of shots) {
       await page.goto(new URL(`/${hash}`, server.url).href);
       await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 60_000 });
