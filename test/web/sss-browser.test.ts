@@ -138,13 +138,22 @@ describe("explorer on an sss store (chromium)", () => {
     expect(acc.series.filter((s) => s.name?.startsWith("seed ")).length).toBeGreaterThanOrEqual(3);
   });
 
-  it("lookup takes a channel string; the search-runs view says it does not apply", async () => {
+  it("lookup takes a channel string; the search-runs and proxies views are out of the nav and say they do not apply", async () => {
     const arch = sizeArchAt(ARCHS[9]!);
     await open(`#/lookup?q=${encodeURIComponent(arch)}`, "lookup");
     expect(await page.locator(".lookup-result a.big").innerText()).toBe(`Architecture ${ARCHS[9]}`);
     expect(await page.locator(".lookup-result svg.cell-diagram").count()).toBe(0);
     await open("#/runs", "runs");
     expect(await page.locator("#not-applicable").innerText()).toMatch(/topology search space/);
+    expect(await page.locator('nav a[data-view="proxies"]').isVisible()).toBe(false);
+    await open("#/proxies", "proxies");
+    expect(await page.locator("#not-applicable").innerText()).toMatch(/topology-space cells/);
+  });
+
+  it("the dataset-correlation view draws on an sss store (01 / 12 / 90 schedules)", async () => {
+    await open("#/correlation", "correlation");
+    expect(await page.locator("main .error").count()).toBe(0);
+    expect(await page.locator("main .chart").count()).toBeGreaterThan(0);
   });
 
   it("no console errors or page errors", () => {

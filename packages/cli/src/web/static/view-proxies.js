@@ -9,6 +9,13 @@ import { exportBar, slug } from "./export.js";
 
 export async function render(root, { params }, ctx) {
   await ctx.ready;
+  if (ctx.meta.space.name !== "tss") {
+    root.append(
+      h("h1", {}, "Zero-cost proxies"),
+      h("div", { class: "panel empty", id: "not-applicable" }, `Zero-cost proxy scores are computed for topology-space cells (aa-nas zero-cost); this store holds the ${ctx.meta.space.title}, for which they are not built.`),
+    );
+    return;
+  }
   const r = await getJson("/api/proxies", {
     hp: params.get("hp"),
     dataset: params.get("dataset"),
