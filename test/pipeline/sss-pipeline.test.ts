@@ -62,10 +62,19 @@ describe("sss: train → merge → query, sweep → collect (built CLI)", () => 
     expect(sss.stderr).toMatch(/no released seed set for hp 7 \(it has hp 01: 777; hp 12: 777 888 999; hp 90: 777\)/);
   });
 
+  it("sweep plan without --seeds plans the released seeds of the hp, and asks for --seeds where there are none", () => {
+    const out = join(tmp("aa-sss-plan-"), "results");
+    expect(json(runCli(["sweep", "plan", "--space", "sss", "--arch-index", "5", "--hp", "12", "--datasets", "fashion-mnist", "--out", out, "--json"]))).toEqual({ added: 3, existing: 0 });
+    const none = runCli(["sweep", "plan", "--space", "sss", "--arch-index", "5", "--hp", "7", "--datasets", "fashion-mnist", "--out", out]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/give --seeds: the .*no released seed set for hp 7/);
+  });
+
   it("a local-queue sweep of two sss jobs is collected into one sss store holding both", async () => {
     const root = tmp("aa-sss-sweep-");
     const out = join(root, "results");
-    const plan = runCli(["sweep", "plan", "--space", "sss", "--range", "0-1", "--seeds", "777", "--hp", "01", "--datasets", "fashion-mnist", "--train-subset", "256", "--eval-subset", "128", "--out", out, "--json"]);
+    // no --seeds: hp 01's released seed, 777
+    const plan = runCli(["sweep", "plan", "--space", "sss", "--range", "0-1", "--hp", "01", "--datasets", "fashion-mnist", "--train-subset", "256", "--eval-subset", "128", "--out", out, "--json"]);
     expect(json(plan)).toEqual({ added: 2, existing: 0 });
     const worker = startCli(["sweep", "worker", "--out", out, "--data-dir", join(root, "no-data"), "--exit-when-done", "--replicas", "1"]);
     expect(await worker.exited, worker.stderr()).toBe(0);

@@ -13,7 +13,7 @@ import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS } from "@aa-nas/engine/models/struct
 import { findZeroCostStores, mergeRecords, mergeZeroCostStores } from "@aa-nas/engine/pipeline/merge.js";
 import type { TrainingSettings } from "@aa-nas/engine/sweep/job.js";
 import type { SweepQueue } from "@aa-nas/engine/sweep/queue.js";
-import { DATA_DIR_HELP, SPACE_HELP, parseSpace, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, parseSeeds } from "../options.js";
+import { DATA_DIR_HELP, SPACE_HELP, parseSpace, channelOption, numCellsOption, dataLocation, integerOption, parseArchSelection, parseDatasets, parseDevice, parseHp, parseRange, seedsFor } from "../options.js";
 import { TIME_CORRECTION_HELP, printMergeReport } from "./merge.js";
 import { proxyOptions, proxySettings, selectArchs, type ProxyCliOptions } from "./zero-cost.js";
 import { RECORD_DATASET_KEYS } from "@aa-nas/core/registry/index.js";
@@ -31,7 +31,7 @@ interface QueueCliOptions {
 
 interface SettingsCliOptions {
   space: string;
-  seeds: string[];
+  seeds?: string[];
   datasets: string[];
   hp: string;
   channel: number;
@@ -114,7 +114,7 @@ function queueOptions(c: Command, outHelp: string): Command {
 function settingsOptions(c: Command): Command {
   return c
     .option("--space <space>", SPACE_HELP, "tss")
-    .requiredOption("--seeds <seeds...>", "seeds, e.g. 777 888 999")
+    .option("--seeds <seeds...>", "seeds, e.g. 777 888 999 (default: the seeds the released benchmark trained --hp with)")
     .requiredOption("--datasets <keys...>", `dataset keys: ${RECORD_DATASET_KEYS.join(", ")}`)
     .requiredOption("--hp <epochs>", "schedule length: 12 or 200 for the benchmark (any positive number of epochs)")
     .option("--channel <C>", "channels of the first stage", channelOption, DEFAULT_CHANNEL)
@@ -176,7 +176,7 @@ export function registerSweepCommands(program: Command): void {
     .action(async (o: PlanCliOptions, cmd: Command) => {
       const { planSweepJobs } = await import("@aa-nas/engine/sweep/job.js");
       const settings = trainingSettings(o, cmd);
-      const jobs = planSweepJobs(parseArchSelection(o, searchSpace(settings.space ?? "tss").size), parseSeeds(o.seeds), settings);
+      const jobs = planSweepJobs(parseArchSelection(o, searchSpace(settings.space ?? "tss").size), seedsFor(o.seeds, searchSpace(settings.space ?? "tss"), settings.hp), settings);
       const r = await withQueue(await openQueue(o), (q) => q.plan(jobs, { attempts: o.attempts, backoffMs: o.backoffMs }));
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stderr.write(`planned ${jobs.length} job(s): ${r.added} added, ${r.existing} already in the queue\n`);
@@ -306,7 +306,7 @@ export function registerSweepCommands(program: Command): void {
         start: range[0]!,
         end: range[range.length - 1]!,
         arraySize: o.arraySize,
-        seeds: parseSeeds(o.seeds),
+        seeds: seedsFor(o.seeds, searchSpace(settings.space ?? "tss"), settings.hp),
         outDir: o.out,
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         device: o.device,
