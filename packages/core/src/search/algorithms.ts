@@ -5,6 +5,7 @@ import { randomSearch } from "./random-search.js";
 import { regularizedEvolution, REA_DEFAULTS, type ReaOptions } from "./rea.js";
 import { reinforce, REINFORCE_DEFAULTS, type ReinforceOptions } from "./reinforce.js";
 import type { SearchResult, SearchSession } from "./session.js";
+import type { SpaceName } from "../space/index.js";
 
 export const ALGORITHMS = ["rea", "rs", "reinforce", "bohb"] as const;
 export type AlgorithmName = (typeof ALGORITHMS)[number];
@@ -27,6 +28,20 @@ export const DEFAULT_SETTINGS: Readonly<AlgorithmSettings> = {
   reinforce: REINFORCE_DEFAULTS,
   bohb: BOHB_DEFAULTS,
 };
+
+/**
+ * Where a space's paper settings differ from tss's defaults: sss BOHB runs budgets 1…12 (1.33 / 4 / 12) as epochs
+ * of the 12-epoch proxy (NATS-algos/bohb.py, spec §4.1); REA, RS and REINFORCE keep tss's settings there.
+ */
+export const SPACE_SETTINGS: Readonly<Record<SpaceName, { bohb: Partial<BohbOptions> }>> = {
+  tss: { bohb: {} },
+  sss: { bohb: { minBudget: 1, maxBudget: 12, epochBudgets: true } },
+};
+
+/** The paper's settings of every algorithm in `space`. */
+export function defaultSettings(space: SpaceName = "tss"): AlgorithmSettings {
+  return { rea: { ...REA_DEFAULTS }, reinforce: { ...REINFORCE_DEFAULTS }, bohb: { ...BOHB_DEFAULTS, ...SPACE_SETTINGS[space].bohb } };
+}
 
 export function parseAlgorithm(s: string): AlgorithmName {
   const lower = s.toLowerCase();

@@ -4,7 +4,7 @@
  * reproduction harness, and against the real store through a thin adapter (`store-benchmark.ts`).
  */
 import type { SearchDataset } from "../registry/index.js";
-import type { RandomSource } from "../space/index.js";
+import type { RandomSource, SearchSpace } from "../space/index.js";
 
 /** Datasets a search can target (spec §6.5 `simulate_train_eval`): the registry's search names. */
 export { SEARCH_DATASETS, isSearchDataset, parseSearchDataset, type SearchDataset } from "../registry/index.js";
@@ -23,7 +23,13 @@ export interface SearchBenchmark {
    * Simulates training `archIndex` with the 12-epoch schedule on `dataset` (cifar10 → cifar10-valid). Where the
    * benchmark holds several trials, one is drawn with `rng`, so the searcher's seed decides every draw.
    */
-  simulate(archIndex: number, dataset: SearchDataset, rng: RandomSource): ProxyEvaluation;
+  simulate(archIndex: number, dataset: SearchDataset, rng: RandomSource, iepoch?: number): ProxyEvaluation;
+  /**
+   * The search space of the benchmark's archs (what the searches sample, mutate and learn over); absent: tss. `iepoch`
+   * of `simulate` (an epoch of the proxy schedule, the size space's BOHB budgets) is honoured by benchmarks that hold
+   * per-epoch results; absent, the whole proxy schedule.
+   */
+  readonly space?: SearchSpace;
   /**
    * What this benchmark lacks for a search on `dataset` — one phrase per gap, e.g. "hp '12' results on cifar10-valid
    * for 15,622 of 15,625 archs (arch 1, 2, 3, …)" — or an empty list. A campaign asks before its first run, so a

@@ -3,9 +3,9 @@
  * `seed + i`, so any single run can be repeated on its own with `--runs 1 --seed <seed + i>`.
  */
 import { UserError } from "../errors.js";
-import { NUM_ARCHS } from "../space/index.js";
+import { NUM_ARCHS, searchSpace } from "../space/index.js";
 import type { FinalAccuracyOracle, Optimum, SearchBenchmark, SearchDataset } from "./benchmark.js";
-import { ALGORITHM_LABELS, DEFAULT_SETTINGS, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
+import { ALGORITHM_LABELS, defaultSettings, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
 import { SearchSession, type SearchResult } from "./session.js";
 import { meanStd, type MeanStd } from "./stats.js";
 import { checkWarmup, type ProxyPrior } from "./warmup.js";
@@ -83,14 +83,15 @@ export interface Campaign {
 
 export function runCampaign(options: CampaignOptions): Campaign {
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
+  const space = options.benchmark.space ?? searchSpace("tss");
   const gaps = options.benchmark.missingFor?.(options.dataset) ?? [];
   if (gaps.length > 0) {
     throw new IncompleteBenchmarkError(
       `${ALGORITHM_LABELS[options.algorithm]} on ${options.dataset} cannot run on this benchmark: it lacks ${gaps.join("; ")}. ` +
-        `A search may visit any of the ${NUM_ARCHS.toLocaleString("en-US")} archs, so it needs the whole space (import the full benchmark, e.g. 'aa-nas import')`,
+        `A search may visit any of the ${space.size.toLocaleString("en-US")} archs of the ${space.title}, so it needs the whole space (import the full benchmark, e.g. 'aa-nas import')`,
     );
   }
-  const given = options.settings ?? DEFAULT_SETTINGS;
+  const given = options.settings ?? defaultSettings(space.name);
   checkWarmupCampaign(options, given);
   const started = performance.now();
   // a copy: the summary hands these out, and the defaults are shared module constants

@@ -16,7 +16,7 @@ export {
 } from "./benchmark.js";
 export { SimulatedClock } from "./clock.js";
 export { SearchSession, type SessionOptions, type SearchResult, type EvaluationRecord, type TracePoint } from "./session.js";
-export { PAPER_BUDGET, NATS_BUDGETS, resolveBudget } from "./budget.js";
+export { PAPER_BUDGET, NATS_BUDGETS, SSS_NATS_BUDGETS, SPACE_BUDGETS, resolveBudget } from "./budget.js";
 export { randomSearch } from "./random-search.js";
 export { regularizedEvolution, AgingPopulation, REA_DEFAULTS, type ReaOptions, type ReaCycle, type Individual } from "./rea.js";
 export { DEFAULT_WARMUP_POOL, tablePrior, warmupPopulation, type ProxyPrior, type WarmupSettings } from "./warmup.js";
@@ -32,6 +32,8 @@ export {
   ALGORITHMS,
   ALGORITHM_LABELS,
   DEFAULT_SETTINGS,
+  SPACE_SETTINGS,
+  defaultSettings,
   parseAlgorithm,
   runAlgorithm,
   type AlgorithmName,

@@ -1,10 +1,11 @@
 /**
  * Regularized (aging) evolution, Real et al. 2019, as in A@bb2f405:exps/algos/R_EA.py: a population of random cells;
  * each cycle draws a tournament with replacement, mutates one edge of its best member, appends the child and retires
- * the oldest member. The answer is the best reward in the whole history. With `warmup` (not the paper's protocol) the
+ * the oldest member (the mutation is the space's: tss changes one edge to a different op, sss sets one width to a
+ * uniform candidate, possibly its own). The answer is the best reward in the whole history. With `warmup` (not the paper's protocol) the
  * initial population is the best `populationSize` of a pool ranked by a zero-cost proxy (warmup.ts).
  */
-import { archAt, indexOf, mutateArch, sampleArch } from "../space/index.js";
+import { sampleIndex } from "../space/index.js";
 import { BestSoFar, requireAnswer } from "./answer.js";
 import type { SearchResult, SearchSession } from "./session.js";
 import { checkWarmup, warmupPopulation, type WarmupSettings } from "./warmup.js";
@@ -85,7 +86,7 @@ export function regularizedEvolution(
 
   if (options.warmup === undefined) {
     while (!population.full) {
-      const archIndex = indexOf(sampleArch(session.rng));
+      const archIndex = sampleIndex(session.space, session.rng);
       const reward = session.evaluate(archIndex);
       if (reward === null) return session.finish("rea", requireAnswer(best.current, session));
       population.push(admit(archIndex, reward));
@@ -108,7 +109,7 @@ export function regularizedEvolution(
   for (;;) {
     const stopBookkeeping = session.startBookkeeping();
     const parent = population.tournament(options.tournamentSize, session.rng);
-    const childIndex = indexOf(mutateArch(archAt(parent.archIndex), session.rng));
+    const childIndex = session.space.mutate(parent.archIndex, session.rng);
     stopBookkeeping();
     const reward = session.evaluate(childIndex);
     if (reward === null) break;

@@ -1,9 +1,8 @@
 /**
- * REINFORCE (A@bb2f405:exps/algos/reinforce.py): sample a cell from the softmax policy, evaluate it, update the EMA
+ * REINFORCE (A@bb2f405:exps/algos/reinforce.py; sss: NATS-algos/reinforce.py PolicySize): sample an arch from the softmax policy, evaluate it, update the EMA
  * baseline with the reward, then take one Adam step on −(reward − baseline)·log π(cell). The answer is the best-reward
  * cell of the trace (the A@bb2f405 rule; the earliest version returned the policy's argmax instead).
  */
-import { indexOf, opsToArch } from "../space/index.js";
 import { Adam } from "./adam.js";
 import { BestSoFar, requireAnswer } from "./answer.js";
 import { BiasCorrectedEma } from "./ema.js";
@@ -35,7 +34,8 @@ export function reinforce(
   options: ReinforceOptions = REINFORCE_DEFAULTS,
   onStep?: (step: ReinforceStep) => void,
 ): SearchResult {
-  const policy = SoftmaxPolicy.initialised(session.rng);
+  const { positions, values } = session.space.choices;
+  const policy = SoftmaxPolicy.initialised(session.rng, 1e-3, positions, values);
   const optimizer = new Adam(policy.logits.length, { lr: options.learningRate });
   const baseline = new BiasCorrectedEma(options.emaMomentum);
   const best = new BestSoFar();
@@ -43,7 +43,7 @@ export function reinforce(
   for (;;) {
     const stopBookkeeping = session.startBookkeeping();
     const actions = policy.sample(session.rng);
-    const archIndex = indexOf(opsToArch(actions));
+    const archIndex = session.space.indexOfChoices(actions);
     const reward = session.evaluate(archIndex);
     if (reward === null) break;
     if (best.offer(archIndex, reward)) session.setAnswer(archIndex, reward);

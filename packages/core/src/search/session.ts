@@ -3,7 +3,7 @@
  * what was evaluated. Algorithms ask it to evaluate archs and tell it their current answer; it enforces the budget rule
  * and keeps the history and the best-so-far trace that the CLI and the web explorer report.
  */
-import { PyRandom, archAt } from "../space/index.js";
+import { PyRandom, searchSpace, type SearchSpace } from "../space/index.js";
 import type { SearchBenchmark, SearchDataset } from "./benchmark.js";
 import { SimulatedClock } from "./clock.js";
 import type { ProxyPrior } from "./warmup.js";
@@ -65,6 +65,8 @@ export interface SearchResult {
 
 export class SearchSession {
   readonly rng: PyRandom;
+  /** the benchmark's search space: what the algorithms sample, mutate and learn over */
+  readonly space: SearchSpace;
   readonly clock: SimulatedClock;
   readonly history: EvaluationRecord[] = [];
   readonly trace: TracePoint[] = [];
@@ -73,6 +75,7 @@ export class SearchSession {
 
   constructor(readonly options: SessionOptions) {
     this.rng = new PyRandom(options.seed);
+    this.space = options.benchmark.space ?? searchSpace("tss");
     this.clock = new SimulatedClock(options.budget);
   }
 
@@ -89,9 +92,11 @@ export class SearchSession {
    * Simulates one proxy training. Returns its reward, or null when it would exceed the budget — then nothing is counted
    * and every later call returns null too.
    */
-  evaluate(archIndex: number): number | null {
+  evaluate(archIndex: number, iepoch?: number): number | null {
     if (this.exhaustedFlag) return null;
-    const { reward, cost } = this.options.benchmark.simulate(archIndex, this.options.dataset, this.rng);
+    const bench = this.options.benchmark;
+    // iepoch is passed only when given, so a benchmark's simulate sees the same arguments as before it existed
+    const { reward, cost } = iepoch === undefined ? bench.simulate(archIndex, this.options.dataset, this.rng) : bench.simulate(archIndex, this.options.dataset, this.rng, iepoch);
     if (!this.clock.tryCharge(cost)) {
       this.exhaustedFlag = true;
       return null;
@@ -129,7 +134,7 @@ export class SearchSession {
       seed: this.options.seed,
       budget: this.options.budget,
       archIndex: answer.archIndex,
-      arch: archAt(answer.archIndex),
+      arch: this.space.archAt(answer.archIndex),
       reward: answer.reward,
       usedTime: this.clock.used,
       evaluations: this.history.length,

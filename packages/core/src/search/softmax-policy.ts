@@ -21,9 +21,12 @@ export class SoftmaxPolicy {
     }
   }
 
-  /** `1e-3 * torch.randn(6, 5)`, with the normals drawn by CPython's `random.gauss` (Box–Muller) from `rng`. */
-  static initialised(rng: PyRandom, scale = 1e-3): SoftmaxPolicy {
-    const p = new SoftmaxPolicy();
+  /**
+   * `1e-3 * torch.randn(rows, cols)` (tss 6×5, sss PolicySize 5×8), the normals drawn row-major by CPython's
+   * `random.gauss` (Box–Muller) from `rng`.
+   */
+  static initialised(rng: PyRandom, scale = 1e-3, rows: number = NUM_EDGES, cols: number = OPS.length): SoftmaxPolicy {
+    const p = new SoftmaxPolicy(rows, cols);
     for (let i = 0; i < p.logits.length; i++) p.logits[i] = scale * rng.gauss(0, 1);
     return p;
   }

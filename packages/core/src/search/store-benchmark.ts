@@ -2,13 +2,14 @@
  * A benchmark store seen through the query API (`NasBench`) as a search benchmark:
  * - reward and cost: `simulateTrainEval(arch, dataset, { hp: '12', accountTime: false, rng })` — the run's own generator
  *   draws the trial and the run's own SimulatedClock does the accounting (the API's clock is left untouched);
- * - final numbers: hp '200', mean over trials (spec §7.4): cifar10 → cifar10-valid x-valid and cifar10 ori-test,
+ *   (an iepoch, for the size space's BOHB budgets, is passed on);
+ * - final numbers: the space's full_train_epochs hp (tss '200', sss '90'), mean over trials (spec §7.4): cifar10 → cifar10-valid x-valid and cifar10 ori-test,
  *   cifar100 / ImageNet16-120 → x-valid and x-test (x-valid = 2·ori-test − x-test where the store lacks it, see
  *   validFromHalves).
  */
 import { searchTrainKey } from "../registry/index.js";
 import { listChoices } from "../errors.js";
-import { NUM_ARCHS } from "../space/index.js";
+import { SPACE_NAMES, searchSpace, type SearchSpace } from "../space/index.js";
 import { NasBench, type MoreInfo } from "../bench/api.js";
 import { absentMetrics } from "../bench/semantics.js";
 // NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
@@ -44,17 +45,19 @@ export class StoreSearchBenchmark implements OpenedSearchBenchmark {
   private readonly finals = new Map<string, FinalAccuracy>();
   readonly proxyHp: string;
   readonly finalHp: string;
+  readonly space: SearchSpace;
 
   constructor(
     readonly bench: NasBench,
     options: StoreBenchmarkOptions = {},
   ) {
+    this.space = bench.space;
     this.proxyHp = options.proxyHp ?? "12";
-    this.finalHp = options.finalHp ?? "200";
+    this.finalHp = options.finalHp ?? String(this.space.fullTrainEpochs);
   }
 
-  simulate(archIndex: number, dataset: SearchDataset, rng: RandomSource): ProxyEvaluation {
-    const r = this.bench.simulateTrainEval(archIndex, dataset, { hp: this.proxyHp, accountTime: false, rng });
+  simulate(archIndex: number, dataset: SearchDataset, rng: RandomSource, iepoch?: number): ProxyEvaluation {
+    const r = this.bench.simulateTrainEval(archIndex, dataset, { hp: this.proxyHp, iepoch, accountTime: false, rng });
     return { reward: r.validAccuracy, cost: r.timeCost };
   }
 
@@ -112,12 +115,13 @@ export class StoreSearchBenchmark implements OpenedSearchBenchmark {
         gaps.push(`hp '${hp}' results on ${key} for ${what} (hp '${hp}' is stored for ${listChoices([...byKey.keys()].sort())} only)`);
         continue;
       }
-      if (archs.size < NUM_ARCHS) {
+      const size = this.space.size;
+      if (archs.size < size) {
         const absent: number[] = [];
-        for (let i = 0; i < NUM_ARCHS && absent.length < 3; i++) if (!archs.has(i)) absent.push(i);
+        for (let i = 0; i < size && absent.length < 3; i++) if (!archs.has(i)) absent.push(i);
         gaps.push(
-          `hp '${hp}' results on ${key} for ${what} for ${(NUM_ARCHS - archs.size).toLocaleString("en-US")} of ${NUM_ARCHS.toLocaleString("en-US")} archs ` +
-            `(arch ${absent.join(", ")}${NUM_ARCHS - archs.size > absent.length ? ", …" : ""})`,
+          `hp '${hp}' results on ${key} for ${what} for ${(size - archs.size).toLocaleString("en-US")} of ${size.toLocaleString("en-US")} archs ` +
+            `(arch ${absent.join(", ")}${size - archs.size > absent.length ? ", …" : ""})`,
         );
       }
     }
@@ -139,8 +143,11 @@ export class StoreSearchBenchmark implements OpenedSearchBenchmark {
   }
 }
 
-/** Opens a store file for searching; the decoded-run cache is sized for whole-space searches. */
+/**
+ * Opens a store file (of either space) for searching; the decoded-run cache is sized for whole-space searches of the
+ * larger space (it fills only as runs are read).
+ */
 export function openSearchBenchmark(path: string, options: StoreBenchmarkOptions = {}): StoreSearchBenchmark {
-  // the searches sample and mutate topology cells (space/sample.ts): an sss store is refused, not misread
-  return new StoreSearchBenchmark(NasBench.open(path, { cacheSize: 4 * 15625, space: "tss" }), options);
+  const largest = Math.max(...SPACE_NAMES.map((n) => searchSpace(n).size));
+  return new StoreSearchBenchmark(NasBench.open(path, { cacheSize: 4 * largest }), options);
 }

@@ -7,10 +7,10 @@
  */
 import { NasBench } from "../bench/api.js";
 import { SEARCH_DATASETS, parseSearchDataset, type SearchDataset } from "../registry/index.js";
-import { ALGORITHM_LABELS, DEFAULT_SETTINGS, parseAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
+import { ALGORITHM_LABELS, defaultSettings, parseAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
 import type { FinalAccuracyOracle, SearchBenchmark } from "./benchmark.js";
 import type { BohbOptions } from "./bohb/bohb.js";
-import { PAPER_BUDGET, resolveBudget } from "./budget.js";
+import { PAPER_BUDGET, SPACE_BUDGETS, resolveBudget } from "./budget.js";
 import { runCampaign, type Campaign } from "./campaign.js";
 import type { ReaOptions } from "./rea.js";
 import type { ReinforceOptions } from "./reinforce.js";
@@ -20,8 +20,12 @@ import { proxyScoreTable } from "../bench/zero-cost.js";
 import { BenchStore } from "../bench/store.js";
 import type { ProxyName } from "../bench/zero-cost-types.js";
 import { UserError } from "../errors.js";
+import { searchSpace, type SpaceName } from "../space/index.js";
 
-/** What `aa-nas search` uses when an option is not given: the paper's protocol (500 runs, 12,000 s) on CIFAR-10. */
+/**
+ * What `aa-nas search` uses when an option is not given: the paper's protocol (500 runs, 12,000 s) on CIFAR-10. On an
+ * sss store the budget defaults to the NATS-Bench sss budget of the dataset (`SPACE_BUDGETS`).
+ */
 export const CAMPAIGN_DEFAULTS: Readonly<{ dataset: SearchDataset; runs: number; seed: number; budget: number }> = Object.freeze({
   dataset: SEARCH_DATASETS[0],
   runs: 500,
@@ -32,7 +36,7 @@ export const CAMPAIGN_DEFAULTS: Readonly<{ dataset: SearchDataset; runs: number;
 /** A store file, an open query API, or any benchmark that can also judge the answers (e.g. a `TableBenchmark`). */
 export type CampaignSource = string | NasBench | (SearchBenchmark & FinalAccuracyOracle);
 
-/** Per-algorithm settings to change; the rest keep `DEFAULT_SETTINGS`. */
+/** Per-algorithm settings to change; the rest keep the space's paper settings (`defaultSettings`). */
 export interface SettingsOverrides {
   rea?: Partial<ReaOptions>;
   reinforce?: Partial<ReinforceOptions>;
@@ -46,8 +50,11 @@ export interface SearchCampaignOptions {
   runs?: number;
   /** seed of the first run (default 1) */
   seed?: number;
-  /** simulated seconds per run, or 'paper' (12,000 s) / 'nats' (by dataset); default 12,000 */
-  budget?: number | "paper" | "nats";
+  /**
+   * simulated seconds per run, or 'paper' / 'nats' (`SPACE_BUDGETS`: tss 12,000 s / 20,000–120,000 s by dataset; sss
+   * both 20,000 / 40,000 / 60,000 s); default tss 12,000 s, sss 'nats'
+   */
+  budget?: number | string;
   settings?: SettingsOverrides;
   /** add the algorithm's own wall time to the simulated clock, as the originals did (runs stop being reproducible) */
   accountWallTime?: boolean;
@@ -63,11 +70,13 @@ export interface SearchCampaignOptions {
   warmup?: { proxy: ProxyName; pool?: number; prior?: ProxyPrior };
 }
 
-export function mergeSettings(overrides: SettingsOverrides = {}): AlgorithmSettings {
+/** The paper's settings of `space` (default tss) with `overrides` applied. */
+export function mergeSettings(overrides: SettingsOverrides = {}, space: SpaceName = "tss"): AlgorithmSettings {
+  const base = defaultSettings(space);
   return {
-    rea: { ...DEFAULT_SETTINGS.rea, ...overrides.rea },
-    reinforce: { ...DEFAULT_SETTINGS.reinforce, ...overrides.reinforce },
-    bohb: { ...DEFAULT_SETTINGS.bohb, ...overrides.bohb },
+    rea: { ...base.rea, ...overrides.rea },
+    reinforce: { ...base.reinforce, ...overrides.reinforce },
+    bohb: { ...base.bohb, ...overrides.bohb },
   };
 }
 
@@ -81,13 +90,12 @@ export function searchCampaign(algorithm: AlgorithmName, source: CampaignSource,
   const runs = options.runs ?? CAMPAIGN_DEFAULTS.runs;
   const seed = options.seed ?? CAMPAIGN_DEFAULTS.seed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
-  const budget = resolveBudget(options.budget ?? CAMPAIGN_DEFAULTS.budget, dataset);
-  const settings = mergeSettings(options.settings);
   const warmup = options.warmup;
-  if (warmup !== undefined) {
-    if (name !== "rea") throw new UserError(`the zero-cost warm-up is an option of REA only (it ranks REA's initial population); ${ALGORITHM_LABELS[name]} has none to warm up`);
-    settings.rea.warmup = { proxy: warmup.proxy, pool: warmup.pool ?? DEFAULT_WARMUP_POOL };
+  if (warmup !== undefined && name !== "rea") {
+    throw new UserError(`the zero-cost warm-up is an option of REA only (it ranks REA's initial population); ${ALGORITHM_LABELS[name]} has none to warm up`);
   }
+  // checked before a store is opened; the space's own defaults are applied once the benchmark says which space it is
+  resolveBudget(options.budget ?? CAMPAIGN_DEFAULTS.budget, dataset);
   const priorOf = (benchmark: SearchBenchmark): ProxyPrior | undefined => {
     if (warmup === undefined) return undefined;
     if (warmup.prior !== undefined) return warmup.prior;
@@ -96,6 +104,14 @@ export function searchCampaign(algorithm: AlgorithmName, source: CampaignSource,
     throw new UserError(`REA's warm-up needs '${warmup.proxy}' scores: this benchmark is not an SQLite store, so give them as warmup.prior`);
   };
   const run = (benchmark: SearchBenchmark & FinalAccuracyOracle): Campaign => {
+    const space: SpaceName = (benchmark.space ?? searchSpace("tss")).name;
+    const budget = resolveBudget(options.budget ?? SPACE_BUDGETS[space].default, dataset, space);
+    const settings = mergeSettings(options.settings, space);
+    if (warmup !== undefined) {
+      // the zero-cost proxies are computed for topology cells only
+      if (space !== "tss") throw new UserError(`REA's zero-cost warm-up needs proxy scores of topology cells; this benchmark holds the ${searchSpace(space).title}`);
+      settings.rea.warmup = { proxy: warmup.proxy, pool: warmup.pool ?? DEFAULT_WARMUP_POOL };
+    }
     const prior = priorOf(benchmark);
     return runCampaign({
       algorithm: name,

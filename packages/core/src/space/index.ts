@@ -31,6 +31,8 @@ export {
   sizeIndexOf,
   allSizeArchs,
   sizeArchCosts,
+  sizeIndexOfChoices,
+  mutateSizeIndex,
 } from "./size.js";
 export {
   SPACE_NAMES,
@@ -39,6 +41,7 @@ export {
   isSpaceName,
   resolveIn,
   spaceOfArch,
+  sampleIndex,
   type SpaceName,
   type SearchSpace,
   type NetConfig,

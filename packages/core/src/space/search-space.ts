@@ -7,10 +7,12 @@
  */
 import { UserError, listChoices, showInput } from "../errors.js";
 import type { DatasetKey } from "../registry/index.js";
-import { parseArch } from "./arch.js";
+import { opsToArch, parseArch } from "./arch.js";
 import { archCosts, type ArchCosts } from "./costs.js";
 import { allArchs, archAt, indexOf, indexOfOrThrow } from "./index-order.js";
-import { NUM_ARCHS } from "./ops.js";
+import { NUM_ARCHS, NUM_EDGES, OPS } from "./ops.js";
+import type { RandomSource } from "./pyrandom.js";
+import { mutateArch } from "./sample.js";
 import {
   allSizeArchs,
   parseSizeArch,
@@ -21,6 +23,10 @@ import {
   sizeArchAt,
   sizeArchCosts,
   sizeIndexOf,
+  sizeIndexOfChoices,
+  mutateSizeIndex,
+  SIZE_CANDIDATES,
+  SIZE_POSITIONS,
 } from "./size.js";
 
 export const SPACE_NAMES = ["tss", "sss"] as const;
@@ -90,6 +96,16 @@ export interface SearchSpace {
   storedConfig(arch: string, classNum: number): StoredNetConfig;
   /** get_net_config from the stored config of the arch's first run */
   netConfig(arch: string, stored: StoredNetConfig): NetConfig;
+  /**
+   * The arch as independent categorical choices, what the benchmark-driven searches sample, learn and model: tss 6
+   * edges × 5 ops (REINFORCE's 6×5 policy, BOHB's 6 parameters), sss 5 positions × 8 widths (PolicySize 5×8, BOHB's
+   * layer-0..layer-4). A uniform arch is one `randbelow(values)` per position, as the originals' random_*_func draw.
+   */
+  readonly choices: { readonly positions: number; readonly values: number };
+  /** the index of the arch whose position k takes choice `choices[k]` (in 0..values−1) */
+  indexOfChoices(choices: readonly number[]): number;
+  /** REA's mutation of arch `index` with `rng` (the space's own rule: tss forces a different op, sss may keep the value) */
+  mutate(index: number, rng: RandomSource): number;
 }
 
 export class SpaceNameError extends UserError {}
@@ -117,6 +133,9 @@ const TOPOLOGY: SearchSpace = {
   costs: archCosts,
   storedConfig: (_arch, classNum) => ({ channel: 16, numCells: 5, classNum }),
   netConfig: (arch, s) => ({ name: "infer.tiny", C: s.channel, N: s.numCells, archStr: arch, numClasses: s.classNum }),
+  choices: { positions: NUM_EDGES, values: OPS.length },
+  indexOfChoices: (choices) => indexOf(opsToArch(choices)),
+  mutate: (index, rng) => indexOf(mutateArch(archAt(index), rng)),
 };
 
 const SIZE: SearchSpace = {
@@ -143,6 +162,9 @@ const SIZE: SearchSpace = {
   // the stem width C1 and one cell per stage; the other four widths are the arch string itself
   storedConfig: (arch, classNum) => ({ channel: parseSizeArch(arch)[0]!, numCells: SIZE_CELLS_PER_STAGE, classNum }),
   netConfig: (arch, s) => ({ name: "infer.shape.tiny", channels: arch, genotype: SIZE_GENOTYPE, numClasses: s.classNum }),
+  choices: { positions: SIZE_POSITIONS, values: SIZE_CANDIDATES.length },
+  indexOfChoices: sizeIndexOfChoices,
+  mutate: mutateSizeIndex,
 };
 
 const SPACES: Readonly<Record<SpaceName, SearchSpace>> = { tss: TOPOLOGY, sss: SIZE };
@@ -156,6 +178,11 @@ export function searchSpace(name: string): SearchSpace {
   const key = typeof name === "string" && isSpaceName(name) ? ALIASES[name]! : undefined;
   if (key === undefined) throw new SpaceNameError(`unknown search space '${showInput(String(name))}'; valid spaces: ${listChoices(Object.keys(ALIASES))}`);
   return SPACES[key];
+}
+
+/** A uniformly random arch of `space`: one `randbelow(values)` per position (RS, REA's initial population). */
+export function sampleIndex(space: SearchSpace, rng: RandomSource): number {
+  return space.indexOfChoices(Array.from({ length: space.choices.positions }, () => rng.randbelow(space.choices.values)));
 }
 
 /** The space whose arch `index` is exactly `arch` (record files name both), or null when neither space's is. */

@@ -9,6 +9,7 @@ import { DATASET_KEYS, datasetInfo, isBenchmarkKey, type DatasetKey } from "../r
 import { UserError, listChoices, showInput } from "../errors.js";
 import type { ArchCosts } from "./costs.js";
 import { ArchIndexError } from "./index-order.js";
+import type { RandomSource } from "./pyrandom.js";
 
 /** Channel candidates of every position, in index order. */
 export const SIZE_CANDIDATES = [8, 16, 24, 32, 40, 48, 56, 64] as const;
@@ -95,6 +96,25 @@ function sizeIndexOfChannels(channels: readonly number[]): number {
   let u = 0;
   for (const c of channels) u = u * SIZE_CANDIDATES.length + candidateIndex(c);
   return u;
+}
+
+/** The index of the config whose position k takes candidate `choices[k]` (0..7 each); the caller checks the range. */
+export function sizeIndexOfChoices(choices: readonly number[]): number {
+  let u = 0;
+  for (const c of choices) u = u * SIZE_CANDIDATES.length + c;
+  return u;
+}
+
+/**
+ * The size space's REA mutation (spec §4.1, mutate_size_func): a uniform position is set to a uniform candidate, which
+ * may be the value it already has (then the child is the parent). Draws `randint(0, 4)` then `choice(candidates)`.
+ */
+export function mutateSizeIndex(index: number, rng: RandomSource): number {
+  const position = rng.randbelow(SIZE_POSITIONS);
+  const value = rng.randbelow(SIZE_CANDIDATES.length);
+  const weight = SIZE_CANDIDATES.length ** (SIZE_POSITIONS - 1 - position);
+  const old = Math.floor(index / weight) % SIZE_CANDIDATES.length;
+  return index + (value - old) * weight;
 }
 
 let allSize: readonly string[] | null = null;

@@ -3,9 +3,11 @@
  * budgets 12…200 with eta 3, configurations proposed by the KDE model, one worker, so evaluations happen strictly one
  * after another. The worker ignores the budget — every evaluation is the 12-epoch proxy at full cost — so budgets only
  * decide which configurations get re-evaluated. The answer is hpbandster's incumbent: the lowest loss (100 − reward)
- * among runs on the max budget, ties to the earliest.
+ * among runs on the max budget, ties to the earliest. The configuration space is the search space's categorical
+ * encoding (tss: 6 edges × 5 ops; sss: layer-0..layer-4 × 8 widths). On sss (NATS-algos/bohb.py) the budgets are
+ * epochs of the 12-epoch proxy: budget b evaluates epoch int(b) − 1 (1.33 / 4 / 12 → 0 / 3 / 11) at that epoch's cost
+ * (`epochBudgets`).
  */
-import { indexOf, NUM_EDGES, OPS, opsToArch } from "../../space/index.js";
 import { BestSoFar, requireAnswer, type Answer } from "../answer.js";
 import type { SearchResult, SearchSession } from "../session.js";
 import { BohbConfigGenerator } from "./config-generator.js";
@@ -22,6 +24,11 @@ export interface BohbOptions {
   bandwidthFactor: number;
   minBandwidth: number;
   topNPercent: number;
+  /**
+   * Budget b evaluates epoch int(b) − 1 of the proxy schedule, at that epoch's cost (the size space's BOHB); absent or
+   * false, every evaluation is the whole proxy schedule and budgets only decide which configs are re-evaluated (tss).
+   */
+  epochBudgets?: boolean;
 }
 
 export const BOHB_DEFAULTS: Readonly<BohbOptions> = {
@@ -57,8 +64,8 @@ interface Config {
 
 export function bohb(session: SearchSession, options: BohbOptions = BOHB_DEFAULTS, onRun?: (run: BohbRun) => void): SearchResult {
   const generator = new BohbConfigGenerator({
-    dims: NUM_EDGES,
-    choices: OPS.length,
+    dims: session.space.choices.positions,
+    choices: session.space.choices.values,
     topNPercent: options.topNPercent,
     numSamples: options.numSamples,
     randomFraction: options.randomFraction,
@@ -72,8 +79,8 @@ export function bohb(session: SearchSession, options: BohbOptions = BOHB_DEFAULT
 
   /** Runs one configuration on one budget; null once the time budget is spent. */
   const run = (iteration: number, stage: number, budget: number, c: Omit<Config, "loss">): number | null => {
-    const archIndex = indexOf(opsToArch(c.config));
-    const reward = session.evaluate(archIndex);
+    const archIndex = session.space.indexOfChoices(c.config);
+    const reward = options.epochBudgets === true ? session.evaluate(archIndex, Math.trunc(budget) - 1) : session.evaluate(archIndex);
     if (reward === null) return null;
     const loss = 100 - reward;
     generator.newResult(budget, c.config, loss);
