@@ -1,7 +1,7 @@
 /**
  * `aa-nas search <algorithm>`: the one entry point for all ten NAS algorithms. Benchmark-driven ones (REA, RS,
- * REINFORCE, BOHB) run many seeded searches on a benchmark store and print each run's answer with its 200-epoch
- * valid/test accuracy and the paper-style mean ± std summary; weight-sharing ones are handed to search-ws.ts.
+ * REINFORCE, BOHB) run many seeded searches on a benchmark store of either space (tss or sss: the store says which) and
+ * print each run's answer with its full-schedule (tss 200, sss 90 epochs) valid/test accuracy and the paper-style mean ± std summary; weight-sharing ones are handed to search-ws.ts.
  */
 import type { Command, Option } from "commander";
 import { WS_DATASETS, datasetInfo, searchTrainKey } from "@aa-nas/core/registry/index.js";
@@ -17,8 +17,10 @@ import {
   mergeSettings,
   parseAlgorithm,
   parseSearchDataset,
-  resolveBudget,
   searchCampaign,
+  NATS_BUDGETS,
+  SSS_NATS_BUDGETS,
+  type SettingsOverrides,
   type AlgorithmName,
   type AlgorithmSettings,
   type Campaign,
@@ -38,7 +40,8 @@ export interface SearchCommandOptions {
   bench?: string;
   dataset?: string;
   runs: string;
-  budget: string;
+  /** absent: the store's space's default (tss 12000 s, sss its 'nats' budgets) */
+  budget?: string;
   seed: string;
   json?: boolean;
   progress?: boolean;
@@ -68,7 +71,11 @@ export function registerSearchCommands(program: Command): void {
     .option("--json", "print one JSON object (benchmark-driven: per-run results with best-so-far traces)")
     .option("--no-progress", "no progress bars on stderr")
     .option("--runs <n>", "[benchmark-driven] independent searches; run i uses seed S + i", String(CAMPAIGN_DEFAULTS.runs))
-    .option("--budget <seconds|paper|nats>", "[benchmark-driven] simulated seconds per search; 'paper' = 12000, 'nats' = 20000/40000/120000 by dataset", String(CAMPAIGN_DEFAULTS.budget))
+    .option(
+      "--budget <seconds|paper|nats>",
+      `[benchmark-driven] simulated seconds per search; tss: 'paper' = ${CAMPAIGN_DEFAULTS.budget} (default), 'nats' = ${SEARCH_DATASETS.map((d) => NATS_BUDGETS[d]).join("/")} by dataset; ` +
+        `sss: 'nats' = 'paper' = ${SEARCH_DATASETS.map((d) => SSS_NATS_BUDGETS[d]).join("/")} by dataset (default)`,
+    )
     .option("--lr <rate>", `[REINFORCE] Adam learning rate (default ${DEFAULT_SETTINGS.reinforce.learningRate})`)
     .option("--population <n>", `[REA] population size (default ${DEFAULT_SETTINGS.rea.populationSize})`)
     .option("--tournament <n>", `[REA] tournament (sample) size (default ${DEFAULT_SETTINGS.rea.tournamentSize})`)
@@ -115,12 +122,18 @@ function parseAnyAlgorithm(s: string): AlgorithmName {
   }
 }
 
+/** The settings the options change; the rest are the store's space's paper settings. */
+export function overridesFrom(opts: SearchCommandOptions): SettingsOverrides {
+  const lr = parseNumber(opts.lr, "--lr", { min: 0, above: true });
+  const rea: SettingsOverrides["rea"] = {};
+  if (opts.population !== undefined) rea.populationSize = parseInteger(opts.population, "--population");
+  if (opts.tournament !== undefined) rea.tournamentSize = parseInteger(opts.tournament, "--tournament");
+  return { rea, reinforce: lr === undefined ? {} : { learningRate: lr } };
+}
+
+/** The tss settings the options give (what a campaign on a tss store runs with). */
 export function settingsFrom(opts: SearchCommandOptions): AlgorithmSettings {
-  const settings = mergeSettings();
-  settings.reinforce.learningRate = parseNumber(opts.lr, "--lr", { min: 0, above: true }) ?? settings.reinforce.learningRate;
-  if (opts.population !== undefined) settings.rea.populationSize = parseInteger(opts.population, "--population");
-  if (opts.tournament !== undefined) settings.rea.tournamentSize = parseInteger(opts.tournament, "--tournament");
-  return settings;
+  return mergeSettings(overridesFrom(opts));
 }
 
 function warmupFrom(opts: SearchCommandOptions): { proxy: ProxyName; pool: number } | undefined {
@@ -137,8 +150,9 @@ function warmupFrom(opts: SearchCommandOptions): { proxy: ProxyName; pool: numbe
 export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDataset, opts: SearchCommandOptions, source: CampaignSource): Campaign {
   const runs = parseInteger(opts.runs, "--runs");
   const seed = parseInteger(opts.seed, "--seed", 0);
-  const budget = resolveBudget(opts.budget, dataset);
-  const settings = settingsFrom(opts);
+  // a given budget is checked before the store is opened; 'paper' / 'nats' / the default take the store's space
+  const budget = opts.budget;
+  const settings = overridesFrom(opts);
   const warmup = warmupFrom(opts);
   const bar = progressBar(`${ALGORITHM_LABELS[algorithm]} on ${dataset}`, { quiet: opts.progress === false });
   bar.start(runs, "runs");
@@ -147,7 +161,7 @@ export function runSearchCommand(algorithm: AlgorithmName, dataset: SearchDatase
       dataset,
       runs,
       seed,
-      budget,
+      ...(budget === undefined ? {} : { budget }),
       settings,
       accountWallTime: opts.accountWallTime ?? false,
       onRun: (done) => bar.update(done),
