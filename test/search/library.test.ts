@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../packages/core/src/bench/api.js";
 import { registerSearchCommands } from "../../packages/cli/src/commands/search.js";
 import { UserError } from "../../packages/core/src/errors.js";
-import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, campaignToFile, campaignToJson, searchCampaign, type CampaignFile, type CampaignJson } from "../../packages/core/src/search/index.js";
+import { CAMPAIGN_DEFAULTS, PAPER_BUDGET, SPACE_BUDGETS, resolveBudget, campaignToFile, campaignToJson, searchCampaign, type CampaignFile, type CampaignJson } from "../../packages/core/src/search/index.js";
 import { openSearchBenchmark } from "../../packages/core/src/search/store-benchmark.js";
 import { NUM_ARCHS } from "../../packages/core/src/space/index.js";
 import { runCli } from "../support/cli.js";
@@ -80,7 +80,10 @@ describe("@aa-nas/core/search from a script", () => {
     const dflt = (flag: string): unknown => search.options.find((o) => o.long === flag)?.defaultValue;
     expect(dflt("--runs")).toBe(String(CAMPAIGN_DEFAULTS.runs));
     expect(dflt("--seed")).toBe(String(CAMPAIGN_DEFAULTS.seed));
-    expect(dflt("--budget")).toBe(String(CAMPAIGN_DEFAULTS.budget));
+    // the budget is left to the library: its default is the store's space's (tss 'paper' = 12000 s, sss 'nats')
+    expect(dflt("--budget")).toBeUndefined();
+    expect(resolveBudget(SPACE_BUDGETS.tss.default, "cifar100", "tss")).toBe(CAMPAIGN_DEFAULTS.budget);
+    expect(resolveBudget(SPACE_BUDGETS.sss.default, "cifar100", "sss")).toBe(40000);
     expect(CAMPAIGN_DEFAULTS).toMatchObject({ runs: 500, seed: 1, budget: PAPER_BUDGET, dataset: "cifar10" });
   });
 
