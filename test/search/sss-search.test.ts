@@ -135,6 +135,9 @@ describe("the algorithms on the full-size sss store", () => {
       expect(h.cost).toBe(bench.simulateTrainEval(h.archIndex, "cifar10", { hp: "12", iepoch, accountTime: false, rng: new PyRandom(0) }).timeCost);
     });
     expect(runs.some((r) => r.budget < 12)).toBe(true);
+    // the time budget ends the search, not the iteration limit (sss n_iters = 300; 50 would stop at 337 evaluations)
+    expect(session.exhausted).toBe(true);
+    expect(runs.length).toBeGreaterThan(337);
   });
 
   it.each(ALGORITHMS)("%s: a campaign on the NATS sss budget, reproducible per seed, answers judged at hp '90'", (algorithm) => {

@@ -31,11 +31,12 @@ export const DEFAULT_SETTINGS: Readonly<AlgorithmSettings> = {
 
 /**
  * Where a space's paper settings differ from tss's defaults: sss BOHB runs budgets 1…12 (1.33 / 4 / 12) as epochs
- * of the 12-epoch proxy (NATS-algos/bohb.py, spec §4.1); REA, RS and REINFORCE keep tss's settings there.
+ * of the 12-epoch proxy and n_iters = 300 (NATS-algos/bohb.py, spec §4.1): its evaluations are cheap, so 50 iterations
+ * (337 evaluations) would end a search long before the time budget does; REA, RS and REINFORCE keep tss's settings.
  */
 export const SPACE_SETTINGS: Readonly<Record<SpaceName, { bohb: Partial<BohbOptions> }>> = {
   tss: { bohb: {} },
-  sss: { bohb: { minBudget: 1, maxBudget: 12, epochBudgets: true } },
+  sss: { bohb: { minBudget: 1, maxBudget: 12, maxIterations: 300, epochBudgets: true } },
 };
 
 /** The paper's settings of every algorithm in `space`. */
