@@ -177,11 +177,18 @@ describe("aa-nas search on an sss store", () => {
     expect(withoutWall(json)).toEqual(withoutWall(lib));
   });
 
-  it("prints the table with sss arch strings, and refuses a store lacking configs", () => {
-    const r = runCli(["search", "bohb", "--bench", db, "--runs", "2", "--budget", "5000", "--no-progress"]);
+  it("prints the table with sss arch strings, writes a campaign file 'search report' reads, and refuses a store lacking configs", () => {
+    const out = join(dir, "bohb.json");
+    const r = runCli(["search", "bohb", "--bench", db, "--runs", "2", "--budget", "5000", "--no-progress", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/BOHB on cifar10: 2 runs, seeds 1…2, budget 5000 s/);
     expect(r.stdout).toMatch(/\d+:\d+:\d+:\d+:\d+\n/);
+    // the optimum is the store's best hp-'90' config: an sss index above tss's 15,624 must load
+    const best = bench.findBest("cifar10", "test", { hp: "90" }).index;
+    expect(best).toBeGreaterThan(15624);
+    const report = runCli(["search", "report", out]);
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout).toContain(`(#${best})`);
     const bad = runCli(["search", "rs", "--bench", partial, "--runs", "1", "--no-progress"]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/lacks hp '12' results on cifar10-valid/);

@@ -7,12 +7,14 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { UserError } from "@aa-nas/core/errors.js";
-import { NUM_ARCHS } from "@aa-nas/core/space/index.js";
+import { SPACE_NAMES, searchSpace } from "@aa-nas/core/space/index.js";
 import { CAMPAIGN_FILE_FORMAT, CAMPAIGN_FILE_VERSION } from "@aa-nas/core/search/campaign-file.js";
 
 export class SearchRunsError extends UserError {}
 
-const archIndex = z.number().int().min(0).max(NUM_ARCHS - 1);
+// a campaign does not name its space (its arch strings do): an index of either space's store is accepted (tss
+// 0..15624, sss 0..32767)
+const archIndex = z.number().int().min(0).max(Math.max(...SPACE_NAMES.map((n) => searchSpace(n).size)) - 1);
 // Accuracies are percentages, but a synthetic benchmark may go beyond 100: only finiteness is required.
 const accuracy = z.number();
 
