@@ -25,6 +25,7 @@ const APP_FILES = [
   "view-lookup.js",
   "view-proxies.js",
   "view-size-overview.js",
+  "scatter-overview.js",
   "view-widths.js",
   "export.js",
 ] as const;
