@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { DATASET_KEYS } from "../../packages/core/src/registry/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { launchBrowser, type Browser } from "./support/browser.js";
+import { launchBrowser, watchedPage, type Browser } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeLiteFixtureStore, makeProxyFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { SMALL_HPS, writeSyntheticStore } from "./support/synthetic-store.js";
@@ -26,7 +26,7 @@ let server: RunningExplorer;
 let liteServer: RunningExplorer;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -36,11 +36,7 @@ beforeAll(async () => {
   lite = BenchStore.open(makeLiteFixtureStore().path);
   liteServer = await startExplorer(new ExplorerData(lite), { port: 0 });
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  ({ page, problems } = await watchedPage(browser));
 });
 
 afterAll(async () => {

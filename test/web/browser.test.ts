@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { launchBrowser, type Browser } from "./support/browser.js";
+import { launchBrowser, watchedPage, type Browser } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { repoRoot } from "../support/paths.js";
@@ -15,7 +15,7 @@ let store: BenchStore;
 let server: RunningExplorer;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -26,11 +26,7 @@ beforeAll(async () => {
   );
   server = await startExplorer(new ExplorerData(store, campaigns), { port: 0 });
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  ({ page, problems } = await watchedPage(browser));
 });
 
 afterAll(async () => {

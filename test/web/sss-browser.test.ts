@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { sizeArchAt } from "../../packages/core/src/space/index.js";
 import { ExplorerData, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { launchBrowser, type Browser } from "./support/browser.js";
+import { launchBrowser, watchedPage, type Browser } from "./support/browser.js";
 import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
 const ARCHS = spreadSizeArchs(200);
@@ -20,7 +20,7 @@ let store: BenchStore;
 let server: RunningExplorer;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), "aa-nas-sss-browser-")), "sss.sqlite");
@@ -28,11 +28,7 @@ beforeAll(async () => {
   store = BenchStore.open(path);
   server = await startExplorer(new ExplorerData(store), { port: 0 });
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  ({ page, problems } = await watchedPage(browser));
 });
 
 afterAll(async () => {
