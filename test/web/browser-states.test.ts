@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { DATASET_KEYS } from "../../packages/core/src/registry/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { launchBrowser, watchedPage, type Browser } from "./support/browser.js";
+import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeLiteFixtureStore, makeProxyFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { SMALL_HPS, writeSyntheticStore } from "./support/synthetic-store.js";
@@ -66,17 +66,7 @@ interface ChartOption {
   series: { name?: string; data: ArrayLike<unknown>; markLine?: { data: { yAxis: number }[] } }[];
 }
 
-/** The echarts option of the chart in the element `selector`. */
-async function chartOption(selector: string): Promise<ChartOption> {
-  return page.evaluate((sel) => {
-    type Chart = { getOption(): unknown };
-    const el = document.querySelector(sel);
-    if (el === null) throw new Error(`no element ${sel}`);
-    const opt = (globalThis as unknown as { echarts: { getInstanceByDom(el: Element): Chart } }).echarts.getInstanceByDom(el).getOption();
-    // typed arrays do not survive the trip out of the page
-    return JSON.parse(JSON.stringify(opt, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))) as never;
-  }, selector);
-}
+const chartOption = (selector: string): Promise<ChartOption> => chartOptionOf<ChartOption>(page, selector);
 
 /** The y-axis bounds hold every value and fit them: within 15 % of their span on each side, inside [0, 100]. */
 function expectFitted(axis: { min?: number; max?: number }, values: number[]): void {

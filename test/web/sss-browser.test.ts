@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { sizeArchAt } from "../../packages/core/src/space/index.js";
 import { ExplorerData, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { launchBrowser, watchedPage, type Browser } from "./support/browser.js";
+import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser } from "./support/browser.js";
 import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
 const ARCHS = spreadSizeArchs(200);
@@ -51,15 +51,7 @@ interface Option {
   series: { name?: string; type: string; data: unknown[]; markLine?: { data: { yAxis: number }[] } }[];
 }
 
-async function chartOption(selector: string): Promise<Option> {
-  return page.evaluate((sel) => {
-    type Chart = { getOption(): unknown };
-    const el = document.querySelector(sel);
-    if (el === null) throw new Error(`no element ${sel}`);
-    const opt = (globalThis as unknown as { echarts: { getInstanceByDom(el: Element): Chart } }).echarts.getInstanceByDom(el).getOption();
-    return JSON.parse(JSON.stringify(opt, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))) as never;
-  }, selector);
-}
+const chartOption = (selector: string): Promise<Option> => chartOptionOf<Option>(page, selector);
 
 async function exportedCsv(selector: string): Promise<string[][]> {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);

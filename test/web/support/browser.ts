@@ -39,3 +39,17 @@ export async function watchedPage(browser: Browser): Promise<{ page: Page; probl
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   return { page, problems };
 }
+
+/**
+ * The echarts option of the chart drawn in the element `selector` of `page`, as plain JSON (typed arrays become
+ * arrays: they do not survive the trip out of the page). `T` is the part of the option a test reads.
+ */
+export async function chartOption<T>(page: Page, selector: string): Promise<T> {
+  return page.evaluate((sel) => {
+    type Chart = { getOption(): unknown };
+    const el = document.querySelector(sel);
+    if (el === null) throw new Error(`no element ${sel}`);
+    const opt = (globalThis as unknown as { echarts: { getInstanceByDom(el: Element): Chart } }).echarts.getInstanceByDom(el).getOption();
+    return JSON.parse(JSON.stringify(opt, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))) as never;
+  }, selector);
+}
