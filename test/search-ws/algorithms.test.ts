@@ -1,4 +1,5 @@
-// Every algorithm end to end on a small Fashion-MNIST subset (tiny supernet, a few steps), plus checkpoint/resume.
+// Every topology algorithm end to end on a small Fashion-MNIST subset (tiny supernet, a few steps), plus checkpoint/resume
+// (the size searches: size-search.test.ts).
 import "./support/single-thread.js";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSearchData } from "../../packages/engine/src/search-ws/search-data.js";
 import { runWeightSharingSearch, type WsSearchOptions, type WsSearchResult } from "../../packages/engine/src/search-ws/runner.js";
-import { WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { TSS_WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
 import { indexOf, isValid, NUM_ARCHS } from "../../packages/core/src/space/index.js";
 
 const data = loadSearchData("fashion-mnist", { dataDir: "/nonexistent", subset: 24 });
@@ -25,7 +26,7 @@ function options(algorithm: WsAlgorithm, extra: Partial<WsSearchOptions> = {}): 
   return { algorithm, data, seed: 7, settings: tinySettings(algorithm), channel: 2, numCells: 1, maxSteps: 2, evalBatches: 1, ...extra };
 }
 
-describe.each(WS_ALGORITHMS)("%s on a Fashion-MNIST subset", (algorithm) => {
+describe.each(TSS_WS_ALGORITHMS)("%s on a Fashion-MNIST subset", (algorithm) => {
   const progress = new Set<string>();
   let run: WsSearchResult;
   beforeAll(async () => {

@@ -13,7 +13,7 @@ import { controllerSampleStep, controllerUpdate, sharedCnnStep } from "../../pac
 import { gdasMode } from "../../packages/engine/src/search-ws/gdas.js";
 import { rspsStep } from "../../packages/engine/src/search-ws/rsps.js";
 import { setnArchStep, setnWeightStep } from "../../packages/engine/src/search-ws/setn.js";
-import { WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
+import { TSS_WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
 import { Supernet, type NetworkMode } from "../../packages/engine/src/search-ws/supernet.js";
 import type { DeviceBatch } from "../../packages/engine/src/train/device-batch.js";
 import { runSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
@@ -254,21 +254,21 @@ describe("two search steps of every weight-sharing algorithm, bit for bit agains
   const shapes: Record<string, Record<string, number[]>> = {};
   let ctlShapes: Record<string, number[]> = {};
   const built = new Map<WsAlgorithm, ReturnType<typeof build>>();
-  for (const algorithm of WS_ALGORITHMS) {
+  for (const algorithm of TSS_WS_ALGORITHMS) {
     const b = build(algorithm);
     built.set(algorithm, b);
     shapes[algorithm] = dumpState(b.net, `${algorithm}/state`, files);
     if (b.controller !== null) ctlShapes = dumpState(b.controller, `${algorithm}/ctl`, files);
   }
   const settings = Object.fromEntries(
-    WS_ALGORITHMS.map((a) => {
+    TSS_WS_ALGORITHMS.map((a) => {
       const s = settingsOf(a);
       return [a, { ...s, controller: { ...s.controller, updates: CONTROLLER_UPDATES } }];
     }),
   );
-  const ref = runSupernetReference<Reference>("search-steps", { ...SPEC, algorithms: WS_ALGORITHMS, seeds: SEEDS, ctlSeeds: CONTROLLER_SEEDS, taus: TAUS, archs: CELLS, settings, shapes, ctlShapes }, files);
+  const ref = runSupernetReference<Reference>("search-steps", { ...SPEC, algorithms: TSS_WS_ALGORITHMS, seeds: SEEDS, ctlSeeds: CONTROLLER_SEEDS, taus: TAUS, archs: CELLS, settings, shapes, ctlShapes }, files);
 
-  it.each(WS_ALGORITHMS)("%s", (algorithm) => {
+  it.each(TSS_WS_ALGORITHMS)("%s", (algorithm) => {
     const { net, controller } = built.get(algorithm)!;
     const run = runSteps(algorithm, net, controller);
     const theirs = ref[algorithm] as AlgorithmReference;

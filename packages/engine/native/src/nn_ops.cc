@@ -44,6 +44,10 @@ Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
 Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
   return ret(info.Env(), at::adaptive_avg_pool2d(argTensor(info, 0), argIntList(info, 1)));
 }
+// adaptiveAvgPool3d(x, outputSize[3]) — a 4-D x is one unbatched (C, D, H, W) volume: TAS pools over dim 1 with it
+Napi::Value AdaptiveAvgPool3d(const Napi::CallbackInfo& info) {
+  return ret(info.Env(), at::adaptive_avg_pool3d(argTensor(info, 0), argIntList(info, 1)));
+}
 // linear(x, w, b | -1)
 Napi::Value Linear(const Napi::CallbackInfo& info) {
   return ret(info.Env(), at::linear(argTensor(info, 0), argTensor(info, 1), argOptTensor(info, 2)));
@@ -101,6 +105,7 @@ void registerNnOps(Napi::Env, Napi::Object e) {
   AA_EXPORT(e, "avgPool2d", AvgPool2d);
   AA_EXPORT(e, "maxPool2d", MaxPool2d);
   AA_EXPORT(e, "adaptiveAvgPool2d", AdaptiveAvgPool2d);
+  AA_EXPORT(e, "adaptiveAvgPool3d", AdaptiveAvgPool3d);
   AA_EXPORT(e, "linear", Linear);
   AA_EXPORT(e, "crossEntropy", CrossEntropy);
   AA_EXPORT(e, "nllLoss", NllLoss);

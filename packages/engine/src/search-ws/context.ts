@@ -10,6 +10,7 @@ import { CosineSchedule } from "../tensor/optim/schedule.js";
 import { SGD } from "../tensor/optim/sgd.js";
 import { tidy } from "../tensor/scope.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { Module } from "../tensor/nn/module.js";
 import type { Batch } from "../data/batch.js";
 import { toDevice, type DeviceBatch } from "../train/device-batch.js";
 import { AverageMeter, batchPercent, topkHits } from "../train/meters.js";
@@ -29,8 +30,17 @@ export interface WsProgress {
   loss?: number;
 }
 
-export interface SearchContext {
-  net: Supernet;
+/** What the shared helpers need of a search network: a forward in its own kind of mode, and its weights. */
+export interface SearchNetwork<M> extends Module {
+  forward(x: Tensor, mode: M): { logits: Tensor };
+  weights(): Tensor[];
+}
+
+/** The topology searches' context; the size searches use `SearchContextOf<SizeSupernet>`. */
+export type SearchContext = SearchContextOf<Supernet>;
+
+export interface SearchContextOf<Net> {
+  net: Net;
   data: SearchData;
   settings: WsSettings;
   seed: number;
@@ -45,23 +55,23 @@ export interface SearchContext {
   progress(p: WsProgress): void;
 }
 
-export function createWeightOptimizer(net: Supernet, settings: WsSettings): { optimizer: SGD; schedule: CosineSchedule } {
+export function createWeightOptimizer(net: { weights(): Tensor[] }, settings: WsSettings): { optimizer: SGD; schedule: CosineSchedule } {
   const w = settings.weight;
   const optimizer = new SGD(net.weights(), { lr: w.lr, momentum: w.momentum, weightDecay: w.weightDecay, nesterov: w.nesterov });
   const schedule = new CosineSchedule({ baseLr: w.lr, epochs: w.epochs, tMax: w.tMax ?? w.epochs, etaMin: w.etaMin });
   return { optimizer, schedule };
 }
 
-export function deviceBatch(ctx: SearchContext, batch: Batch): DeviceBatch {
+export function deviceBatch(ctx: SearchContextOf<unknown>, batch: Batch): DeviceBatch {
   return toDevice(batch, ctx.data.shape, ctx.device);
 }
 
 /** Steps a phase runs: the loader's length, or the cap. */
-export function stepsOf(ctx: SearchContext, loaderLength: number): number {
+export function stepsOf(ctx: SearchContextOf<unknown>, loaderLength: number): number {
   return ctx.maxSteps === null ? loaderLength : Math.min(loaderLength, ctx.maxSteps);
 }
 
-export function forwardLoss(net: Supernet, b: DeviceBatch, mode: NetworkMode): { loss: Tensor; logits: Tensor } {
+export function forwardLoss<M>(net: SearchNetwork<M>, b: DeviceBatch, mode: M): { loss: Tensor; logits: Tensor } {
   const logits = net.forward(b.inputs, mode).logits;
   return { loss: crossEntropy(logits, b.targets), logits };
 }
@@ -96,7 +106,7 @@ export function allParameters(net: Supernet): Tensor[] {
 }
 
 /** A plain (test-transform) or augmented stream over the valid set. */
-export function validStream(ctx: SearchContext, epoch: number, stream: StreamName, o: { augment: boolean; batchSize: number }): BatchStream {
+export function validStream(ctx: SearchContextOf<unknown>, epoch: number, stream: StreamName, o: { augment: boolean; batchSize: number }): BatchStream {
   return new BatchStream({ data: ctx.data, images: ctx.data.valid, batchSize: o.batchSize, augment: o.augment, seed: ctx.seed, stream, epoch });
 }
 
@@ -104,7 +114,7 @@ export function validStream(ctx: SearchContext, epoch: number, stream: StreamNam
  * One pass over the valid set in eval mode without gradients (the originals' `valid_func`); `modeFor(step)` picks the
  * network mode per batch (RSPS draws a random architecture per batch).
  */
-export function validPass(ctx: SearchContext, epoch: number, modeFor: (step: number) => NetworkMode, o: { augment?: boolean } = {}): { loss: number; acc1: number; acc5: number; time: number } {
+export function validPass<M>(ctx: SearchContextOf<SearchNetwork<M>>, epoch: number, modeFor: (step: number) => NoInfer<M>, o: { augment?: boolean } = {}): { loss: number; acc1: number; acc5: number; time: number } {
   const stream = validStream(ctx, epoch, "valid", { augment: o.augment ?? false, batchSize: ctx.settings.weight.testBatchSize });
   const steps = ctx.evalBatches === null ? stream.batchesPerPass : Math.min(stream.batchesPerPass, ctx.evalBatches);
   const meter = new LossAccMeter(ctx.data.classNum);

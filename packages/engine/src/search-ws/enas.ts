@@ -23,7 +23,7 @@ import { LossAccMeter, allParameters, clipIfSet, deviceBatch, forwardLoss, pickB
 import type { Controller } from "./controller.js";
 import { BatchStream } from "./search-data.js";
 import type { ControllerSettings } from "./settings.js";
-import type { Supernet } from "./supernet.js";
+import type { NetworkMode, Supernet } from "./supernet.js";
 import type { SGD } from "../tensor/optim/sgd.js";
 import type { DeviceBatch } from "../train/device-batch.js";
 
@@ -176,7 +176,7 @@ export function createEnas(ctx: SearchContext, controller: Controller): Algorith
       const ctl = trainController(epoch);
       const searchSeconds = (performance.now() - started) / 1000;
       const chosen = select(epoch, c.epochSamples);
-      const valid = validPass(ctx, epoch, () => ({ kind: "fixed", ops: chosen.ops }), { augment: true });
+      const valid = validPass<NetworkMode>(ctx, epoch, () => ({ kind: "fixed", ops: chosen.ops }), { augment: true });
       return {
         searchLoss: cnn.loss,
         searchAcc: cnn.acc1,

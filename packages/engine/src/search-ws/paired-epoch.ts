@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { tidy } from "../tensor/scope.js";
 import type { Batch } from "../data/batch.js";
-import { LossAccMeter, stepsOf, type SearchContext } from "./context.js";
+import { LossAccMeter, stepsOf, type SearchContextOf } from "./context.js";
 import { SetAssembler, planSearchEpoch } from "./search-data.js";
 
 export interface StepResult {
@@ -21,7 +21,7 @@ export interface PairedEpoch {
 }
 
 /** Runs one epoch of paired steps; `step` gets the two batches (inside a tensor scope) and returns both outcomes. */
-export function runPairedEpoch(ctx: SearchContext, epoch: number, step: (base: Batch, arch: Batch) => { w: StepResult; a: StepResult }): PairedEpoch {
+export function runPairedEpoch(ctx: SearchContextOf<unknown>, epoch: number, step: (base: Batch, arch: Batch) => { w: StepResult; a: StepResult }): PairedEpoch {
   const { wOptimizer, schedule, data, settings } = ctx;
   const plan = planSearchEpoch(data, ctx.seed, epoch, settings.weight.batchSize);
   const baseSet = new SetAssembler(data, data.train, settings.weight.batchSize);

@@ -11,7 +11,7 @@ import { randomOps } from "./candidates.js";
 import { weightStep, type StepResult } from "./darts.js";
 import type { SGD } from "../tensor/optim/sgd.js";
 import type { DeviceBatch } from "../train/device-batch.js";
-import type { Supernet } from "./supernet.js";
+import type { NetworkMode, Supernet } from "./supernet.js";
 import { SetAssembler, planSearchEpoch, streamRandom } from "./search-data.js";
 
 /** One RSPS step: the weights of one uniformly random cell trained on the batch (clip over all parameters). */
@@ -53,7 +53,7 @@ export function createRsps(ctx: SearchContext): AlgorithmRun {
       }
       const searchSeconds = (performance.now() - started) / 1000;
       const validRng = streamRandom(ctx.seed, "archs", 2_000_000 + epoch);
-      const valid = validPass(ctx, epoch, () => ({ kind: "fixed", ops: randomOps(validRng) }));
+      const valid = validPass<NetworkMode>(ctx, epoch, () => ({ kind: "fixed", ops: randomOps(validRng) }));
       const chosen = select(epoch);
       const m = meter.summary();
       return {

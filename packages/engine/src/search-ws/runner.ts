@@ -1,6 +1,6 @@
 /**
- * Runs one weight-sharing search end to end: seed, build the supernet (and ENAS's controller) so the initial weights
- * follow `torch.manual_seed(seed)` as the originals' `prepare_seed`, then the algorithm's epochs with a checkpoint
+ * Runs one weight-sharing search end to end: seed, build the supernet of the algorithm's space (and ENAS's controller)
+ * so the initial weights follow `torch.manual_seed(seed)` as the originals' `prepare_seed`, then the algorithm's epochs with a checkpoint
  * after each, and its final selection. Every random choice is drawn from (seed, epoch) — the data plans from CPython-
  * exact streams, libtorch's generator (Gumbel noise, controller samples) reseeded at each epoch start — so a search
  * resumed from the checkpoint of epoch e continues exactly as the uninterrupted one.
@@ -21,9 +21,14 @@ import { createGdas } from "./gdas.js";
 import { createRsps } from "./rsps.js";
 import type { SearchData } from "./search-data.js";
 import { createSetn } from "./setn.js";
-import { WS_ALGORITHM_LABELS, defaultSettings, type WsAlgorithm, type WsSettings } from "./settings.js";
+import { TSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, wsAlgorithmSpace, type SizeWsAlgorithm, type WsAlgorithm, type WsSettings } from "./settings.js";
+import { SIZE_MAX_WIDTH, SizeSupernet, sizeGenotypeOf } from "./size-supernet.js";
+import { createSizeSearch, type SizeSearchContext } from "./size-search.js";
+import type { Module } from "../tensor/nn/module.js";
+import type { SGD } from "../tensor/optim/sgd.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { Supernet, genotypeOf, type Genotype } from "./supernet.js";
-import { NUM_EDGES, OPS } from "@aa-nas/core/space/index.js";
+import { NUM_EDGES, OPS, SIZE_CELLS_PER_STAGE, type SpaceName } from "@aa-nas/core/space/index.js";
 
 export interface WsSearchOptions {
   algorithm: WsAlgorithm;
@@ -64,6 +69,8 @@ export interface WsEpochSummary extends Omit<EpochReport, "ops"> {
 
 export interface WsSearchResult {
   algorithm: WsAlgorithm;
+  /** the space the answer lies in: topology cells or size-space configs */
+  space: SpaceName;
   label: string;
   dataset: string;
   seed: number;
@@ -81,7 +88,8 @@ export interface WsSearchResult {
   resumedFrom: number | null;
 }
 
-const HAS_ALPHA: Record<WsAlgorithm, boolean> = { "darts-v1": true, "darts-v2": true, gdas: true, setn: true, enas: false, rsps: false };
+type TssAlgorithm = (typeof TSS_WS_ALGORITHMS)[number];
+const HAS_ALPHA: Record<TssAlgorithm, boolean> = { "darts-v1": true, "darts-v2": true, gdas: true, setn: true, enas: false, rsps: false };
 
 /** libtorch seed of epoch e: distinct from the build seed and from every other epoch. */
 export function epochTorchSeed(seed: number, epoch: number): bigint {
@@ -92,44 +100,28 @@ export async function runWeightSharingSearch(o: WsSearchOptions): Promise<WsSear
   const settings = o.settings ?? defaultSettings(o.algorithm);
   const epochs = settings.weight.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`epochs must be a positive integer, got ${epochs}`);
+  const space = wsAlgorithmSpace(o.algorithm);
+  if (space === "sss" && (o.channel !== undefined || o.numCells !== undefined)) {
+    throw new UserError(`${WS_ALGORITHM_LABELS[o.algorithm]} searches the size space, whose supernet has every width at ${SIZE_MAX_WIDTH}: channel and numCells do not apply`);
+  }
   const device = o.device ?? "cpu";
-  const channel = o.channel ?? DEFAULT_CHANNEL;
-  const numCells = o.numCells ?? DEFAULT_NUM_CELLS;
+  const channel = space === "sss" ? SIZE_MAX_WIDTH : (o.channel ?? DEFAULT_CHANNEL);
+  const numCells = space === "sss" ? SIZE_CELLS_PER_STAGE : (o.numCells ?? DEFAULT_NUM_CELLS);
   const trackRunningStats = o.trackRunningStats ?? false;
   const stopEpoch = Math.min(o.stopEpoch ?? epochs, epochs);
 
   manualSeed(o.seed);
-  const net = new Supernet({
-    C: channel,
-    N: numCells,
-    numClasses: o.data.classNum,
-    inputChannels: o.data.shape[0],
-    trackRunningStats,
-    archParameters: HAS_ALPHA[o.algorithm],
-  });
-  const c = settings.controller;
-  const controller =
-    o.algorithm === "enas"
-      ? new Controller({ numEdges: NUM_EDGES, numOps: OPS.length, lstmSize: c.lstmSize, lstmLayers: c.lstmLayers, tanhConstant: c.tanhConstant, temperature: c.temperature })
-      : null;
-  if (device !== "cpu") {
-    net.to(device);
-    controller?.to(device);
-  }
-  const { optimizer: wOptimizer, schedule } = createWeightOptimizer(net, settings);
-  const ctx: SearchContext = {
-    net,
+  const common = {
     data: o.data,
     settings,
     seed: o.seed,
     device,
-    wOptimizer,
-    schedule,
     maxSteps: o.maxSteps ?? null,
     evalBatches: o.evalBatches ?? null,
-    progress: (p) => o.onProgress?.(p),
+    progress: (p: WsProgress) => o.onProgress?.(p),
   };
-  const run = createAlgorithm(o.algorithm, ctx, controller);
+  const built = space === "sss" ? buildSizeSearch(o, common, trackRunningStats) : buildTopologySearch(o, common, { channel, numCells, trackRunningStats });
+  const { net, run, wOptimizer } = built;
   const content: CheckpointContent = {
     modules: { net, ...run.parts().modules },
     optimizers: { wopt: wOptimizer, ...run.parts().optimizers },
@@ -168,8 +160,9 @@ export async function runWeightSharingSearch(o: WsSearchOptions): Promise<WsSear
       const seconds = (performance.now() - started) / 1000;
       searchSeconds += seconds;
       const { ops, ...rest } = report;
-      const summary: WsEpochSummary = { ...rest, epoch, genotype: genotypeOf(ops), seconds };
-      if (net.alpha !== null) summary.alphas = softmaxRows(net);
+      const summary: WsEpochSummary = { ...rest, epoch, genotype: built.genotype(ops), seconds };
+      const alphas = built.alphas();
+      if (alphas !== null) summary.alphas = alphas;
       history.push(summary);
       if (o.checkpointPath !== undefined) {
         saveSearchCheckpoint(o.checkpointPath, content, { identity, epoch, history, searchSeconds, state: run.state() });
@@ -185,29 +178,94 @@ export async function runWeightSharingSearch(o: WsSearchOptions): Promise<WsSear
     searchSeconds += (performance.now() - finalStart) / 1000;
     const result: WsSearchResult = {
       algorithm: o.algorithm,
+      space,
       label: WS_ALGORITHM_LABELS[o.algorithm],
       dataset: o.data.dataset,
       seed: o.seed,
       epochs,
       epochsRun: stopEpoch - startEpoch,
-      genotype: genotypeOf(final.ops),
+      genotype: built.genotype(final.ops),
       history,
       searchSeconds,
       settings,
       resumedFrom,
     };
     if (final.selectionAcc !== undefined) result.selectionAcc = final.selectionAcc;
-    if (net.alpha !== null) result.alphas = softmaxRows(net);
+    const alphas = built.alphas();
+    if (alphas !== null) result.alphas = alphas;
     return result;
   } finally {
     run.dispose();
     wOptimizer.dispose();
-    controller?.dispose();
-    net.dispose();
+    built.dispose();
   }
 }
 
-function createAlgorithm(algorithm: WsAlgorithm, ctx: SearchContext, controller: Controller | null): AlgorithmRun {
+type CommonContext = Omit<SearchContext, "net" | "wOptimizer" | "schedule">;
+
+/** A search ready to run: its network, weight optimizer, algorithm, and how its answers read. */
+interface BuiltSearch {
+  net: Module;
+  wOptimizer: SGD;
+  run: AlgorithmRun;
+  /** the genotype of an epoch's or the final choice (op indices for cells, width indices for size configs) */
+  genotype(ops: readonly number[]): Genotype;
+  /** softmax(α) per row, where the algorithm has α */
+  alphas(): number[][] | null;
+  dispose(): void;
+}
+
+/** The topology supernet (and ENAS's controller), built so the initial weights follow the seed as the originals'. */
+function buildTopologySearch(o: WsSearchOptions, common: CommonContext, shape: { channel: number; numCells: number; trackRunningStats: boolean }): BuiltSearch {
+  const net = new Supernet({
+    C: shape.channel,
+    N: shape.numCells,
+    numClasses: o.data.classNum,
+    inputChannels: o.data.shape[0],
+    trackRunningStats: shape.trackRunningStats,
+    archParameters: HAS_ALPHA[o.algorithm as TssAlgorithm],
+  });
+  const c = common.settings.controller;
+  const controller =
+    o.algorithm === "enas"
+      ? new Controller({ numEdges: NUM_EDGES, numOps: OPS.length, lstmSize: c.lstmSize, lstmLayers: c.lstmLayers, tanhConstant: c.tanhConstant, temperature: c.temperature })
+      : null;
+  if (common.device !== "cpu") {
+    net.to(common.device);
+    controller?.to(common.device);
+  }
+  const { optimizer: wOptimizer, schedule } = createWeightOptimizer(net, common.settings);
+  const ctx: SearchContext = { ...common, net, wOptimizer, schedule };
+  return {
+    net,
+    wOptimizer,
+    run: createAlgorithm(o.algorithm as TssAlgorithm, ctx, controller),
+    genotype: genotypeOf,
+    alphas: () => (net.alpha === null ? null : softmaxRows(net.alpha)),
+    dispose: () => {
+      controller?.dispose();
+      net.dispose();
+    },
+  };
+}
+
+/** The size space's channel-masked supernet (α drawn after the weights, as `set_algo` does). */
+function buildSizeSearch(o: WsSearchOptions, common: CommonContext, trackRunningStats: boolean): BuiltSearch {
+  const net = new SizeSupernet({ numClasses: o.data.classNum, inputChannels: o.data.shape[0], trackRunningStats });
+  if (common.device !== "cpu") net.to(common.device);
+  const { optimizer: wOptimizer, schedule } = createWeightOptimizer(net, common.settings);
+  const ctx: SizeSearchContext = { ...common, net, wOptimizer, schedule };
+  return {
+    net,
+    wOptimizer,
+    run: createSizeSearch(ctx, o.algorithm as SizeWsAlgorithm),
+    genotype: sizeGenotypeOf,
+    alphas: () => softmaxRows(net.alpha),
+    dispose: () => net.dispose(),
+  };
+}
+
+function createAlgorithm(algorithm: TssAlgorithm, ctx: SearchContext, controller: Controller | null): AlgorithmRun {
   switch (algorithm) {
     case "darts-v1":
       return createDarts(ctx, false);
@@ -224,7 +282,9 @@ function createAlgorithm(algorithm: WsAlgorithm, ctx: SearchContext, controller:
   }
 }
 
-function softmaxRows(net: Supernet): number[][] {
-  const values = Array.from(tidy(() => net.arch.detach().softmax(-1).toFloat32Array()));
-  return Array.from({ length: NUM_EDGES }, (_, e) => values.slice(e * OPS.length, (e + 1) * OPS.length));
+/** softmax(α) row by row, as plain numbers. */
+function softmaxRows(alpha: Tensor): number[][] {
+  const width = alpha.size(1);
+  const values = Array.from(tidy(() => alpha.detach().softmax(-1).toFloat32Array()));
+  return Array.from({ length: alpha.size(0) }, (_, r) => values.slice(r * width, (r + 1) * width));
 }

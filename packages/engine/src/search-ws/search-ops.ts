@@ -12,14 +12,23 @@ import { OPS, type OpName } from "@aa-nas/core/space/index.js";
 export interface BatchNormFlags {
   affine: boolean;
   trackRunningStats: boolean;
+  /**
+   * When set, every convolution's bias as well: the size-space search model (xautodl 1.0's `cell_operations`) builds
+   * `bias = not affine`; the topology search cells (the NAS-Bench-201 code) never have one, so they leave it unset.
+   */
+  convBias?: boolean;
 }
 
-/** A copy of `spec` whose BatchNorm layers (at any depth) carry `flags`. */
+/** A copy of `spec` whose BatchNorm layers (at any depth, cells included) carry `flags`. */
 export function withBatchNormFlags<S extends ModuleSpec>(spec: S, flags: BatchNormFlags): S {
   const rewrite = (s: ModuleSpec): ModuleSpec => {
     switch (s.kind) {
       case "batchnorm2d":
         return { ...s, affine: flags.affine, trackRunningStats: flags.trackRunningStats };
+      case "conv2d":
+        return flags.convBias === undefined ? s : { ...s, bias: flags.convBias };
+      case "infer-cell":
+        return { ...s, layers: s.layers.map(rewrite) };
       case "sequential":
         return { ...s, children: s.children.map(rewrite) };
       case "relu-conv-bn":
@@ -27,7 +36,7 @@ export function withBatchNormFlags<S extends ModuleSpec>(spec: S, flags: BatchNo
       case "pooling":
         return { ...s, preprocess: s.preprocess === null ? null : withBatchNormFlags(s.preprocess, flags) };
       case "factorized-reduce":
-        return { ...s, bn: withBatchNormFlags(s.bn, flags) };
+        return { ...s, convs: s.convs.map((c) => withBatchNormFlags(c, flags)), bn: withBatchNormFlags(s.bn, flags) };
       default:
         return s;
     }

@@ -15,7 +15,7 @@ import type { SGD } from "../tensor/optim/sgd.js";
 import { tidy } from "../tensor/scope.js";
 import type { DeviceBatch } from "../train/device-batch.js";
 import type { StepResult } from "./paired-epoch.js";
-import type { Supernet } from "./supernet.js";
+import type { NetworkMode, Supernet } from "./supernet.js";
 
 /**
  * SETN's weight step: one sampled cell on the base batch. `network.zero_grad()` first zeroes every gradient, α's
@@ -61,7 +61,7 @@ export function createSetn(ctx: SearchContext): AlgorithmRun {
         return { w, a };
       });
       const chosen = select(epoch);
-      const valid = validPass(ctx, epoch, () => ({ kind: "fixed", ops: chosen.ops }));
+      const valid = validPass<NetworkMode>(ctx, epoch, () => ({ kind: "fixed", ops: chosen.ops }));
       return {
         searchLoss: r.base.loss,
         searchAcc: r.base.acc1,

@@ -68,6 +68,10 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, o: Pool2dOptions & { dila
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   return wrap(N().adaptiveAvgPool2d(x.handle, pair(outputSize)));
 }
+/** F.adaptive_avg_pool3d; a 4-D input is one unbatched (C, D, H, W) volume, so [N, c, H, W] → [N, D, H, W] pools dim 1. */
+export function adaptiveAvgPool3d(x: Tensor, outputSize: readonly [number, number, number]): Tensor {
+  return wrap(N().adaptiveAvgPool3d(x.handle, [...outputSize]));
+}
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   return wrap(N().linear(x.handle, weight.handle, opt(bias)));
 }

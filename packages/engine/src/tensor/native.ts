@@ -71,6 +71,7 @@ export interface NativeEngine {
   avgPool2d(x: Handle, kernel: IntList, stride: IntList, padding: IntList, ceilMode: boolean, countIncludePad: boolean): Handle;
   maxPool2d(x: Handle, kernel: IntList, stride: IntList, padding: IntList, dilation: IntList, ceilMode: boolean): Handle;
   adaptiveAvgPool2d(x: Handle, outputSize: IntList): Handle;
+  adaptiveAvgPool3d(x: Handle, outputSize: IntList): Handle;
   linear(x: Handle, w: Handle, b: OptHandle): Handle;
   crossEntropy(logits: Handle, target: Handle, labelSmoothing: number, reduction: number): Handle;
   nllLoss(logProbs: Handle, target: Handle, reduction: number): Handle;
