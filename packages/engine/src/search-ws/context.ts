@@ -16,7 +16,7 @@ import { toDevice, type DeviceBatch } from "../train/device-batch.js";
 import { AverageMeter, batchPercent, topkHits } from "../train/meters.js";
 import { BatchStream, type SearchData, type StreamName } from "./search-data.js";
 import type { WsSettings } from "./settings.js";
-import type { NetworkMode, Supernet } from "./supernet.js";
+import type { Supernet } from "./supernet.js";
 
 export type WsPhase = "search" | "shared-cnn" | "controller" | "valid" | "select";
 
