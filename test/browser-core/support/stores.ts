@@ -2,11 +2,12 @@
  * The store the browser-core tests export: the real NATS-Bench sample (archs 0, 11, 284: sparse 200-epoch eval sets,
  * per-seed quirks) plus 620 synthetic archs, more than a ranking top holds (TOP_SIZE 512), so that findBest with
  * tight cost limits must fall back to the full summary, and one arch whose per-seed FLOPs disagree without a seed-888
- * trial (the original raises when ranking it).
+ * trial (the original raises when ranking it). The size-space tests export the real sss sample.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { importBenchmark } from "../../../packages/core/src/bench/import/importers.js";
+import { type BrowserExportSummary, writeBrowserExport } from "../../../packages/core/src/bench/export-browser.js";
 import { BenchStore } from "../../../packages/core/src/bench/store.js";
 import type { FetchBytes } from "../../../packages/core/src/bench/browser/source.js";
 import type { RunRecord } from "../../../packages/core/src/registry/index.js";
@@ -45,6 +46,30 @@ export function makeBrowserCoreStore(path: string): number[] {
     store.putRuns(syntheticRuns());
     store.refreshRankings();
     return store.evaluatedIndexes();
+  } finally {
+    store.close();
+  }
+}
+
+/** The real NATS-Bench size-space sample (archs 0, 11, 284 at hps '01', '12', '90') and its golden API answers. */
+export const SSS_SAMPLE = "nats-sss-v1_0-50262-simple-sample";
+
+/** Creates an sss store at `path` from the size-space sample and writes its browser export to `exportDir`. */
+export function makeSssExport(path: string, exportDir: string): BrowserExportSummary {
+  const store = BenchStore.create(path, { space: "sss" });
+  try {
+    importBenchmark(referencePath(SSS_SAMPLE), store);
+    return writeBrowserExport(store, exportDir);
+  } finally {
+    store.close();
+  }
+}
+
+/** Writes the browser export of the store at `path` to `exportDir`. */
+export function exportStore(path: string, exportDir: string): BrowserExportSummary {
+  const store = BenchStore.open(path);
+  try {
+    return writeBrowserExport(store, exportDir);
   } finally {
     store.close();
   }

@@ -102,7 +102,7 @@ export function registerExportCommands(program: Command): void {
         process.stdout.write(
           opts.json === true
             ? `${JSON.stringify(s, null, 2)}\n`
-            : `exported ${s.archs} archs (${s.runs} runs) to ${s.out}: ${s.files} files, ${(s.bytes / 1e6).toFixed(1)} MB, arch chunks ≤ ${(s.archBytes.max / 1e3).toFixed(0)} KB, in ${s.seconds.toFixed(1)} s\n`,
+            : `exported ${s.archs} ${s.space} archs (${s.runs} runs) to ${s.out}: ${s.files} files, ${(s.bytes / 1e6).toFixed(1)} MB, arch chunks ≤ ${(s.archBytes.max / 1e3).toFixed(0)} KB, in ${s.seconds.toFixed(1)} s\n`,
         );
         return;
       }

@@ -1,7 +1,8 @@
 /**
  * Writes a browser export (browser/format.ts, docs/browser.md) of a store: Node only. The export holds what NasBench
  * reads through BenchSource, taken from the store's own answers (hpsOf, datasetsOf, ranking BLOBs, trial counts) and
- * its stored run columns, so the browser's answers are Node's by construction. The folder is built beside `out` and
+ * its stored run columns, so the browser's answers are Node's by construction. Either search space: the manifest names
+ * the store's, and everything else (hps, seeds, datasets) is what the store holds. The folder is built beside `out` and
  * renamed into place when complete: an interrupted export leaves no half-written folder under that name.
  */
 import { randomBytes } from "node:crypto";
@@ -12,6 +13,7 @@ import { StoreError } from "./errors.js";
 import { encodeRanking, encodeTop, RANKING_METRICS } from "./ranking.js";
 import { DECODE_COLUMNS, type StoredRow } from "./row-decode.js";
 import { SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import type { SpaceName } from "../space/index.js";
 import type { BenchStore } from "./store.js";
 import {
   archFile,
@@ -30,6 +32,8 @@ import {
 
 export interface BrowserExportSummary {
   out: string;
+  /** the store's search space, which the manifest names */
+  space: SpaceName;
   archs: number;
   runs: number;
   files: number;
@@ -48,8 +52,6 @@ export interface BrowserExportOptions {
 /** Writes the export of `store` into the folder `out`, which must not exist or be empty. */
 export function writeBrowserExport(store: BenchStore, out: string, opts: BrowserExportOptions = {}): BrowserExportSummary {
   const t0 = performance.now();
-  // the export's manifest and reader know topology archs only
-  if (store.space.name !== "tss") throw new StoreError(`${store.path} holds the ${store.space.title}: the browser export is written for topology (tss) stores only`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new StoreError(`${out} is not empty: a browser export goes into a new or empty folder`);
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   let files = 0;
@@ -132,6 +134,7 @@ export function writeBrowserExport(store: BenchStore, out: string, opts: Browser
     const manifest: ExportManifest = {
       format: EXPORT_FORMAT,
       version: EXPORT_VERSION,
+      space: store.space.name,
       id,
       createdAt: new Date().toISOString(),
       store: { format: STORE_FORMAT, schemaVersion: SCHEMA_VERSION, runs, archs: done, datasets: RECORD_DATASET_KEYS.filter((d) => datasets.has(d)) },
@@ -146,6 +149,7 @@ export function writeBrowserExport(store: BenchStore, out: string, opts: Browser
     renameSync(tmp, out);
     return {
       out,
+      space: store.space.name,
       archs: done,
       runs,
       files,

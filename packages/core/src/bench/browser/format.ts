@@ -1,7 +1,7 @@
 /**
  * The browser export's layout (docs/browser.md): a folder of static files, read with plain GETs.
  *
- *   manifest.json                       ExportManifest: hps, evaluated archs, the file of every ranking / trial count
+ *   manifest.json                       ExportManifest: search space, hps, evaluated archs, the file of every ranking / trial count
  *   rankings/<hp#>-<dataset>-<metric>.top|.summary
  *                                       the store's ranking BLOBs, byte for byte (ranking.ts encodeTop / encodeRanking)
  *   trials/<hp#>.json                   trials per (arch, dataset) of one hp, as arch ranges (statistics)
@@ -10,11 +10,18 @@
  * Encoding and decoding use DataView / TextEncoder only: this module is loaded by the browser and by the Node writer.
  */
 import type { RecordDatasetKey } from "../../registry/index.js";
+import { SPACE_NAMES, type SpaceName } from "../../space/index.js";
 import { StoreError } from "../errors.js";
 import type { StoredRow } from "../row-decode.js";
 
 export const EXPORT_FORMAT = "aa-nas-bench-browser";
-export const EXPORT_VERSION = 1;
+/**
+ * Version 2 names the search space in the manifest. A reader refuses versions it does not list: a version-1 reader
+ * would read an sss export's chunks as topology archs, so exports that name their space must not look like version 1.
+ */
+export const EXPORT_VERSION = 2;
+/** What this reader reads: version 1 (written before the size space, always tss) and the current one. */
+export const READABLE_VERSIONS: readonly number[] = [1, EXPORT_VERSION];
 const CHUNK_MAGIC = "AANBARCH";
 
 export interface FileRef {
@@ -34,6 +41,8 @@ export interface RankingFiles {
 export interface ExportManifest {
   format: typeof EXPORT_FORMAT;
   version: number;
+  /** the search space of the store's archs (its meta 'space'); absent in version 1, which knew tss only */
+  space?: SpaceName;
   /** random per export, repeated in every arch chunk: a chunk from another export (a stale cache) is refused */
   id: string;
   createdAt: string;
@@ -44,6 +53,19 @@ export interface ExportManifest {
   rankings: RankingFiles[];
   trials: Array<{ hp: string } & FileRef>;
   archs: { count: number; bytes: number; maxBytes: number };
+}
+
+/**
+ * The search space a manifest describes: version 1 knew tss only; from version 2 the manifest must name one of the
+ * spaces this reader knows (a StoreError otherwise: a newer writer's space would be read as the wrong archs).
+ */
+export function manifestSpace(m: Pick<ExportManifest, "version" | "space">): SpaceName {
+  if (m.version === 1) return "tss";
+  const name = m.space;
+  if (typeof name !== "string" || !(SPACE_NAMES as readonly string[]).includes(name)) {
+    throw new StoreError(`manifest.json names the search space '${String(name)}'; this reader reads ${SPACE_NAMES.map((n) => `'${n}'`).join(" and ")} exports: re-export with this version of aa-nas`);
+  }
+  return name as SpaceName;
 }
 
 /** trials/<hp#>.json: for each (dataset, trial count), the archs that have it, as inclusive ranges. */
@@ -162,7 +184,7 @@ export function decodeChunk(bytes: Uint8Array, where: string): ArchChunk {
   if (bytes.length < HEAD || new TextDecoder().decode(bytes.subarray(0, 8)) !== CHUNK_MAGIC) bad("bad magic");
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const version = dv.getUint32(8, true);
-  if (version !== EXPORT_VERSION) bad(`format version ${version}, this reader reads ${EXPORT_VERSION}`);
+  if (!READABLE_VERSIONS.includes(version)) bad(`format version ${version}, this reader reads ${READABLE_VERSIONS.join(" and ")}`);
   const h = dv.getUint32(12, true);
   if (HEAD + h > bytes.length) bad(`header of ${h} bytes in a file of ${bytes.length}`);
   let header: ChunkHeader;

@@ -1,6 +1,7 @@
 /**
  * The query API in a browser page, with no aa-nas server: NasBench (the same class and code as in Node) over an
  * ExportSource that fetches an `aa-nas export --format browser` folder piece by piece from any static file server.
+ * The export names its search space (tss or sss); NasBench takes indexes, arch strings and hps' meaning from it.
  *
  *   const bench = await openBrowserBench("./bench-export/", { rngSeed: 0 });
  *   await bench.getMoreInfo(123, "cifar10", { hp: "200" })          fetches arch 123's chunk (≈ 100 KB) once
@@ -12,12 +13,13 @@
  * Every method is the NasBench method of the same name, made async: results and errors are Node's.
  */
 import { NasBench, type ArchRef, type NasBenchOptions, type NetConfig } from "../api.js";
-import { NUM_ARCHS, PyRandom } from "../../space/index.js";
+import { PyRandom, type SearchSpace, searchSpace } from "../../space/index.js";
+import { SpaceMismatchError } from "../errors.js";
 import { ExportSource, type ExportSourceOptions, type FetchBytes, httpFetcher, NotLoadedError } from "./source.js";
 
 export { ExportSource, NotLoadedError, httpFetcher, type FetchBytes, type ExportSourceOptions } from "./source.js";
 export { NasBench } from "../api.js";
-export { BenchQueryError, MetricUnavailableError, StoreError } from "../errors.js";
+export { BenchQueryError, MetricUnavailableError, SpaceMismatchError, StoreError } from "../errors.js";
 export { PyRandom } from "../../space/index.js";
 
 export interface BrowserBenchOptions extends NasBenchOptions, ExportSourceOptions {
@@ -31,7 +33,15 @@ const MAX_LOADS = 8;
 export class BrowserBench {
   readonly bench: NasBench;
 
+  /**
+   * `opts.space` ('tss' | 'sss' | 'topology' | 'size'), like NasBench's, is the space the export must hold: another is a
+   * SpaceMismatchError, whose remedy names the export command rather than an import.
+   */
   constructor(readonly source: ExportSource, opts: BrowserBenchOptions = {}) {
+    if (opts.space !== undefined && searchSpace(opts.space).name !== source.spaceName) {
+      const requested = searchSpace(opts.space).name;
+      throw new SpaceMismatchError(source.path, source.spaceName, requested, `open it as '${source.spaceName}', or export a '${requested}' store with 'aa-nas export --format browser'`);
+    }
     this.bench = new NasBench(source, { ...opts, rng: opts.rng ?? new PyRandom(opts.rngSeed ?? 0) });
   }
 
@@ -67,7 +77,7 @@ export class BrowserBench {
     } catch {
       return;
     }
-    if (index >= 0 && index < NUM_ARCHS) await this.source.ensureArch(index);
+    if (index >= 0 && index < this.bench.size) await this.source.ensureArch(index);
   }
 
   getMoreInfo(...args: Parameters<NasBench["getMoreInfo"]>): Promise<ReturnType<NasBench["getMoreInfo"]>> {
@@ -108,6 +118,11 @@ export class BrowserBench {
 
   statistics(dataset: string, hp: string): Promise<Map<number, number>> {
     return this.query((b) => b.statistics(dataset, hp));
+  }
+
+  /** the export's search space (tss or sss), as NasBench.space */
+  get space(): SearchSpace {
+    return this.bench.space;
   }
 
   get size(): number {

@@ -11,7 +11,20 @@ import { decodeRanking, decodeTop, type RankingMetric, type RankingSummary, type
 import { rowToDecoded } from "../row-decode.js";
 import type { DecodedRun } from "../semantics.js";
 import type { BenchSource, TrialCount } from "../source.js";
-import { archFile, type ArchChunk, decodeChunk, EXPORT_FORMAT, EXPORT_VERSION, type ExportManifest, type FileRef, fromRanges, type RankingFiles, type TrialsFile } from "./format.js";
+import type { SpaceName } from "../../space/index.js";
+import {
+  archFile,
+  type ArchChunk,
+  decodeChunk,
+  EXPORT_FORMAT,
+  type ExportManifest,
+  type FileRef,
+  fromRanges,
+  manifestSpace,
+  type RankingFiles,
+  READABLE_VERSIONS,
+  type TrialsFile,
+} from "./format.js";
 
 /** Reads one file of the export, by its path relative to the export folder. */
 export type FetchBytes = (path: string) => Promise<Uint8Array>;
@@ -71,6 +84,8 @@ export class ExportSource implements BenchSource {
   private readonly trials = new Map<string, TrialCount[]>();
   private readonly maxArchs: number;
   readonly path: string;
+  /** the space the manifest names (NasBench takes its arch strings, index range and net configs from it) */
+  readonly spaceName: SpaceName;
 
   private constructor(
     private readonly fetchBytes: FetchBytes,
@@ -82,6 +97,7 @@ export class ExportSource implements BenchSource {
     for (const r of manifest.rankings) this.rankingFiles.set(`${r.hp}\u0000${r.dataset}\u0000${r.metric}`, r);
     this.maxArchs = Math.max(1, opts.maxArchs ?? 256);
     this.path = opts.label ?? "a browser export";
+    this.spaceName = manifestSpace(manifest);
   }
 
   /** Fetches and checks the manifest. */
@@ -91,7 +107,9 @@ export class ExportSource implements BenchSource {
     if (m === null || typeof m !== "object" || m.format !== EXPORT_FORMAT) {
       throw new StoreError(`manifest.json is not an aa-nas browser export (format '${String((m as { format?: unknown } | null)?.format)}', expected '${EXPORT_FORMAT}')`);
     }
-    if (m.version !== EXPORT_VERSION) throw new StoreError(`the export is format version ${String(m.version)}; this reader reads version ${EXPORT_VERSION}: re-export with this version of aa-nas`);
+    if (!READABLE_VERSIONS.includes(m.version)) {
+      throw new StoreError(`the export is format version ${String(m.version)}; this reader reads versions ${READABLE_VERSIONS.join(" and ")}: re-export with this version of aa-nas`);
+    }
     const source = new ExportSource(fetchBytes, m, opts);
     source.bytesFetched = bytes.length;
     source.filesFetched = 1;
