@@ -47,8 +47,11 @@ test("best and export name size archs by their channel strings", () => {
   expect(new Set(rows.map((x) => `${x.arch_index} ${x.arch}`))).toStrictEqual(new Set(["0 8:8:8:8:8", "11 8:8:8:16:32", "284 8:8:40:32:40"]));
 });
 
-test("commands that know topology cells only refuse an sss store", () => {
-  for (const args of [["export", "--bench", db, "--format", "browser", "--out", join(dir, "web")], ["zero-cost", "score", "--bench", db, "--arch-index", "0"]]) {
+test("commands that know topology cells only refuse an sss store; the browser export writes it", () => {
+  const web = runCli(["export", "--bench", db, "--format", "browser", "--out", join(dir, "web"), "--no-progress"]);
+  expect(web.status, web.stderr).toBe(0);
+  expect(web.stdout).toMatch(/^exported 3 sss archs \(60 runs\)/);
+  for (const args of [["zero-cost", "score", "--bench", db, "--arch-index", "0"]]) {
     const r = runCli(args);
     expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(2);
     expect(r.stderr, args.join(" ")).toMatch(/size search space/);
