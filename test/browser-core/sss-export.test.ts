@@ -338,7 +338,7 @@ describe("the space an export is opened as", () => {
     await expect(openBrowserBench(fileFetcher(v1), { space: "sss" })).rejects.toBeInstanceOf(SpaceMismatchError);
 
     for (const [change, message] of [
-      [{ version: 2 }, /manifest\.json names the search space 'undefined'; this reader reads 'tss' and 'sss' exports/],
+      [{ version: 2 }, /manifest\.json \(format version 2\) names no search space; this reader reads 'tss' and 'sss' exports/],
       [{ version: 2, space: "nb101" }, /names the search space 'nb101'/],
       [{ version: 3, space: "sss" }, /format version 3; this reader reads versions 1 and 2/],
     ] as const) {

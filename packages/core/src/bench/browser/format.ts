@@ -62,9 +62,9 @@ export interface ExportManifest {
 export function manifestSpace(m: Pick<ExportManifest, "version" | "space">): SpaceName {
   if (m.version === 1) return "tss";
   const name = m.space;
-  if (typeof name !== "string" || !(SPACE_NAMES as readonly string[]).includes(name)) {
-    throw new StoreError(`manifest.json names the search space '${String(name)}'; this reader reads ${SPACE_NAMES.map((n) => `'${n}'`).join(" and ")} exports: re-export with this version of aa-nas`);
-  }
+  const known = `this reader reads ${SPACE_NAMES.map((n) => `'${n}'`).join(" and ")} exports: re-export with this version of aa-nas`;
+  if (name === undefined) throw new StoreError(`manifest.json (format version ${m.version}) names no search space; ${known}`);
+  if (typeof name !== "string" || !(SPACE_NAMES as readonly string[]).includes(name)) throw new StoreError(`manifest.json names the search space '${String(name)}'; ${known}`);
   return name as SpaceName;
 }
 
