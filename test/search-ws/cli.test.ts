@@ -12,8 +12,8 @@ import { repoRoot } from "../support/paths.js";
 afterEach(() => vi.restoreAllMocks());
 
 describe("weight-sharing search options", () => {
-  it("knows the six algorithm names and nothing else", () => {
-    expect(["darts-v1", "darts-v2", "gdas", "setn", "enas", "rsps"].every(isWeightSharingAlgorithm)).toBe(true);
+  it("knows the nine algorithm names (six topology, three size searches) and nothing else", () => {
+    expect(["darts-v1", "darts-v2", "gdas", "setn", "enas", "rsps", "tas", "fbnet-v2", "tunas"].every(isWeightSharingAlgorithm)).toBe(true);
     expect(isWeightSharingAlgorithm("rea")).toBe(false);
   });
 
@@ -24,6 +24,11 @@ describe("weight-sharing search options", () => {
     expect(settingsFromOptions("darts-v1", {}).weight).toMatchObject({ epochs: 50, lr: 0.025, etaMin: 0.001, batchSize: 64, gradientClip: 5 });
     expect(settingsFromOptions("enas", {}).weight).toMatchObject({ epochs: 250, lr: 0.05, etaMin: 0.0005, tMax: 10, weightDecay: 2.5e-4, batchSize: 128 });
     expect(settingsFromOptions("enas", { controllerTrainSteps: "7" }).controller).toMatchObject({ trainSteps: 7, numAggregate: 20, entropyWeight: 1e-4, baselineDecay: 0.99 });
+    // search-size.py with weight-sharing.config and the published runs' arguments
+    expect(settingsFromOptions("tas", {})).toMatchObject({ weight: { epochs: 100, testBatchSize: 512, gradientClip: 0 }, arch: { lr: 3e-4, weightDecay: 1e-3 }, warmupRatio: 0.3, tauMax: 10, tauMin: 0.1 });
+    expect(settingsFromOptions("tunas", {}).arch.weightDecay).toBe(0);
+    expect(settingsFromOptions("fbnet-v2", { warmupRatio: "none" }).warmupRatio).toBeNull();
+    expect(settingsFromOptions("fbnet-v2", { warmupRatio: "0.25" }).warmupRatio).toBe(0.25);
   });
 
   it("rejects bad values naming the flag and what is valid", async () => {
@@ -66,7 +71,7 @@ describe("aa-nas search keeps the two algorithm families' options apart", () => 
     await expect(parse(["darts-v1", "--runs", "5", "--budget", "100"])).rejects.toThrow(/--runs, --budget only apply to the benchmark-driven searches \(rea, rs, reinforce, bohb\), not to darts-v1/);
   });
   it("rejects weight-sharing options for a benchmark-driven algorithm, naming them", async () => {
-    await expect(parse(["rea", "--bench", "x.sqlite", "--epochs", "3"])).rejects.toThrow(/--epochs only apply to the weight-sharing searches \(darts-v1, darts-v2, gdas, setn, enas, rsps\), not to rea/);
+    await expect(parse(["rea", "--bench", "x.sqlite", "--epochs", "3"])).rejects.toThrow(/--epochs only apply to the weight-sharing searches \(darts-v1, darts-v2, gdas, setn, enas, rsps, tas, fbnet-v2, tunas\), not to rea/);
   });
   it("asks a benchmark-driven search for --bench, and lists all ten names for an unknown one", async () => {
     await expect(parse(["rea"])).rejects.toThrow(/rea queries a benchmark store: give --bench <db>/);

@@ -1,7 +1,8 @@
 /**
- * `aa-nas search <darts-v1|darts-v2|gdas|setn|enas|rsps>`: a weight-sharing search that trains a supernet (needs the
- * engine, imported lazily so `aa-nas --help` and the pure-TS commands work without libtorch), prints the found cell
- * and, with `--bench`, its 200-epoch benchmark accuracies.
+ * `aa-nas search <darts-v1|darts-v2|gdas|setn|enas|rsps|tas|fbnet-v2|tunas>`: a weight-sharing search that trains a
+ * supernet (needs the engine, imported lazily so `aa-nas --help` and the pure-TS commands work without libtorch),
+ * prints the found cell (topology searches) or channel config (size searches) and, with `--bench`, its benchmark
+ * accuracies (tss hp 200, sss hp 90) from a store of the algorithm's space.
  *
  * The `search` command (search.ts) routes these algorithm names here.
  */
@@ -11,7 +12,17 @@ import type { Command } from "commander";
 import { SEARCH_DATASETS, WS_DATASETS, datasetInfo } from "@aa-nas/core/registry/index.js";
 import { UserError } from "@aa-nas/core/errors.js";
 import { DEFAULT_CHANNEL, DEFAULT_NUM_CELLS, NETWORK_LIMITS } from "@aa-nas/engine/models/structure.js";
-import { WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isWsAlgorithm, parseWsAlgorithm, type WsAlgorithm, type WsSettings } from "@aa-nas/engine/search-ws/settings.js";
+import {
+  WS_ALGORITHMS,
+  WS_ALGORITHM_LABELS,
+  defaultSettings,
+  isWsAlgorithm,
+  parseWsAlgorithm,
+  wsAlgorithmSpace,
+  type WsAlgorithm,
+  type WsSettings,
+} from "@aa-nas/engine/search-ws/settings.js";
+import { SIZE_CANDIDATES, searchSpace } from "@aa-nas/core/space/index.js";
 import { DATA_DIR_HELP, dataLocation, parseChoice, parseDevice, parseNumber, parseOptionalInteger } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFolder } from "../output-path.js";
@@ -51,6 +62,7 @@ export interface WsCliOptions {
   controllerTrainSteps?: string;
   controllerNumAggregate?: string;
   controllerNumSamples?: string;
+  warmupRatio?: string;
 }
 
 export interface WsOptionSpec {
@@ -63,22 +75,26 @@ export interface WsOptionSpec {
  * and `--no-progress` (which it shares with the benchmark-driven searches).
  */
 export const WS_SEARCH_OPTIONS: readonly WsOptionSpec[] = [
-  { flags: "--epochs <n>", description: "[weight-sharing] search epochs (paper: DARTS 50, GDAS/SETN/ENAS/RSPS 250)" },
+  { flags: "--epochs <n>", description: "[weight-sharing] search epochs (paper: DARTS 50, GDAS/SETN/ENAS/RSPS 250, TAS/FBNet-V2/TuNAS 100)" },
   { flags: "--data-subset <n>", description: "[weight-sharing] use only the first n images of the train and of the valid half" },
   { flags: "--bn <0|1>", description: "[weight-sharing] track_running_stats of the search cells' BatchNorms (default 0)" },
   { flags: "--data-dir <dir>", description: `[weight-sharing] ${DATA_DIR_HELP}` },
-  { flags: "--channel <C>", description: `[weight-sharing] channels of the first stage (default ${DEFAULT_CHANNEL})` },
-  { flags: "--num-cells <N>", description: `[weight-sharing] search cells per stage (default ${DEFAULT_NUM_CELLS})` },
+  { flags: "--channel <C>", description: `[topology searches] channels of the first stage (default ${DEFAULT_CHANNEL})` },
+  { flags: "--num-cells <N>", description: `[topology searches] search cells per stage (default ${DEFAULT_NUM_CELLS})` },
   { flags: "--save-dir <dir>", description: "[weight-sharing] write a checkpoint after every epoch here" },
   { flags: "--resume", description: "[weight-sharing] continue from the checkpoint in --save-dir" },
   { flags: "--device <cpu|cuda>", description: "[weight-sharing] where to train (default cpu)" },
   { flags: "--max-steps <n>", description: "[weight-sharing] cap the training steps of each phase per epoch (quick runs)" },
   { flags: "--eval-batches <n>", description: "[weight-sharing] cap the batches of each valid pass" },
   { flags: "--batch-size <n>", description: "[weight-sharing] training batch size (paper: 64; ENAS 128)" },
-  { flags: "--arch-learning-rate <lr>", description: "[weight-sharing] Adam lr on α (DARTS, GDAS, SETN; default 3e-4)" },
-  { flags: "--arch-weight-decay <wd>", description: "[weight-sharing] Adam weight decay on α (default 1e-3)" },
-  { flags: "--tau-max <t>", description: "[GDAS] initial Gumbel temperature (default 10)" },
-  { flags: "--tau-min <t>", description: "[GDAS] final Gumbel temperature (default 0.1)" },
+  { flags: "--arch-learning-rate <lr>", description: "[weight-sharing] Adam lr on α (DARTS, GDAS, SETN, TAS, FBNet-V2, TuNAS; default 3e-4)" },
+  { flags: "--arch-weight-decay <wd>", description: "[weight-sharing] Adam weight decay on α (default 1e-3; TuNAS 0)" },
+  { flags: "--tau-max <t>", description: "[GDAS, TAS, FBNet-V2] initial Gumbel temperature (default 10)" },
+  { flags: "--tau-min <t>", description: "[GDAS, TAS, FBNet-V2] final Gumbel temperature (default 0.1)" },
+  {
+    flags: "--warmup-ratio <r|none>",
+    description: "[TAS, FBNet-V2, TuNAS] fraction of the epochs with the controller off, training random widths (default 0.3, as the published runs; none = no warm-up)",
+  },
   { flags: "--select-num <n>", description: "[SETN, RSPS] candidates scored at the end (default 100)" },
   { flags: "--controller-entropy-weight <w>", description: "[ENAS] entropy bonus in the reward (default 1e-4)" },
   { flags: "--controller-bl-dec <d>", description: "[ENAS] baseline decay (default 0.99)" },
@@ -117,7 +133,19 @@ export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): Ws
   c.trainSteps = parseOptionalInteger(o.controllerTrainSteps, "--controller-train-steps") ?? c.trainSteps;
   c.numAggregate = parseOptionalInteger(o.controllerNumAggregate, "--controller-num-aggregate") ?? c.numAggregate;
   c.numSamples = parseOptionalInteger(o.controllerNumSamples, "--controller-num-samples") ?? c.numSamples;
+  if (o.warmupRatio !== undefined) s.warmupRatio = o.warmupRatio === "none" ? null : parseNumber(o.warmupRatio, "--warmup-ratio", { min: 0, max: 1 })!;
   return s;
+}
+
+/** Options of one family given to an algorithm of the other: refused before any data is loaded. */
+function checkSpaceOptions(algorithm: WsAlgorithm, o: WsCliOptions): void {
+  const label = WS_ALGORITHM_LABELS[algorithm];
+  if (wsAlgorithmSpace(algorithm) === "sss") {
+    const given = [o.channel === undefined ? null : "--channel", o.numCells === undefined ? null : "--num-cells"].filter((f) => f !== null);
+    if (given.length > 0) throw new UserError(`${given.join(", ")} do not apply to ${label}: it searches the size space, whose supernet has every width at ${SIZE_CANDIDATES[SIZE_CANDIDATES.length - 1]}`);
+  } else if (o.warmupRatio !== undefined) {
+    throw new UserError(`--warmup-ratio applies to the size searches (TAS, FBNet-V2, TuNAS), not to ${label}`);
+  }
 }
 
 /**
@@ -126,12 +154,14 @@ export function settingsFromOptions(algorithm: WsAlgorithm, o: WsCliOptions): Ws
  */
 export async function runWeightSharingSearchCommand(algorithmName: string, o: WsCliOptions): Promise<void> {
   const algorithm = parseWsAlgorithm(algorithmName);
+  const space = wsAlgorithmSpace(algorithm);
+  checkSpaceOptions(algorithm, o);
   const settings = settingsFromOptions(algorithm, o);
   const trackRunningStats = parseChoice(o.bn ?? "0", "--bn", ["0", "1"] as const) === "1";
   const seed = parseOptionalInteger(o.seed ?? "1", "--seed", 0)!;
   const subset = parseOptionalInteger(o.dataSubset, "--data-subset") ?? null;
-  const channel = parseOptionalInteger(o.channel, "--channel", NETWORK_LIMITS.channel.min, NETWORK_LIMITS.channel.max) ?? DEFAULT_CHANNEL;
-  const numCells = parseOptionalInteger(o.numCells, "--num-cells", NETWORK_LIMITS.numCells.min, NETWORK_LIMITS.numCells.max) ?? DEFAULT_NUM_CELLS;
+  const channel = parseOptionalInteger(o.channel, "--channel", NETWORK_LIMITS.channel.min, NETWORK_LIMITS.channel.max);
+  const numCells = parseOptionalInteger(o.numCells, "--num-cells", NETWORK_LIMITS.numCells.min, NETWORK_LIMITS.numCells.max);
   const maxSteps = parseOptionalInteger(o.maxSteps, "--max-steps") ?? null;
   const evalBatches = parseOptionalInteger(o.evalBatches, "--eval-batches") ?? null;
   if (o.resume && o.saveDir === undefined) throw new UserError("--resume needs --save-dir (the folder holding the checkpoint)");
@@ -155,8 +185,8 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
     data,
     seed,
     settings,
-    channel,
-    numCells,
+    ...(channel === undefined ? {} : { channel }),
+    ...(numCells === undefined ? {} : { numCells }),
     trackRunningStats,
     device,
     maxSteps,
@@ -184,19 +214,20 @@ export async function runWeightSharingSearchCommand(algorithmName: string, o: Ws
     const { NasBench } = await import("@aa-nas/core/bench/api.js");
     // NasBench.open reads SQLite through the store module, which registers its opener when loaded (bench/source.ts)
     await import("@aa-nas/core/bench/store.js");
-    // the weight-sharing searches find topology cells: an sss store is refused, not misread
-    const bench = NasBench.open(o.bench, { space: "tss" });
+    // a store of the other space is refused, not misread
+    const bench = NasBench.open(o.bench, { space });
     try {
-      benchmark = ws.lookupBenchmark(bench, result.genotype.index);
+      benchmark = ws.lookupBenchmark(bench, result.genotype.index, String(searchSpace(space).fullTrainEpochs));
     } finally {
       bench.close();
     }
   }
+  const run = { trackRunningStats, channel: result.channel, numCells: result.numCells, subset };
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ...result, trackRunningStats, channel, numCells, subset, benchmark })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, ...run, benchmark })}\n`);
     return;
   }
-  process.stdout.write(formatResult(result, { trackRunningStats, channel, numCells, subset }, benchmark));
+  process.stdout.write(formatResult(result, run, benchmark));
 }
 
 type SearchResultLike = Awaited<ReturnType<typeof import("@aa-nas/engine/search-ws/runner.js").runWeightSharingSearch>>;
@@ -209,6 +240,8 @@ export function formatEpoch(e: EpochLike): string {
   if (e.archAcc !== undefined) parts.push(`arch ${pct(e.archAcc)}%`);
   if (e.validAcc !== undefined) parts.push(`valid ${pct(e.validAcc)}%`);
   if (e.extra?.tau !== undefined) parts.push(`tau ${e.extra.tau.toFixed(2)}`);
+  if (e.extra?.controller === 0) parts.push(`warm-up p(full) ${(e.extra.warmup ?? 0).toFixed(2)}`);
+  if (e.extra?.baseline !== undefined) parts.push(`baseline ${e.extra.baseline.toFixed(2)}`);
   parts.push(`${e.seconds.toFixed(1)} s`, `${e.genotype.arch} (${e.genotype.index})`);
   return parts.join("  ");
 }
@@ -219,13 +252,17 @@ export function formatResult(
   bench: import("@aa-nas/engine/search-ws/bench-lookup.js").BenchmarkAccuracies | null,
 ): string {
   const lines = [
-    `${r.label} on ${r.dataset}${run.subset === null ? "" : ` (first ${run.subset} images per half)`}, seed ${r.seed}, ${r.epochs} epoch${r.epochs === 1 ? "" : "s"}, C=${run.channel} N=${run.numCells} BN=${run.trackRunningStats ? 1 : 0}` +
+    `${r.label} on ${r.dataset}${run.subset === null ? "" : ` (first ${run.subset} images per half)`}, seed ${r.seed}, ${r.epochs} epoch${r.epochs === 1 ? "" : "s"}, ` +
+      `${r.space === "sss" ? `size space, supernet width ${run.channel}` : `C=${run.channel} N=${run.numCells}`} BN=${run.trackRunningStats ? 1 : 0}` +
       `${r.resumedFrom === null ? "" : `, resumed after epoch ${r.resumedFrom}`}: ${r.searchSeconds.toFixed(1)} s`,
     `genotype  ${r.genotype.arch}`,
     `index     ${r.genotype.index}`,
   ];
   if (r.selectionAcc !== undefined) lines.push(`selected on one valid batch with ${r.selectionAcc.toFixed(2)}% top-1`);
-  if (r.alphas !== undefined) {
+  if (r.alphas !== undefined && r.space === "sss") {
+    lines.push(`softmax(α) per position (widths ${SIZE_CANDIDATES.join(", ")}):`);
+    r.alphas.forEach((row, k) => lines.push(`  C${k + 1}  ${row.map((p) => p.toFixed(4)).join("  ")}`));
+  } else if (r.alphas !== undefined) {
     lines.push("softmax(α) per edge (none, skip, conv1x1, conv3x3, avgpool):");
     const edges = ["1<-0", "2<-0", "2<-1", "3<-0", "3<-1", "3<-2"];
     r.alphas.forEach((row, e) => lines.push(`  ${edges[e]}  ${row.map((p) => p.toFixed(4)).join("  ")}`));

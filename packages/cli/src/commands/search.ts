@@ -62,7 +62,8 @@ export function registerSearchCommands(program: Command): void {
     .command("search")
     .description(
       "run NAS: benchmark-driven (REA, random search, REINFORCE, BOHB) on a simulated time budget, or weight-sharing " +
-        "(DARTS-V1/V2, GDAS, SETN, ENAS, RSPS) by training a supernet with the libtorch engine",
+        "by training a supernet with the libtorch engine: cells of the topology space (DARTS-V1/V2, GDAS, SETN, ENAS, RSPS) " +
+        "or channel widths of the size space (TAS, FBNet-V2, TuNAS)",
     )
     .argument("<algorithm>", `one of ${[...ALGORITHMS, ...WS_ALGORITHMS].join(", ")}`)
     .option("--bench <db>", "benchmark store: queried by benchmark-driven searches (required there); looks up a weight-sharing search's answer")

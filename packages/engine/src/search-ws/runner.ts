@@ -71,6 +71,9 @@ export interface WsSearchResult {
   algorithm: WsAlgorithm;
   /** the space the answer lies in: topology cells or size-space configs */
   space: SpaceName;
+  /** the supernet's first-stage channels and cells per stage (size space: its width, 64, and 1) */
+  channel: number;
+  numCells: number;
   label: string;
   dataset: string;
   seed: number;
@@ -179,6 +182,8 @@ export async function runWeightSharingSearch(o: WsSearchOptions): Promise<WsSear
     const result: WsSearchResult = {
       algorithm: o.algorithm,
       space,
+      channel,
+      numCells,
       label: WS_ALGORITHM_LABELS[o.algorithm],
       dataset: o.data.dataset,
       seed: o.seed,

@@ -167,7 +167,7 @@ export class SizeSupernet extends Module {
 /** A size-space answer as a genotype: the channel string, its benchmark index and the width index per position. */
 export function sizeGenotypeOf(widths: readonly number[]): Genotype {
   const channels = widths.map((k) => SIZE_CANDIDATES[k]!);
-  return { arch: formatSizeArch(channels), index: sizeIndexOfChoices(channels), ops: [...widths] };
+  return { arch: formatSizeArch(channels), index: sizeIndexOfChoices(widths), ops: [...widths] };
 }
 
 /**
