@@ -16,11 +16,14 @@ Cases:
               spec["steps"] (torch seed, CPython random seed, lr, tau, warm-up ratio or null), each a weight step on
               bx{k}/by{k} and an architecture step on ax{k}/ay{k}; returns the state dict, every gradient, both
               optimizers' state, the losses, the widths each forward chose and the reward baseline.
+  bench-step  times search steps (weight step + architecture step, controller on) of spec["algorithm"], for
+              perf/search-ws/size-step.ts.
 """
 import json
 import os
 import random
 import sys
+import time
 
 import torch
 import torch.nn as nn
@@ -271,12 +274,51 @@ def size_steps(d, spec):
     return out
 
 
+def bench_step(d, spec):
+    torch.manual_seed(0)
+    algo = spec["algorithm"]
+    net = SizeSupernet(spec["classes"], spec["in_ch"], False, False)
+    net._tau.data[:] = 5.0
+    net.train()
+    w_opt = torch.optim.SGD(net.weights(), lr=0.025, momentum=0.9, weight_decay=5e-4, nesterov=True)
+    a_opt = torch.optim.Adam([net._arch_parameters], lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
+    n, hw = spec["batch"], spec["hw"]
+    xb, yb = torch.randn(n, spec["in_ch"], hw, hw), torch.randint(0, spec["classes"], (n,))
+    xa, ya = torch.randn(n, spec["in_ch"], hw, hw), torch.randint(0, spec["classes"], (n,))
+    baseline = Baseline(0.95)
+    times = []
+    for i in range(spec["warmup"] + spec["steps"]):
+        t0 = time.perf_counter()
+        net.zero_grad()
+        loss = F.cross_entropy(net(xb, algo)[0], yb)
+        loss.backward()
+        w_opt.step()
+        loss.item()
+        net.zero_grad()
+        a_opt.zero_grad()
+        logits, log_probs, _ = net(xa, algo)
+        if algo == "tunas":
+            with torch.no_grad():
+                prec1 = top1_percent(logits.data, ya)
+                baseline.update(prec1.item())
+                advantage = prec1 - baseline.value()
+            arch_loss = -advantage * sum(log_probs)
+        else:
+            arch_loss = F.cross_entropy(logits, ya)
+        arch_loss.backward()
+        a_opt.step()
+        arch_loss.item()
+        if i >= spec["warmup"]:
+            times.append(time.perf_counter() - t0)
+    return {"seconds": times, "version": torch.__version__, "threads": torch.get_num_threads()}
+
+
 def main():
     case, d = sys.argv[1], sys.argv[2]
     with open(os.path.join(d, "input.json")) as f:
         spec = json.load(f)
     torch.set_num_threads(spec.get("threads", torch.get_num_threads()))
-    result = {"size-steps": size_steps}[case](d, spec)
+    result = {"size-steps": size_steps, "bench-step": bench_step}[case](d, spec)
     with open(os.path.join(d, "output.json"), "w") as f:
         json.dump(result, f)
 

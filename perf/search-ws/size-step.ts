@@ -1,0 +1,96 @@
+// Size-search step throughput (TAS, FBNet-V2, TuNAS: one weight step + one architecture step, controller on), aa-nas
+// (libtorch via N-API) against the same steps in Debian PyTorch (test/search-ws/reference/size_supernet_reference.py,
+// which CI holds bit-identical to ours), in the same run and alternating rounds so both see the same load.
+//   npx tsc -p perf/search-ws/tsconfig.json && node dist/perf-search-ws/perf/search-ws/size-step.js [options]
+// Options: --batch 64 --hw 32 --steps 5 --warmup 2 --rounds 2 --threads <n> --quick
+// Prints a markdown table (docs/performance/search-ws.md).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SGD, getNumThreads, libtorchVersion, manualSeed, randint, randn, setNumThreads } from "../../packages/engine/src/tensor/index.js";
+import { SSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, type SizeWsAlgorithm } from "../../packages/engine/src/search-ws/settings.js";
+import { SizeSupernet } from "../../packages/engine/src/search-ws/size-supernet.js";
+import { RewardBaseline, controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
+const quick = args.includes("--quick");
+const batch = flag("batch", quick ? 16 : 64);
+const hw = flag("hw", quick ? 16 : 32);
+const steps = flag("steps", quick ? 2 : 5);
+const warmup = flag("warmup", quick ? 1 : 2);
+const rounds = flag("rounds", quick ? 1 : 2);
+if (args.includes("--threads")) setNumThreads(flag("threads", 1));
+const threads = getNumThreads();
+const CLASSES = 10;
+const IN_CH = 3;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function oursSeconds(algorithm: SizeWsAlgorithm): number[] {
+  manualSeed(0);
+  const net = new SizeSupernet({ numClasses: CLASSES, inputChannels: IN_CH });
+  net.setTau(5);
+  net.train();
+  const settings = defaultSettings(algorithm);
+  const wOpt = new SGD(net.weights(), { lr: 0.025, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
+  const aOpt = createSizeArchOptimizer(net, { ...settings.arch, weightDecay: 1e-3 });
+  const baseline = new RewardBaseline(0.95);
+  const base = { inputs: randn([batch, IN_CH, hw, hw]).keep(), targets: randint(0, CLASSES, [batch], { dtype: "int64" }).keep() };
+  const arch = { inputs: randn([batch, IN_CH, hw, hw]).keep(), targets: randint(0, CLASSES, [batch], { dtype: "int64" }).keep() };
+  const mode = controllerMode(algorithm);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = process.hrtime.bigint();
+    sizeWeightStep(net, wOpt, base, mode);
+    sizeArchStep(net, aOpt, arch, mode, { algorithm, enabled: true, baseline, classNum: CLASSES });
+    if (i >= warmup) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  for (const t of [base.inputs, base.targets, arch.inputs, arch.targets]) t.dispose();
+  wOpt.dispose();
+  aOpt.dispose();
+  net.dispose();
+  return times;
+}
+
+function pythonSeconds(algorithm: SizeWsAlgorithm): { seconds: number[]; version: string } {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "test", "search-ws", "reference", "size_supernet_reference.py");
+  const dir = mkdtempSync(join(tmpdir(), "aa-nas-size-bench-"));
+  try {
+    writeFileSync(join(dir, "input.json"), JSON.stringify({ algorithm, classes: CLASSES, in_ch: IN_CH, batch, hw, threads, warmup, steps }));
+    const r = spawnSync(process.env.AA_NAS_PYTHON ?? "/usr/bin/python3", [script, "bench-step", dir], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`PyTorch side failed: ${r.stderr || r.error?.message}`);
+    return JSON.parse(readFileSync(join(dir, "output.json"), "utf8")) as { seconds: number[]; version: string };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = new Map<SizeWsAlgorithm, { ours: number[]; py: number[] }>();
+let version = "?";
+for (let r = 0; r < rounds; r++) {
+  for (const algorithm of SSS_WS_ALGORITHMS) {
+    const entry = results.get(algorithm) ?? { ours: [], py: [] };
+    entry.ours.push(median(oursSeconds(algorithm)));
+    const p = pythonSeconds(algorithm);
+    entry.py.push(median(p.seconds));
+    version = p.version;
+    results.set(algorithm, entry);
+  }
+}
+
+console.log(`aa-nas: libtorch ${libtorchVersion()} via N-API, ${threads} threads, cpu; PyTorch ${version} (${threads} threads)`);
+console.log(`size supernet (64 wide), ${IN_CH}×${hw}×${hw} input, batch ${batch}; per round the median of ${steps} steps after ${warmup} warm-up; ${rounds} alternating round(s), the median round shown\n`);
+console.log("| step (weight + architecture) | aa-nas (Node) | PyTorch (Python) | aa-nas / PyTorch |");
+console.log("|---|---|---|---|");
+for (const [algorithm, r] of results) {
+  const ours = batch / median(r.ours);
+  const py = batch / median(r.py);
+  console.log(`| ${WS_ALGORITHM_LABELS[algorithm]} | ${ours.toFixed(1)} img/s | ${py.toFixed(1)} img/s | ${(ours / py).toFixed(2)} |`);
+}
