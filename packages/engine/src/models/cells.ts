@@ -1,5 +1,5 @@
 /** The two cell kinds of TinyNetwork (spec §2.1–2.2): the searched InferCell and the fixed ResNet reduction block. */
-import { ModuleList, Layer, type Tensor } from "../tensor/index.js";
+import { ModuleList, Layer, tidy, type Tensor } from "../tensor/index.js";
 import { ReLUConvBN, buildLayer, buildSequential } from "./operations.js";
 import type { InferCellSpec, ResNetBlockSpec } from "./structure.js";
 
@@ -66,17 +66,32 @@ export class InferCell extends Layer {
   forward(x: Tensor): Tensor {
     const nodes: Tensor[] = [x];
     const relus: Tensor[] = [];
+    // Each edge runs in its own scope and partial sums are dropped once added, so only nodes, shared relus and the
+    // edge at hand are held: without gradients (evaluation) that is the cell's whole footprint, as PyTorch's eager
+    // freeing gives (a 512-image batch through the size-space supernet: 4.0 GB of cache before, see
+    // docs/performance/search-ws.md). Under autograd the graph keeps what backward needs either way.
+    const transient = (t: Tensor | null): void => {
+      if (t !== null && !nodes.includes(t) && !relus.includes(t)) t.dispose();
+    };
     this.plan.forEach((edges, k) => {
       let acc: Tensor | null = null;
       for (const e of edges) {
         const layer = this.layers.get(e.layer);
-        const y =
-          this.sharedRelu[e.input] && layer instanceof ReLUConvBN
-            ? layer.forwardActivated((relus[e.input] ??= nodes[e.input]!.relu()))
-            : layer.forward(nodes[e.input]!);
-        acc = acc === null ? y : acc.add(y);
+        const input = nodes[e.input]!;
+        const activated = this.sharedRelu[e.input] && layer instanceof ReLUConvBN ? (relus[e.input] ??= input.relu()) : null;
+        const y = tidy(() => (activated !== null ? (layer as ReLUConvBN).forwardActivated(activated) : layer.forward(input)));
+        if (acc === null) {
+          acc = y;
+        } else {
+          const sum: Tensor = acc.add(y);
+          transient(acc);
+          transient(y);
+          acc = sum;
+        }
       }
-      nodes.push(this.lonelySkip[k] ? acc!.add(0) : acc!);
+      const node = this.lonelySkip[k] ? acc!.add(0) : acc!;
+      if (node !== acc) transient(acc);
+      nodes.push(node);
     });
     return nodes[nodes.length - 1]!;
   }

@@ -117,8 +117,11 @@ export class SizeSupernet extends Module {
     let feature = x;
     [...this.cells].forEach((cell, i) => {
       const input = feature;
-      // each module in its own scope: its intermediates go as soon as it is done (autograd keeps what backward needs)
-      const narrowed = tidy(() => this.narrow(cell.forward(input), Math.max(0, i - 1), mode));
+      // each module, then its narrowing, in its own scope: intermediates go as soon as they are used (autograd keeps
+      // what backward needs), which bounds the memory of a large evaluation batch
+      const y = tidy(() => cell.forward(input));
+      const narrowed = tidy(() => this.narrow(y, Math.max(0, i - 1), mode));
+      if (narrowed.feature !== y) y.dispose();
       chosen.push(narrowed.chosen);
       if (narrowed.logProb !== null) logProbs.push(narrowed.logProb);
       feature = narrowed.feature;
@@ -144,11 +147,24 @@ export class SizeSupernet extends Module {
         const c1 = SIZE_CANDIDATES[i1]!;
         const c2 = SIZE_CANDIDATES[i2]!;
         const width = Math.max(c1, c2);
-        const out1 = channelInterpolate(y.narrow(1, 0, c1), width);
-        const out2 = channelInterpolate(y.narrow(1, 0, c2), width);
-        const mixed = out1.mul(probs.select(0, 0).select(0, 0)).add(out2.mul(probs.select(0, 0).select(0, 1)));
+        // operands dropped as soon as they are consumed (a full-width activation each)
+        const term = (c: number, k: number): Tensor => {
+          const part = channelInterpolate(y.narrow(1, 0, c), width);
+          const weighted = part.mul(probs.select(0, 0).select(0, k));
+          part.dispose();
+          return weighted;
+        };
+        const first = term(c1, 0);
+        const second = term(c2, 1);
+        const mixed = first.add(second);
+        first.dispose();
+        second.dispose();
         const channels = y.size(1);
-        const feature = width === channels ? mixed : cat([mixed, zeros([y.size(0), channels - width, y.size(2), y.size(3)], { device: y.device })], 1);
+        if (width === channels) return { feature: mixed, logProb: null, chosen: [i1, i2] };
+        const pad = zeros([y.size(0), channels - width, y.size(2), y.size(3)], { device: y.device });
+        const feature = cat([mixed, pad], 1);
+        mixed.dispose();
+        pad.dispose();
         return { feature, logProb: null, chosen: [i1, i2] };
       }
       case "sample": {
