@@ -10,7 +10,11 @@ import type { Optimum } from "./benchmark.js";
 import { campaignToJson, type Campaign, type CampaignJson, type RunReport } from "./campaign.js";
 
 export const CAMPAIGN_FILE_FORMAT = "aa-nas-search-campaign";
-/** Bumped when a field changes meaning or goes away; readers refuse a newer version instead of misreading it. */
+/**
+ * Bumped when a field changes meaning or goes away; readers refuse a newer version instead of misreading it. A new
+ * field does not bump it: `space` came later, and a version-1 file without it is a topology-space (tss) campaign, the
+ * only space searches ran on before it.
+ */
 export const CAMPAIGN_FILE_VERSION = 1;
 
 /** One counted evaluation, in the order the search made them. */

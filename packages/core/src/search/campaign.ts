@@ -3,7 +3,7 @@
  * `seed + i`, so any single run can be repeated on its own with `--runs 1 --seed <seed + i>`.
  */
 import { UserError } from "../errors.js";
-import { NUM_ARCHS, searchSpace } from "../space/index.js";
+import { NUM_ARCHS, searchSpace, type SpaceName } from "../space/index.js";
 import type { FinalAccuracyOracle, Optimum, SearchBenchmark, SearchDataset } from "./benchmark.js";
 import { ALGORITHM_LABELS, defaultSettings, runAlgorithm, type AlgorithmName, type AlgorithmSettings } from "./algorithms.js";
 import { SearchSession, type SearchResult } from "./session.js";
@@ -58,6 +58,8 @@ export interface RunReport {
 
 export interface CampaignSummary {
   algorithm: AlgorithmName;
+  /** the benchmark's search space: every arch index and string of the campaign is one of this space's */
+  space: SpaceName;
   dataset: SearchDataset;
   budget: number;
   runs: number;
@@ -116,6 +118,7 @@ export function runCampaign(options: CampaignOptions): Campaign {
   }
   const summary: CampaignSummary = {
     algorithm: options.algorithm,
+    space: space.name,
     dataset: options.dataset,
     budget: options.budget,
     runs: options.runs,
@@ -179,6 +182,11 @@ export function reportRun(run: number, result: SearchResult, oracle: FinalAccura
 /** The JSON form of a campaign (`aa-nas search --json` prints exactly this). */
 export interface CampaignJson {
   algorithm: AlgorithmName;
+  /**
+   * the search space the campaign ran on (the store's): an arch index means a different arch in each space, so a
+   * reader keeps campaigns of different spaces apart
+   */
+  space: SpaceName;
   dataset: SearchDataset;
   budget: number;
   runs: number;
@@ -194,6 +202,7 @@ export function campaignToJson(campaign: Campaign): CampaignJson {
   const s = campaign.summary;
   return {
     algorithm: s.algorithm,
+    space: s.space,
     dataset: s.dataset,
     budget: s.budget,
     runs: s.runs,
