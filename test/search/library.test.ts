@@ -130,6 +130,7 @@ describe("aa-nas search --out (campaign file)", () => {
     const lib = campaignToFile(searchCampaign("rea", db, { runs: 3, seed: 5, optimum: true }), { createdBy: "aa-nas search rea", source: db });
     expect(reproducible(file)).toStrictEqual(reproducible(lib));
     expect(file.settings).toStrictEqual({ populationSize: 10, tournamentSize: 3 });
+    expect(file.space).toBe("tss");
     for (const r of file.results) expect(r.history.length).toBe(r.evaluations);
   });
 
@@ -156,7 +157,7 @@ describe("aa-nas search progress when stderr is not a terminal", () => {
     const env = { AA_NAS_PROGRESS_INTERVAL: "0" };
     const r = runCli(["search", "rs", "--bench", db, "--runs", "3", "--json"], { env });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ algorithm: "rs", runs: 3 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ algorithm: "rs", space: "tss", runs: 3 });
     const lines = r.stderr.trim().split("\n");
     expect(lines.slice(0, 2)).toEqual([expect.stringMatching(/^RS on cifar10: 1\/3 runs \(33%\), \d+s elapsed, ETA \d+s$/), expect.stringMatching(/^RS on cifar10: 2\/3 runs \(66%\), /)]);
     expect(lines[lines.length - 1]).toMatch(/^RS on cifar10: 3\/3 runs done in \d+s$/);

@@ -57,7 +57,7 @@ function pathPoints(d: string): Array<[number, number]> {
 describe("campaign files", () => {
   it("hold every counted evaluation of every run, consistent with the run's clock and best-so-far trace", () => {
     for (const file of written) {
-      expect(file).toMatchObject({ format: "aa-nas-search-campaign", version: 1, budget: BUDGET, runs: RUNS });
+      expect(file).toMatchObject({ format: "aa-nas-search-campaign", version: 1, space: "tss", budget: BUDGET, runs: RUNS });
       expect(file.results).toHaveLength(RUNS);
       for (const run of file.results) {
         expect(run.history).toHaveLength(run.evaluations);

@@ -5,7 +5,7 @@
  * the library and the CLI, its determinism per seed, the hp-'90' numbers answers are judged by, and the refusals.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,15 +16,18 @@ import {
   ALGORITHMS,
   SearchSession,
   StoreSearchBenchmark,
+  campaignToFile,
   campaignToJson,
   defaultSettings,
   reinforce,
   searchCampaign,
+  type CampaignFile,
   type CampaignJson,
 } from "../../packages/core/src/search/index.js";
 import { PyRandom, sampleIndex, searchSpace } from "../../packages/core/src/space/index.js";
 import { runCli } from "../support/cli.js";
 import { writeSssSearchStore } from "./sss-store.js";
+import { syntheticBenchmark } from "./synthetic.js";
 
 const SSS = searchSpace("sss");
 const TSS = searchSpace("tss");
@@ -167,12 +170,44 @@ describe("the algorithms on the full-size sss store", () => {
   });
 });
 
+describe("aa-nas search report over campaigns of both spaces", () => {
+  it("keeps a tss and an sss campaign of the same (dataset, algorithm, budget) and seeds apart: two rows and two plots, each naming its space", () => {
+    const options = { dataset: "cifar10", runs: 2, seed: 1, budget: 5000, optimum: true } as const;
+    const tss = join(dir, "both-tss.json");
+    const sss = join(dir, "both-sss.json");
+    writeFileSync(tss, JSON.stringify(campaignToFile(searchCampaign("rea", syntheticBenchmark(), options), { createdBy: "test", source: null })));
+    writeFileSync(sss, JSON.stringify(campaignToFile(searchCampaign("rea", bench, options), { createdBy: "test", source: db })));
+    const plots = join(dir, "both-plots");
+    const r = runCli(["search", "report", sss, tss, "--plots", plots, "--points", "20", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { rows: Array<{ space: string; algorithm: string; budget: number; runs: number; files: string[]; optimum: { test: { archIndex: number } } }>; plots: string[] };
+    expect(out.rows.map((row) => [row.space, row.algorithm, row.budget, row.runs, row.files])).toEqual([
+      ["tss", "rea", 5000, 2, ["both-tss.json"]],
+      ["sss", "rea", 5000, 2, ["both-sss.json"]],
+    ]);
+    // each row's optimum is its own space's: the sss store's best hp-'90' config, an index tss does not have
+    expect(out.rows[1]!.optimum.test.archIndex).toBe(bench.findBest("cifar10", "test", { hp: "90" }).index);
+    expect(out.plots).toEqual([join(plots, "best-so-far-tss-cifar10-test.svg"), join(plots, "best-so-far-sss-cifar10-test.svg")]);
+    expect(readFileSync(out.plots[0]!, "utf8")).toContain("cifar10, topology search space (tss): best-so-far test accuracy");
+    expect(readFileSync(out.plots[1]!, "utf8")).toContain("cifar10, size search space (sss): best-so-far test accuracy");
+    const table = runCli(["search", "report", sss, tss]);
+    expect(table.status, table.stderr).toBe(0);
+    const lines = table.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^space\s+dataset\s+algorithm\s+budget/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 5))).toEqual([
+      ["tss", "cifar10", "REA", "5000", "2"],
+      ["sss", "cifar10", "REA", "5000", "2"],
+    ]);
+  });
+});
+
 describe("aa-nas search on an sss store", () => {
   it("runs REA with the sss defaults and gives the library's runs", () => {
     const r = runCli(["search", "rea", "--bench", db, "--dataset", "cifar10", "--runs", "3", "--json", "--no-progress"]);
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as CampaignJson;
     expect(json.budget).toBe(20000);
+    expect(json.space).toBe("sss");
     const lib = campaignToJson(searchCampaign("rea", bench, { dataset: "cifar10", runs: 3 }));
     expect(withoutWall(json)).toEqual(withoutWall(lib));
   });
@@ -186,9 +221,13 @@ describe("aa-nas search on an sss store", () => {
     // the optimum is the store's best hp-'90' config: an sss index above tss's 15,624 must load
     const best = bench.findBest("cifar10", "test", { hp: "90" }).index;
     expect(best).toBeGreaterThan(15624);
+    const file = JSON.parse(readFileSync(out, "utf8")) as CampaignFile;
+    expect(file).toMatchObject({ format: "aa-nas-search-campaign", version: 1, space: "sss", algorithm: "bohb", budget: 5000 });
     const report = runCli(["search", "report", out]);
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toContain(`(#${best})`);
+    // one space: the table has no space column
+    expect(report.stdout.split("\n")[0]).toMatch(/^dataset\s+algorithm\s+budget/);
     const bad = runCli(["search", "rs", "--bench", partial, "--runs", "1", "--no-progress"]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/lacks hp '12' results on cifar10-valid/);

@@ -3,7 +3,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../packages/core/src/bench/api.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
-import { archAt, archCosts, opsOf } from "../../packages/core/src/space/index.js";
+import { archAt, archCosts, opsOf, sizeArchAt } from "../../packages/core/src/space/index.js";
 import { kendallTau } from "../../packages/core/src/bench/correlation.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
 import { searchJson } from "./support/campaigns.js";
@@ -208,13 +208,21 @@ describe("explorer JSON endpoints", () => {
     expect(s.method).toBe("spearman");
   });
 
+  it("refuses size-space campaigns with a topology-space store, naming the files and both spaces", () => {
+    const sss = JSON.parse(searchJson("rea", 2, 3000)) as { space: string; results: Array<{ archIndex: number; arch: string }> };
+    sss.space = "sss";
+    for (const r of sss.results) r.arch = sizeArchAt(r.archIndex);
+    const campaigns = [...parseCampaigns(searchJson("rs", 1, 3000), "rs.json"), ...parseCampaigns(JSON.stringify(sss), "sss-rea.json")];
+    expect(() => new ExplorerData(store, campaigns)).toThrow(/search runs \(--runs\) sss-rea\.json is a campaign over the size search space \(sss\), and .* holds the topology search space \(tss\)/);
+  });
+
   it("/api/runs aggregates the loaded search results per algorithm", async () => {
     const r = (await get("/api/runs?points=11")).body as {
-      groups: { algorithm: string; runs: number; time: number[]; mean: (number | null)[]; count: number[]; final: { mean: number } }[];
+      groups: { space: string; algorithm: string; runs: number; time: number[]; mean: (number | null)[]; count: number[]; final: { mean: number } }[];
       files: { file: string }[];
     };
     expect(r.files.map((f) => f.file)).toEqual(["rea.json", "rs.json"]);
-    expect(r.groups.map((g) => [g.algorithm, g.runs])).toEqual([["rea", 4], ["rs", 3]]);
+    expect(r.groups.map((g) => [g.space, g.algorithm, g.runs])).toEqual([["tss", "rea", 4], ["tss", "rs", 3]]);
     for (const g of r.groups) {
       expect(g.time).toHaveLength(11);
       expect(g.time[10]).toBe(3000);

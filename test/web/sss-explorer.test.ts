@@ -139,8 +139,14 @@ describe("explorer over an sss store", () => {
     expect(range.body.error).toMatch(/0\.\.32767/);
   });
 
-  it("search runs (topology-space results) are refused with an sss store", () => {
+  it("search runs are refused with an sss store: topology-space ones as another space's, size-space ones as not shown by the view", () => {
     const campaigns = parseCampaigns(searchJson("rea", 2, 3000), "rea.json");
     expect(() => new ExplorerData(store, campaigns)).toThrow(/search runs.*\(tss\).*size search space \(sss\)/);
+    const sss = JSON.parse(searchJson("rea", 2, 3000)) as { space: string; results: Array<{ archIndex: number; arch: string }> };
+    sss.space = "sss";
+    for (const r of sss.results) r.arch = sizeArchAt(r.archIndex);
+    expect(() => new ExplorerData(store, parseCampaigns(JSON.stringify(sss), "sss.json"))).toThrow(
+      /search runs view shows topology-space \(tss\) campaigns only, and sss\.sqlite holds the size search space \(sss\): compare size-space campaigns with 'aa-nas search report/,
+    );
   });
 });

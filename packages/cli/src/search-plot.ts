@@ -1,10 +1,11 @@
 /**
- * The figure of `aa-nas search report`: per dataset, the best-so-far accuracy of each algorithm's answer over
+ * The figure of `aa-nas search report`: per (space, dataset), the best-so-far accuracy of each algorithm's answer over
  * simulated time — mean line and ± std band over its runs — with the space's optimum as a dashed line. The series are
  * built here as plain numbers (`buildBestSoFarPlot`, what the tests check against the run files), then drawn by
  * echarts' server-side SVG renderer: no browser, no DOM.
  */
 import { ALGORITHM_LABELS, ALGORITHMS, type AlgorithmName } from "@aa-nas/core/search/algorithms.js";
+import { searchSpace, type SpaceName } from "@aa-nas/core/space/index.js";
 import { bestSoFarSeries, type CampaignGroup, type RunMetric } from "./web/runs/best-so-far.js";
 
 /** One algorithm's curve: points where at least one run has an answer. */
@@ -24,6 +25,7 @@ export interface PlotLine {
 }
 
 export interface BestSoFarPlot {
+  space: SpaceName;
   dataset: string;
   metric: RunMetric;
   title: string;
@@ -52,15 +54,26 @@ function label(algorithm: string): string {
   return (ALGORITHMS as readonly string[]).includes(algorithm) ? ALGORITHM_LABELS[algorithm as AlgorithmName] : algorithm;
 }
 
+export interface BestSoFarPlotOptions {
+  /** fix the accuracy axis to [low, high] */
+  yRange?: [number, number];
+  /** name the space in the title (a report over campaigns of both spaces) */
+  nameSpace?: boolean;
+}
+
 /**
- * The plot of the groups of one dataset. `yRange` fixes the accuracy axis; without it the axis spans the optimum and
+ * The plot of the groups of one (space, dataset). `yRange` fixes the accuracy axis; without it the axis spans the optimum and
  * every band from the time all of its runs have an answer, rounded out to whole percent. Before that time the mean is
  * over the few runs that have answered and swings widely: it runs off the axis (clipped) rather than squeezing the
  * part a reader compares into a sliver.
  */
-export function buildBestSoFarPlot(groups: readonly CampaignGroup[], metric: RunMetric, points: number, yRange?: [number, number]): BestSoFarPlot {
+export function buildBestSoFarPlot(groups: readonly CampaignGroup[], metric: RunMetric, points: number, options: BestSoFarPlotOptions = {}): BestSoFarPlot {
   const dataset = groups[0]?.dataset;
-  if (dataset === undefined || groups.some((g) => g.dataset !== dataset)) throw new RangeError("a best-so-far plot shows the groups of exactly one dataset");
+  const space = groups[0]?.space;
+  if (dataset === undefined || space === undefined || groups.some((g) => g.dataset !== dataset || g.space !== space)) {
+    throw new RangeError("a best-so-far plot shows the groups of exactly one (space, dataset)");
+  }
+  const yRange = options.yRange;
   let other = 0;
   const lines = groups.map((g): PlotLine => {
     const s = bestSoFarSeries(g, metric, points);
@@ -95,9 +108,10 @@ export function buildBestSoFarPlot(groups: readonly CampaignGroup[], metric: Run
   const runs = [...new Set(lines.map((l) => l.runs))];
   const what = metric === "test" ? "test" : "validation";
   return {
+    space,
     dataset,
     metric,
-    title: `${dataset}: best-so-far ${what} accuracy, mean ± std over ${runs.length === 1 ? runs[0] : `${Math.min(...runs)}–${Math.max(...runs)}`} runs`,
+    title: `${dataset}${options.nameSpace === true ? `, ${searchSpace(space).title}` : ""}: best-so-far ${what} accuracy, mean ± std over ${runs.length === 1 ? runs[0] : `${Math.min(...runs)}–${Math.max(...runs)}`} runs`,
     xMax: Math.max(...groups.map((g) => g.budget)),
     yMin,
     yMax,

@@ -1,13 +1,16 @@
 /**
  * `aa-nas search report <files…>`: compares campaigns written by `aa-nas search <algorithm> --out` (or printed by
- * `--json`) — a table of each (dataset, algorithm, budget) group's final numbers, and with `--plots <dir>` one SVG per
- * dataset of the best-so-far accuracy over simulated time (search-plot.ts).
+ * `--json`) — a table of each (space, dataset, algorithm, budget) group's final numbers, and with `--plots <dir>` one
+ * SVG per (space, dataset) of the best-so-far accuracy over simulated time (search-plot.ts). Campaigns of different
+ * search spaces never share a row or a plot (an arch index names a different arch in each space); only when the
+ * inputs hold both spaces do the table and the plots name the space, so single-space reports read as before.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ALGORITHM_LABELS, ALGORITHMS, type AlgorithmName } from "@aa-nas/core/search/algorithms.js";
 import { UserError } from "@aa-nas/core/errors.js";
+import type { SpaceName } from "@aa-nas/core/space/index.js";
 import { writeFileAtomic } from "@aa-nas/core/atomic-file.js";
 import { groupCampaigns, meanStd, RUN_METRICS, type CampaignGroup, type RunMetric } from "../web/runs/best-so-far.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
@@ -29,6 +32,8 @@ interface Stat {
 
 /** One line of the comparison table. */
 export interface ReportRow {
+  /** the search space the campaigns ran on */
+  space: SpaceName;
   dataset: string;
   algorithm: string;
   budget: number;
@@ -59,6 +64,7 @@ export function reportRows(groups: readonly CampaignGroup[]): ReportRow[] {
   return groups.map((g) => {
     const test = stat(g.runs.map((r) => r.testAccuracy));
     return {
+      space: g.space,
       dataset: g.dataset,
       algorithm: g.algorithm,
       budget: g.budget,
@@ -79,8 +85,10 @@ const pm = (s: Stat | null, digits: number): string => (s === null ? "–" : `${
 const name = (a: string): string => ((ALGORITHMS as readonly string[]).includes(a) ? ALGORITHM_LABELS[a as AlgorithmName] : a);
 
 export function formatReport(rows: readonly ReportRow[]): string {
-  const header = ["dataset", "algorithm", "budget(s)", "runs", "valid(%)", "test(%)", "optimum test", "regret", "evals/run", "sim time(s)", "wall/run(s)"];
+  const spaces = new Set(rows.map((r) => r.space)).size > 1;
+  const header = [...(spaces ? ["space"] : []), "dataset", "algorithm", "budget(s)", "runs", "valid(%)", "test(%)", "optimum test", "regret", "evals/run", "sim time(s)", "wall/run(s)"];
   const body = rows.map((r) => [
+    ...(spaces ? [r.space] : []),
     r.dataset,
     name(r.algorithm),
     String(r.budget),
@@ -94,7 +102,8 @@ export function formatReport(rows: readonly ReportRow[]): string {
     r.wallSeconds === null ? "–" : r.wallSeconds.mean.toFixed(3),
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...body.map((b) => b[k]!.length)));
-  const line = (cells: string[]): string => cells.map((c, k) => (k < 2 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join("  ").trimEnd();
+  const textColumns = spaces ? 3 : 2;
+  const line = (cells: string[]): string => cells.map((c, k) => (k < textColumns ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join("  ").trimEnd();
   return `${[line(header), ...body.map(line)].join("\n")}\n`;
 }
 
@@ -108,18 +117,24 @@ function parseYRange(text: string | undefined): [number, number] | undefined {
   return [lo, hi];
 }
 
-/** Writes one SVG per dataset into `dir`; returns the paths written. */
+/**
+ * Writes one SVG per (space, dataset) into `dir` — `best-so-far-<dataset>-<metric>.svg`, or
+ * `best-so-far-<space>-<dataset>-<metric>.svg` when the groups hold both spaces —; returns the paths written.
+ */
 export async function writePlots(groups: readonly CampaignGroup[], dir: string, metric: RunMetric, points: number, yRange?: [number, number]): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  for (const dataset of [...new Set(groups.map((g) => g.dataset))]) {
+  const nameSpace = new Set(groups.map((g) => g.space)).size > 1;
+  const plots = new Map<string, { space: SpaceName; dataset: string }>();
+  for (const g of groups) plots.set(JSON.stringify([g.space, g.dataset]), { space: g.space, dataset: g.dataset });
+  for (const { space, dataset } of plots.values()) {
     const plot = buildBestSoFarPlot(
-      groups.filter((g) => g.dataset === dataset),
+      groups.filter((g) => g.space === space && g.dataset === dataset),
       metric,
       points,
-      yRange,
+      { ...(yRange === undefined ? {} : { yRange }), nameSpace },
     );
-    const path = join(dir, `best-so-far-${dataset}-${metric}.svg`);
+    const path = join(dir, `best-so-far-${nameSpace ? `${space}-` : ""}${dataset}-${metric}.svg`);
     writeFileAtomic(path, await renderPlotSvg(plot));
     written.push(path);
   }
@@ -129,9 +144,9 @@ export async function writePlots(groups: readonly CampaignGroup[], dir: string, 
 export function registerSearchReportCommand(search: Command): void {
   const report = search
     .command("report")
-    .description("compare campaign files (from 'aa-nas search <algorithm> --out' or --json): a table per (dataset, algorithm, budget), and SVG plots of best-so-far accuracy over simulated time")
+    .description("compare campaign files (from 'aa-nas search <algorithm> --out' or --json): a table per (space, dataset, algorithm, budget), and SVG plots of best-so-far accuracy over simulated time")
     .argument("<files...>", "campaign files, or folders (every *.json directly inside)")
-    .option("--plots <dir>", "write best-so-far-<dataset>-<metric>.svg per dataset here (mean line, ± std band, the optimum as a dashed line)")
+    .option("--plots <dir>", "write best-so-far-<dataset>-<metric>.svg per dataset here: mean line, ± std band, the optimum as a dashed line (best-so-far-<space>-<dataset>-<metric>.svg when the files hold both spaces)")
     .option("--metric <test|valid>", "accuracy the plots show", "test")
     .option("--points <n>", "time points per curve (2..5000)", "200")
     .option("--y-range <low,high>", "fix the plots' accuracy axis, e.g. 90,95 (default: everything the curves span)")

@@ -8,7 +8,7 @@ import { NasBench } from "@aa-nas/core/bench/api.js";
 import { BenchQueryError } from "@aa-nas/core/bench/errors.js";
 import { DATASET_KEYS, SEARCH_DATASETS, searchTrainKey, type DatasetKey } from "@aa-nas/core/registry/index.js";
 import type { BenchStore, StoreMeta } from "@aa-nas/core/bench/store.js";
-import { EDGES, OPS, SIZE_CANDIDATES, SIZE_POSITIONS, type SearchSpace, type SpaceName } from "@aa-nas/core/space/index.js";
+import { EDGES, OPS, SIZE_CANDIDATES, SIZE_POSITIONS, searchSpace, type SearchSpace, type SpaceName } from "@aa-nas/core/space/index.js";
 import { archDetail, sizeArchDetail, type ArchDetail, type SizeArchDetail } from "./data/arch-detail.js";
 import { lookupArchIn } from "./data/arch-ref.js";
 import { buildWidthEffects, type WidthEffectsResponse } from "./data/width-effects.js";
@@ -59,6 +59,29 @@ export interface Optimum {
   accuracy: number;
 }
 
+/**
+ * The runs view judges answers against the served store (its optimum line, links to arch pages), and an arch index
+ * names a different arch in each space, so campaigns of another space are refused rather than shown against the
+ * wrong archs. The view itself is built for topology-space campaigns (the nav shows it for tss stores only), so an
+ * sss store takes none; `aa-nas search report` compares size-space campaigns.
+ */
+function checkCampaignSpaces(campaigns: readonly LoadedCampaign[], space: SearchSpace, storeFile: string): void {
+  const other = campaigns.filter((c) => c.space !== space.name);
+  if (other.length > 0) {
+    const files = [...new Set(other.map((c) => c.file))];
+    const shown = `${files.slice(0, 3).join(", ")}${files.length > 3 ? `, … (${files.length} files)` : ""}`;
+    throw new UserError(
+      `search runs (--runs) ${shown} ${other.length === 1 ? "is a campaign" : "are campaigns"} over the ${searchSpace(other[0]!.space).title}, and ${storeFile} holds the ${space.title}: ` +
+        `a campaign's arch indexes are its own space's, so serve its runs with a store of that space${other[0]!.space === "tss" ? "" : ", or compare size-space campaigns with 'aa-nas search report <files…>'"}`,
+    );
+  }
+  if (space.name !== "tss" && campaigns.length > 0) {
+    throw new UserError(
+      `the explorer's search runs view shows topology-space (tss) campaigns only, and ${storeFile} holds the ${space.title}: compare size-space campaigns with 'aa-nas search report <files…>'`,
+    );
+  }
+}
+
 export class ExplorerData {
   readonly bench: NasBench;
   readonly choices: StoreChoices;
@@ -79,10 +102,7 @@ export class ExplorerData {
   ) {
     this.bench = new NasBench(store);
     this.space = store.space;
-    if (this.space.name !== "tss" && campaigns.length > 0) {
-      // the benchmark-driven searches run over the topology space only; their runs cannot be judged against this store
-      throw new UserError(`search runs (--runs) are topology-space (tss) results, and ${basename(store.path)} holds the ${this.space.title}: serve them with a tss store`);
-    }
+    checkCampaignSpaces(campaigns, this.space, basename(store.path));
     this.storeMeta = store.meta();
     const hps = this.storeMeta.hps;
     const datasets = DATASET_KEYS.filter((d) => this.storeMeta.datasets.includes(d));

@@ -1,15 +1,18 @@
 /**
  * Search progress as the papers plot it: for every run, the accuracy of its current answer (the best-so-far arch by
- * the proxy reward) as a step function of simulated time; across the runs of one (algorithm, dataset, budget), the
- * mean ± std on a common time grid.
+ * the proxy reward) as a step function of simulated time; across the runs of one (space, algorithm, dataset, budget),
+ * the mean ± std on a common time grid.
  */
 import { ALGORITHMS } from "@aa-nas/core/search/algorithms.js";
+import { SPACE_NAMES, type SpaceName } from "@aa-nas/core/space/index.js";
 import type { LoadedCampaign, SearchRunReport } from "./search-run-file.js";
 
 export const RUN_METRICS = ["test", "valid"] as const;
 export type RunMetric = (typeof RUN_METRICS)[number];
 
 export interface RunGroup {
+  /** the search space the runs searched */
+  space: SpaceName;
   algorithm: string;
   dataset: string;
   budget: number;
@@ -38,7 +41,7 @@ export type StoreOptimum = (dataset: string, metric: RunMetric) => { index: numb
 export interface RunsResponse {
   metric: RunMetric;
   points: number;
-  files: Array<{ file: string; algorithm: string; dataset: string; budget: number; runs: number }>;
+  files: Array<{ file: string; space: SpaceName; algorithm: string; dataset: string; budget: number; runs: number }>;
   groups: RunGroup[];
 }
 
@@ -52,8 +55,12 @@ export function valueAt(run: SearchRunReport, metric: RunMetric, t: number): num
   return value;
 }
 
-/** The runs of one (algorithm, dataset, budget) across the files given, each seed once, traces in time order. */
+/**
+ * The runs of one (space, algorithm, dataset, budget) across the files given, each seed once, traces in time order.
+ * Campaigns of different spaces never share a group: their arch indexes name different archs, their optima differ.
+ */
 export interface CampaignGroup {
+  space: SpaceName;
   algorithm: string;
   dataset: string;
   budget: number;
@@ -63,13 +70,19 @@ export interface CampaignGroup {
   optimum: { valid: { archIndex: number; accuracy: number }; test: { archIndex: number; accuracy: number } } | null;
 }
 
-/** Groups runs by (algorithm, dataset, budget), in the CLI's algorithm order (REA, RS, REINFORCE, BOHB) per dataset. */
+/**
+ * Groups runs by (space, algorithm, dataset, budget): per space (tss before sss) and dataset, in the CLI's algorithm
+ * order (REA, RS, REINFORCE, BOHB).
+ */
 export function groupCampaigns(campaigns: readonly LoadedCampaign[]): CampaignGroup[] {
-  const groups = new Map<string, { algorithm: string; dataset: string; budget: number; files: Set<string>; runs: Map<number, SearchRunReport>; optimum: CampaignGroup["optimum"] }>();
+  const groups = new Map<
+    string,
+    { space: SpaceName; algorithm: string; dataset: string; budget: number; files: Set<string>; runs: Map<number, SearchRunReport>; optimum: CampaignGroup["optimum"] }
+  >();
   for (const c of campaigns) {
-    const key = JSON.stringify([c.algorithm, c.dataset, c.budget]);
+    const key = JSON.stringify([c.space, c.algorithm, c.dataset, c.budget]);
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, files: new Set(), runs: new Map(), optimum: null }));
+    if (g === undefined) groups.set(key, (g = { space: c.space, algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, files: new Set(), runs: new Map(), optimum: null }));
     g.files.add(c.file);
     for (const r of c.results) if (!g.runs.has(r.seed)) g.runs.set(r.seed, { ...r, trace: [...r.trace].sort((a, b) => a.time - b.time) });
     if (c.optimum != null) {
@@ -80,13 +93,13 @@ export function groupCampaigns(campaigns: readonly LoadedCampaign[]): CampaignGr
       };
     }
   }
-  const out = [...groups.values()].map((g) => ({ algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, files: [...g.files], runs: [...g.runs.values()], optimum: g.optimum }));
+  const out = [...groups.values()].map((g) => ({ space: g.space, algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, files: [...g.files], runs: [...g.runs.values()], optimum: g.optimum }));
   // the CLI's algorithm order (REA, RS, REINFORCE, BOHB), then any other name alphabetically
   const rank = (name: string): number => {
     const k = (ALGORITHMS as readonly string[]).indexOf(name);
     return k >= 0 ? k : ALGORITHMS.length;
   };
-  out.sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.algorithm) - rank(b.algorithm) || a.algorithm.localeCompare(b.algorithm) || a.budget - b.budget);
+  out.sort((a, b) => SPACE_NAMES.indexOf(a.space) - SPACE_NAMES.indexOf(b.space) || a.dataset.localeCompare(b.dataset) || rank(a.algorithm) - rank(b.algorithm) || a.algorithm.localeCompare(b.algorithm) || a.budget - b.budget);
   return out;
 }
 
@@ -113,12 +126,12 @@ export function aggregateRuns(campaigns: readonly LoadedCampaign[], metric: RunM
     const recorded = g.optimum?.[metric];
     const optimum: RunGroup["optimum"] =
       stored !== null ? { ...stored, from: "store" } : recorded !== undefined ? { index: recorded.archIndex, accuracy: recorded.accuracy, from: "files" } : null;
-    return { algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: g.runs.length, files: g.files, ...bestSoFarSeries(g, metric, points), final: finals, optimum };
+    return { space: g.space, algorithm: g.algorithm, dataset: g.dataset, budget: g.budget, runs: g.runs.length, files: g.files, ...bestSoFarSeries(g, metric, points), final: finals, optimum };
   });
   return {
     metric,
     points,
-    files: campaigns.map((c) => ({ file: c.file, algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, runs: c.results.length })),
+    files: campaigns.map((c) => ({ file: c.file, space: c.space, algorithm: c.algorithm, dataset: c.dataset, budget: c.budget, runs: c.results.length })),
     groups: out,
   };
 }
