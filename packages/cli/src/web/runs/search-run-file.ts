@@ -13,7 +13,7 @@ import { CAMPAIGN_FILE_FORMAT, CAMPAIGN_FILE_VERSION } from "@aa-nas/core/search
 
 export class SearchRunsError extends UserError {}
 
-// any index of either space here; the campaign's `space` bounds it (checkSpace), which only the whole object knows
+// a non-negative integer here: the campaign's `space`, which only the whole object knows, bounds it (checkSpace)
 const archIndex = z.number().int().nonnegative();
 // Accuracies are percentages, but a synthetic benchmark may go beyond 100: only finiteness is required.
 const accuracy = z.number();
