@@ -25,7 +25,7 @@ from xautodl.config_utils import dict2config
 from xautodl.models import get_cell_based_tiny_net
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "search-ws", "reference"))
-from size_supernet_reference import Baseline, SizeSupernet, top1_percent  # noqa: E402
+from size_supernet_reference import Baseline, SizeSupernet, arch_loss  # noqa: E402
 
 GENOTYPE = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 ALGOS = {"tas": "tas", "fbnet-v2": "mask_gumbel", "tunas": "mask_rl"}
@@ -97,18 +97,11 @@ def run(net, is_original, algo_key, batches):
         net.zero_grad()
         a_opt.zero_grad()
         logits, log_probs = forward(ax)
-        if algo_key == "tunas":
-            with torch.no_grad():
-                prec1 = top1_percent(logits.data, ay)
-                baseline.update(prec1.item())
-                advantage = prec1 - baseline.value()
-            arch_loss = -advantage * sum(log_probs)
-        else:
-            arch_loss = F.cross_entropy(logits, ay)
+        a_loss, _ = arch_loss(algo_key, logits, log_probs, ay, baseline)
         if warm is None:
-            arch_loss.backward()
+            a_loss.backward()
             a_opt.step()
-        losses.append(arch_loss.item())
+        losses.append(a_loss.item())
     grads = {n: (None if p.grad is None else p.grad.clone()) for n, p in net.named_parameters()}
     return losses, {k: v.clone() for k, v in net.state_dict().items()}, grads, w_opt.state_dict()["state"], a_opt.state_dict()["state"]
 

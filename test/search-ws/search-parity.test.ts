@@ -4,8 +4,7 @@
 // sides before every step): weights, α, every gradient, BatchNorm statistics and optimizer state must agree bit for bit.
 import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
-import { Adam, SGD, manualSeed, tensor, type Tensor } from "../../packages/engine/src/tensor/index.js";
-import type { Module } from "../../packages/engine/src/tensor/nn/module.js";
+import { Adam, SGD, manualSeed } from "../../packages/engine/src/tensor/index.js";
 import type { Optimizer } from "../../packages/engine/src/tensor/optim/optimizer.js";
 import { Controller } from "../../packages/engine/src/search-ws/controller.js";
 import { archStep, createArchOptimizer, dartsWeights, unrolledArchStep, weightStep } from "../../packages/engine/src/search-ws/darts.js";
@@ -15,8 +14,8 @@ import { rspsStep } from "../../packages/engine/src/search-ws/rsps.js";
 import { setnArchStep, setnWeightStep } from "../../packages/engine/src/search-ws/setn.js";
 import { TSS_WS_ALGORITHMS, defaultSettings, type WsAlgorithm, type WsSettings } from "../../packages/engine/src/search-ws/settings.js";
 import { Supernet, type NetworkMode } from "../../packages/engine/src/search-ws/supernet.js";
-import type { DeviceBatch } from "../../packages/engine/src/train/device-batch.js";
-import { runSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
+import { runSupernetReference, type RawArray } from "./support/reference.js";
+import { dumpState, gradients, optimizerValues, seededStepBatches, values } from "./support/parity.js";
 
 const SPEC = { seed: 11, C: 4, N: 1, classes: 10, in_ch: 1, track: 0, batch: 6, hw: 8, threads: 1 };
 /** libtorch's generator is reseeded with these before step k (Gumbel noise, controller samples) */
@@ -77,29 +76,7 @@ function settingsOf(algorithm: WsAlgorithm): WsSettings & { lrs: number[] } {
 
 const hasAlpha = (a: WsAlgorithm): boolean => a !== "enas" && a !== "rsps";
 
-const xsize = SPEC.batch * SPEC.in_ch * SPEC.hw * SPEC.hw;
-const xshape = [SPEC.batch, SPEC.in_ch, SPEC.hw, SPEC.hw];
-const raw = SEEDS.map((_, k) => ({
-  bx: seededFloats(xsize, 101 + k),
-  by: seededLabels(SPEC.batch, SPEC.classes, 303 + k),
-  ax: seededFloats(xsize, 202 + k),
-  ay: seededLabels(SPEC.batch, SPEC.classes, 404 + k),
-}));
-const batches = raw.map((r) => ({
-  base: { inputs: tensor(r.bx, xshape), targets: tensor(r.by, [SPEC.batch]) } as DeviceBatch,
-  arch: { inputs: tensor(r.ax, xshape), targets: tensor(r.ay, [SPEC.batch]) } as DeviceBatch,
-  archTargets: Int32Array.from(r.ay, Number),
-}));
-
-function dumpState(module: Module, prefix: string, files: Record<string, RawArray>): Record<string, number[]> {
-  const shapes: Record<string, number[]> = {};
-  for (const [k, t] of module.stateDict()) {
-    shapes[k] = [...t.shape];
-    const data = t.toArray();
-    files[`${prefix}/${k}.${data instanceof BigInt64Array ? "i64" : "f32"}`] = data as RawArray;
-  }
-  return shapes;
-}
+const { batches, files: batchFiles } = seededStepBatches(SPEC, SEEDS.length);
 
 function build(algorithm: WsAlgorithm): { net: Supernet; controller: Controller | null } {
   manualSeed(SPEC.seed);
@@ -227,20 +204,6 @@ function compareValues(ours: Record<string, number[] | null>, theirs: Record<str
   return m;
 }
 
-function values(entries: Iterable<[string, Tensor | null]>): Record<string, number[] | null> {
-  const out: Record<string, number[] | null> = {};
-  for (const [k, t] of entries) out[k] = t === null ? null : t.toNumbers();
-  return out;
-}
-
-function gradients(module: Module): Record<string, number[] | null> {
-  return values(module.namedParameters().map(([k, p]) => [k, p.grad] as [string, Tensor | null]));
-}
-
-function optimizerValues(opt: Optimizer | null): Record<string, number[] | null> {
-  return opt === null ? {} : values(opt.stateDict().tensors);
-}
-
 function describeMismatch(part: string, m: Mismatch): string {
   if (m.count === 0) return `${part}: ${m.total} equal`;
   return `${part}: ${m.count}/${m.total} differ, max |Δ| ${m.maxAbs.toExponential(2)}, max ${m.maxUlps} ulp at ${m.worst}`;
@@ -249,8 +212,7 @@ function describeMismatch(part: string, m: Mismatch): string {
 // ---------------------------------------------------------------- the test
 
 describe("two search steps of every weight-sharing algorithm, bit for bit against PyTorch (C=4, N=1, 8x8, batch 6)", () => {
-  const files: Record<string, RawArray> = {};
-  raw.forEach((r, k) => Object.assign(files, { [`bx${k}.f32`]: r.bx, [`by${k}.i64`]: r.by, [`ax${k}.f32`]: r.ax, [`ay${k}.i64`]: r.ay }));
+  const files: Record<string, RawArray> = { ...batchFiles };
   const shapes: Record<string, Record<string, number[]>> = {};
   let ctlShapes: Record<string, number[]> = {};
   const built = new Map<WsAlgorithm, ReturnType<typeof build>>();

@@ -5,15 +5,13 @@
 // optimizers' state, the losses, the chosen widths and TuNAS's reward baseline equal bit for bit.
 import "./support/single-thread.js";
 import { describe, expect, it } from "vitest";
-import { SGD, manualSeed, tensor, type Tensor } from "../../packages/engine/src/tensor/index.js";
-import type { Module } from "../../packages/engine/src/tensor/nn/module.js";
-import type { Optimizer } from "../../packages/engine/src/tensor/optim/optimizer.js";
+import { SGD, manualSeed } from "../../packages/engine/src/tensor/index.js";
 import { PyRandom } from "../../packages/core/src/space/index.js";
 import { SSS_WS_ALGORITHMS, defaultSettings, type SizeWsAlgorithm } from "../../packages/engine/src/search-ws/settings.js";
 import { SizeSupernet, type SizeMode } from "../../packages/engine/src/search-ws/size-supernet.js";
 import { RewardBaseline, controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
-import type { DeviceBatch } from "../../packages/engine/src/train/device-batch.js";
-import { runSizeSupernetReference, seededFloats, seededLabels, type RawArray } from "./support/reference.js";
+import { runSizeSupernetReference, type RawArray } from "./support/reference.js";
+import { dumpState, gradients, optimizerValues, seededStepBatches, values } from "./support/parity.js";
 
 const SPEC = { seed: 11, classes: 10, in_ch: 1, hw: 8, batch: 6, affine: 0, track: 0, threads: 1 };
 /** Per step: libtorch seed, CPython seed, the cosine schedule's lr, τ of the epoch, warm-up probability (null = controller on). */
@@ -35,42 +33,12 @@ interface Reference {
   baseline: [number, number];
 }
 
-const xsize = SPEC.batch * SPEC.in_ch * SPEC.hw * SPEC.hw;
-const xshape = [SPEC.batch, SPEC.in_ch, SPEC.hw, SPEC.hw];
-const raw = STEPS.map((_, k) => ({
-  bx: seededFloats(xsize, 101 + k),
-  by: seededLabels(SPEC.batch, SPEC.classes, 303 + k),
-  ax: seededFloats(xsize, 202 + k),
-  ay: seededLabels(SPEC.batch, SPEC.classes, 404 + k),
-}));
-const batches = raw.map((r) => ({
-  base: { inputs: tensor(r.bx, xshape), targets: tensor(r.by, [SPEC.batch]) } as DeviceBatch,
-  arch: { inputs: tensor(r.ax, xshape), targets: tensor(r.ay, [SPEC.batch]) } as DeviceBatch,
-}));
+const { batches, files: batchFiles } = seededStepBatches(SPEC, STEPS.length);
 
 function build(): SizeSupernet {
   manualSeed(SPEC.seed);
   return new SizeSupernet({ numClasses: SPEC.classes, inputChannels: SPEC.in_ch, affine: false, trackRunningStats: false });
 }
-
-function dumpState(module: Module, prefix: string, files: Record<string, RawArray>): Record<string, number[]> {
-  const shapes: Record<string, number[]> = {};
-  for (const [k, t] of module.stateDict()) {
-    shapes[k] = [...t.shape];
-    const data = t.toArray();
-    files[`${prefix}/${k}.${data instanceof BigInt64Array ? "i64" : "f32"}`] = data as RawArray;
-  }
-  return shapes;
-}
-
-function values(entries: Iterable<[string, Tensor | null]>): Record<string, number[] | null> {
-  const out: Record<string, number[] | null> = {};
-  for (const [k, t] of entries) out[k] = t === null ? null : t.toNumbers();
-  return out;
-}
-
-const gradients = (m: Module): Record<string, number[] | null> => values(m.namedParameters().map(([k, p]) => [k, p.grad] as [string, Tensor | null]));
-const optimizerValues = (o: Optimizer): Record<string, number[] | null> => values(o.stateDict().tensors);
 
 /** Entries whose values differ as bit patterns (so −0 ≠ +0), with the first one named. */
 function differences(ours: Record<string, number[] | null>, theirs: Record<string, number[] | null>): string[] {
@@ -113,8 +81,7 @@ function runSteps(algorithm: SizeWsAlgorithm, net: SizeSupernet) {
 }
 
 describe("three steps of TAS, FBNet-V2 and TuNAS, bit for bit against PyTorch (64-wide supernet, 8x8, batch 6)", () => {
-  const files: Record<string, RawArray> = {};
-  raw.forEach((r, k) => Object.assign(files, { [`bx${k}.f32`]: r.bx, [`by${k}.i64`]: r.by, [`ax${k}.f32`]: r.ax, [`ay${k}.i64`]: r.ay }));
+  const files: Record<string, RawArray> = { ...batchFiles };
   const nets = new Map<SizeWsAlgorithm, SizeSupernet>();
   let shapes: Record<string, number[]> = {};
   for (const algorithm of SSS_WS_ALGORITHMS) {

@@ -195,6 +195,18 @@ def top1_percent(logits, targets):
     return hits[:1].contiguous().view(-1).float().sum(0, keepdim=True).mul_(100.0 / targets.size(0))
 
 
+def arch_loss(algo, logits, log_probs, targets, baseline):
+    """The architecture loss of search-size.py: the REINFORCE loss for tunas (the baseline fed with this batch's top-1
+    first), else the cross-entropy. Returns (loss, reward or None)."""
+    if algo in ("tunas", "mask_rl"):
+        with torch.no_grad():
+            prec1 = top1_percent(logits.data, targets)
+            baseline.update(prec1.item())
+            advantage = prec1 - baseline.value()
+        return -advantage * sum(log_probs), prec1.item()
+    return F.cross_entropy(logits, targets), None
+
+
 def build(spec):
     torch.manual_seed(spec["seed"])
     return SizeSupernet(spec["classes"], spec["in_ch"], bool(spec["affine"]), bool(spec["track"]))
@@ -247,19 +259,13 @@ def size_steps(d, spec):
             a_opt.zero_grad()
             logits, log_probs, picked = net(ax, mode, rng, step["warmup"])
             chosen.append(picked)
-            if algo == "tunas":
-                with torch.no_grad():
-                    prec1 = top1_percent(logits.data, ay)
-                    baseline.update(prec1.item())
-                    advantage = prec1 - baseline.value()
-                arch_loss = -advantage * sum(log_probs)
-                rewards.append(prec1.item())
-            else:
-                arch_loss = F.cross_entropy(logits, ay)
+            loss, reward = arch_loss(algo, logits, log_probs, ay, baseline)
+            if reward is not None:
+                rewards.append(reward)
             if not warm:
-                arch_loss.backward()
+                loss.backward()
                 a_opt.step()
-            losses.append(arch_loss.item())
+            losses.append(loss.item())
         out[algo] = {
             "init": init,
             "state": state_lists(net),
@@ -297,17 +303,10 @@ def bench_step(d, spec):
         net.zero_grad()
         a_opt.zero_grad()
         logits, log_probs, _ = net(xa, algo)
-        if algo == "tunas":
-            with torch.no_grad():
-                prec1 = top1_percent(logits.data, ya)
-                baseline.update(prec1.item())
-                advantage = prec1 - baseline.value()
-            arch_loss = -advantage * sum(log_probs)
-        else:
-            arch_loss = F.cross_entropy(logits, ya)
-        arch_loss.backward()
+        loss, _ = arch_loss(algo, logits, log_probs, ya, baseline)
+        loss.backward()
         a_opt.step()
-        arch_loss.item()
+        loss.item()
         if i >= spec["warmup"]:
             times.append(time.perf_counter() - t0)
     return {"seconds": times, "version": torch.__version__, "threads": torch.get_num_threads()}

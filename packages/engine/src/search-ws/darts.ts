@@ -14,7 +14,7 @@ import { Adam } from "../tensor/optim/adam.js";
 import { tidy } from "../tensor/scope.js";
 import type { AlgorithmRun, EpochReport } from "./algorithm.js";
 import { allParameters, clipIfSet, deviceBatch, forwardLoss, validPass, type SearchContext } from "./context.js";
-import { runPairedEpoch, type StepResult } from "./paired-epoch.js";
+import { pairedEpochReport, runPairedEpoch, type StepResult } from "./paired-epoch.js";
 import type { NetworkMode, Supernet } from "./supernet.js";
 import { unrolledArchGradient } from "./unrolled.js";
 import type { DeviceBatch } from "../train/device-batch.js";
@@ -100,16 +100,7 @@ export function createDarts(ctx: SearchContext, secondOrder: boolean): Algorithm
         return { w, a };
       });
       const valid = validPass(ctx, epoch, () => mode());
-      return {
-        searchLoss: r.base.loss,
-        searchAcc: r.base.acc1,
-        archLoss: r.arch.loss,
-        archAcc: r.arch.acc1,
-        validLoss: valid.loss,
-        validAcc: valid.acc1,
-        ops: net.argmaxOps(),
-        extra: { searchSeconds: r.searchSeconds, lr: wOptimizer.lr },
-      };
+      return pairedEpochReport(r, valid, { ops: net.argmaxOps(), extra: { searchSeconds: r.searchSeconds, lr: wOptimizer.lr } });
     },
     finish: () => ({ ops: net.argmaxOps() }),
     dispose: () => aOptimizer.dispose(),

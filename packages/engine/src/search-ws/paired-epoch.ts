@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { tidy } from "../tensor/scope.js";
 import type { Batch } from "../data/batch.js";
+import type { EpochReport } from "./algorithm.js";
 import { LossAccMeter, stepsOf, type SearchContextOf } from "./context.js";
 import { SetAssembler, planSearchEpoch } from "./search-data.js";
 
@@ -41,4 +42,9 @@ export function runPairedEpoch(ctx: SearchContextOf<unknown>, epoch: number, ste
     ctx.progress({ phase: "search", epoch, epochs: settings.weight.epochs, step: k + 1, steps, loss: baseMeter.loss.avg });
   }
   return { base: baseMeter.summary(), arch: archMeter.summary(), searchSeconds: (performance.now() - started) / 1000 };
+}
+
+/** The report of a paired epoch followed by a valid pass: both sides' meters, the valid numbers, the epoch's answer. */
+export function pairedEpochReport(r: PairedEpoch, valid: { loss: number; acc1: number }, rest: Pick<EpochReport, "ops" | "extra" | "selectionAcc">): EpochReport {
+  return { searchLoss: r.base.loss, searchAcc: r.base.acc1, archLoss: r.arch.loss, archAcc: r.arch.acc1, validLoss: valid.loss, validAcc: valid.acc1, ...rest };
 }

@@ -8,7 +8,7 @@ import type { AlgorithmRun, EpochReport, FinalSelection } from "./algorithm.js";
 import { clipIfSet, deviceBatch, forwardLoss, pickBest, validPass, type SearchContext } from "./context.js";
 import { topKByLogProb, randomOps } from "./candidates.js";
 import { archStep, createArchOptimizer, dartsWeights } from "./darts.js";
-import { runPairedEpoch } from "./paired-epoch.js";
+import { pairedEpochReport, runPairedEpoch } from "./paired-epoch.js";
 import { streamRandom } from "./search-data.js";
 import type { Adam } from "../tensor/optim/adam.js";
 import type { SGD } from "../tensor/optim/sgd.js";
@@ -62,17 +62,7 @@ export function createSetn(ctx: SearchContext): AlgorithmRun {
       });
       const chosen = select(epoch);
       const valid = validPass<NetworkMode>(ctx, epoch, () => ({ kind: "fixed", ops: chosen.ops }));
-      return {
-        searchLoss: r.base.loss,
-        searchAcc: r.base.acc1,
-        archLoss: r.arch.loss,
-        archAcc: r.arch.acc1,
-        validLoss: valid.loss,
-        validAcc: valid.acc1,
-        ops: chosen.ops,
-        selectionAcc: chosen.selectionAcc!,
-        extra: { searchSeconds: r.searchSeconds, lr: wOptimizer.lr },
-      };
+      return pairedEpochReport(r, valid, { ops: chosen.ops, selectionAcc: chosen.selectionAcc!, extra: { searchSeconds: r.searchSeconds, lr: wOptimizer.lr } });
     },
     finish: () => select(settings.weight.epochs),
     dispose: () => aOptimizer.dispose(),

@@ -20,7 +20,7 @@ import { batchPercent, topkHits } from "../train/meters.js";
 import type { AlgorithmRun, EpochReport } from "./algorithm.js";
 import { clipIfSet, deviceBatch, validPass, type SearchContextOf } from "./context.js";
 import { gdasTau } from "./gumbel.js";
-import { runPairedEpoch, type StepResult } from "./paired-epoch.js";
+import { pairedEpochReport, runPairedEpoch, type StepResult } from "./paired-epoch.js";
 import { streamRandom } from "./search-data.js";
 import type { ArchSettings, SizeWsAlgorithm } from "./settings.js";
 import type { SizeMode, SizeSupernet } from "./size-supernet.js";
@@ -174,16 +174,7 @@ export function createSizeSearch(ctx: SizeSearchContext, algorithm: SizeWsAlgori
         extra.reward = rewardSum / rewardCount;
         extra.baseline = baseline.value;
       }
-      return {
-        searchLoss: r.base.loss,
-        searchAcc: r.base.acc1,
-        archLoss: r.arch.loss,
-        archAcc: r.arch.acc1,
-        validLoss: valid.loss,
-        validAcc: valid.acc1,
-        ops: net.argmaxWidths(),
-        extra,
-      };
+      return pairedEpochReport(r, valid, { ops: net.argmaxWidths(), extra });
     },
     finish: () => ({ ops: net.argmaxWidths() }),
     dispose: () => aOptimizer.dispose(),
