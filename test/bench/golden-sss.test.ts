@@ -14,39 +14,10 @@ import { BenchQueryError, MetricUnavailableError } from "../../packages/core/src
 import { importBenchmark } from "../../packages/core/src/bench/import/importers.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { PyRandom } from "../../packages/core/src/space/index.js";
-import { readReferenceJson, referencePath } from "../support/reference.js";
+import { referencePath } from "../support/reference.js";
+import { SSS_SAMPLE, readSssGolden } from "../support/golden-sss.js";
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-interface GoldenCase {
-  index: number;
-  arch: string;
-  hp: string;
-  dataset: string;
-  seeds: number[];
-  get_cost_info: Record<string, number>;
-  get_latency: number;
-  get_more_info_mean: Record<string, Json>;
-  get_more_info_by_seed: Record<string, Record<string, Json>>;
-  get_more_info_iepoch: Record<string, Record<string, Json> | string>;
-  get_net_config: Record<string, Json>;
-  simulate_train_eval: Array<[number, number, number, number] | string>;
-  total_epoch: number;
-}
-interface Golden {
-  cases: GoldenCase[];
-  meta_archs_head: string[];
-  meta_archs_tail: string[];
-  n_archs: number;
-  query_index_by_arch: Record<string, number>;
-  statistics: Record<string, Record<string, number>>;
-}
-
-const SAMPLE = "nats-sss-v1_0-50262-simple-sample";
-const golden = readReferenceJson<Golden>(SAMPLE, "golden-api-nats_bench-v1.8-sss.json");
-const extra = readReferenceJson<{ find_best_enforce_all_false: Record<string, [number, number] | string>; query_info_str_by_arch: Record<string, string> }>(
-  SAMPLE,
-  "golden-api-nats_bench-v1.8-sss-extra.json",
-);
+const { golden, extra } = readSssGolden();
 
 let dir: string;
 let bench: NasBench;
@@ -54,7 +25,7 @@ let bench: NasBench;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "aa-nas-golden-sss-"));
   const store = BenchStore.create(join(dir, "sss.sqlite"), { space: "sss" });
-  importBenchmark(referencePath(SAMPLE), store);
+  importBenchmark(referencePath(SSS_SAMPLE), store);
   store.close();
   bench = NasBench.open(join(dir, "sss.sqlite"));
 });

@@ -18,7 +18,8 @@ import { repoRoot } from "../support/paths.js";
 import { NATS_SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
 import { startStaticServer, type StaticServer } from "../support/static-server.js";
 import { launchBrowser, watchedPage, type Browser } from "../web/support/browser.js";
-import { exportStore, makeSssExport, SSS_SAMPLE } from "./support/stores.js";
+import { exportStore, makeSssExport } from "./support/stores.js";
+import { SSS_SAMPLE } from "../support/golden-sss.js";
 
 interface GoldenCase {
   index: number;

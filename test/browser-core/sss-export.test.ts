@@ -19,37 +19,11 @@ import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { PyRandom, SpaceNameError } from "../../packages/core/src/space/index.js";
 import { makeQueries, runQuery, type Outcome, type Query } from "../../perf/browser/queries.mjs";
 import { runCli } from "../support/cli.js";
-import { NATS_SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
-import { exportStore, fileFetcher, makeSssExport, SSS_SAMPLE } from "./support/stores.js";
+import { NATS_SAMPLE, referencePath } from "../support/reference.js";
+import { readSssGolden, type SssGoldenCase } from "../support/golden-sss.js";
+import { exportStore, fileFetcher, makeSssExport } from "./support/stores.js";
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-interface GoldenCase {
-  index: number;
-  arch: string;
-  hp: string;
-  dataset: string;
-  seeds: number[];
-  get_cost_info: Record<string, number>;
-  get_latency: number;
-  get_more_info_mean: Record<string, Json>;
-  get_more_info_by_seed: Record<string, Record<string, Json>>;
-  get_more_info_iepoch: Record<string, Record<string, Json> | string>;
-  get_net_config: Record<string, Json>;
-  simulate_train_eval: Array<[number, number, number, number] | string>;
-  total_epoch: number;
-}
-interface Golden {
-  cases: GoldenCase[];
-  query_index_by_arch: Record<string, number>;
-  statistics: Record<string, Record<string, number>>;
-}
-interface Extra {
-  find_best_enforce_all_false: Record<string, [number, number] | string>;
-  query_info_str_by_arch: Record<string, string>;
-}
-
-const golden = readReferenceJson<Golden>(SSS_SAMPLE, "golden-api-nats_bench-v1.8-sss.json");
-const extra = readReferenceJson<Extra>(SSS_SAMPLE, "golden-api-nats_bench-v1.8-sss-extra.json");
+const { golden, extra } = readSssGolden();
 
 let dir: string;
 let dbPath: string;
@@ -84,7 +58,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Step = { reseed: number } | { q: Query; golden?: unknown; view?: (v: unknown) => unknown };
 
 /** the golden case of arch 0 on cifar10 at `hp` */
-const c0 = (hp: string): GoldenCase => golden.cases.find((c) => c.index === 0 && c.dataset === "cifar10" && c.hp === hp)!;
+const c0 = (hp: string): SssGoldenCase => golden.cases.find((c) => c.index === 0 && c.dataset === "cifar10" && c.hp === hp)!;
 const isError = (v: unknown): v is string => typeof v === "string" && v.startsWith("ERROR:");
 const moreInfo = (v: unknown): unknown => toOriginalKeys(v as MoreInfo);
 

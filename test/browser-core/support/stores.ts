@@ -13,6 +13,7 @@ import type { FetchBytes } from "../../../packages/core/src/bench/browser/source
 import type { RunRecord } from "../../../packages/core/src/registry/index.js";
 import { NATS_SAMPLE, referencePath } from "../../support/reference.js";
 import { syntheticRun } from "../../bench/fixtures.js";
+import { SSS_SAMPLE } from "../../support/golden-sss.js";
 
 export const FIXTURE_ARCHS = [0, 11, 284];
 export const SYNTHETIC_ARCHS = Array.from({ length: 620 }, (_, k) => 1000 + k);
@@ -52,7 +53,6 @@ export function makeBrowserCoreStore(path: string): number[] {
 }
 
 /** The real NATS-Bench size-space sample (archs 0, 11, 284 at hps '01', '12', '90') and its golden API answers. */
-export const SSS_SAMPLE = "nats-sss-v1_0-50262-simple-sample";
 
 /** Creates an sss store at `path` from the size-space sample and writes its browser export to `exportDir`. */
 export function makeSssExport(path: string, exportDir: string): BrowserExportSummary {
