@@ -6,27 +6,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BenchStore } from "../../packages/core/src/bench/store.js";
-import type { ZeroCostScore } from "../../packages/core/src/bench/zero-cost.js";
 import { planZeroCostJobs, sweepJobId } from "../../packages/engine/src/sweep/job.js";
 import type { SweepStatus } from "../../packages/engine/src/sweep/status.js";
 import { runCli } from "../support/cli.js";
 import { tempDirs } from "../data/temp.js";
+import { comparable, directScores, PROXY_ARGS, PROXY_SETTINGS, readScores, ZC_ENV as ENV } from "./zero-cost-support.js";
 
 const tempDir = tempDirs();
-const ENV = { AA_NAS_THREADS: "1" };
-const PROXY_ARGS = ["--dataset", "cifar10", "--proxies", "snip,l2_norm,params", "--batch-source", "gaussian", "--batch-size", "4", "--seed", "3"];
-
-const comparable = (rows: ZeroCostScore[]): unknown[] => rows.map(({ seconds: _s, computedAt: _c, ...rest }) => rest);
-
-function readScores(db: string): ZeroCostScore[] {
-  const store = BenchStore.open(db);
-  try {
-    return store.zeroCostScores();
-  } finally {
-    store.close();
-  }
-}
 
 describe("aa-nas sweep: zero-cost jobs on the local queue", () => {
   it("plans chunks of archs, scores them resumably into per-job stores, and collect merges the same records compute writes", () => {
@@ -37,7 +23,7 @@ describe("aa-nas sweep: zero-cost jobs on the local queue", () => {
     expect(plan()).toEqual({ added: 0, existing: 2 });
 
     // the first job's store already holds arch 10 (as a worker killed after its first arch leaves it)
-    const [first] = planZeroCostJobs([10, 11, 12], 2, { dataset: "cifar10", seed: 3, proxies: ["snip", "l2_norm", "params"], batchSource: "gaussian", batchSize: 4, batchSeed: 0 });
+    const [first] = planZeroCostJobs([10, 11, 12], 2, { ...PROXY_SETTINGS, proxies: [...PROXY_SETTINGS.proxies] });
     const firstStore = join(out, "zero-cost", `${sweepJobId(first!)}.db`);
     mkdirSync(dirname(firstStore), { recursive: true });
     const pre = runCli(["zero-cost", "compute", "--bench", firstStore, "--arch-index", "10", ...PROXY_ARGS, "--quiet"], { env: ENV });
@@ -58,12 +44,9 @@ describe("aa-nas sweep: zero-cost jobs on the local queue", () => {
     expect(collected.status, collected.stderr).toBe(0);
     expect(JSON.parse(collected.stdout)).toMatchObject({ files: 0, zeroCost: { stores: 2, scores: 9 } });
 
-    const direct = join(root, "direct.db");
-    const computed = runCli(["zero-cost", "compute", "--bench", direct, "--range", "10-12", ...PROXY_ARGS, "--quiet"], { env: ENV });
-    expect(computed.status, computed.stderr).toBe(0);
     const swept = readScores(bench);
     expect(swept.map((r) => [r.archIndex, r.proxy])).toEqual([10, 11, 12].flatMap((a) => [[a, "l2_norm"], [a, "params"], [a, "snip"]]));
-    expect(comparable(swept)).toEqual(comparable(readScores(direct)));
+    expect(comparable(swept)).toEqual(comparable(directScores(root, "10-12")));
 
     // collecting again changes nothing
     const again = runCli(["sweep", "collect", "--results", out, "--out", bench, "--json"]);
