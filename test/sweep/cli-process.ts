@@ -13,8 +13,8 @@ export interface CliProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export function startCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, [join(repoRoot, "packages", "cli", "dist", "main.js"), ...args], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): CliProcess {
+  const child = spawn(process.execPath, [join(repoRoot, "packages", "cli", "dist", "main.js"), ...args], { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   child.stderr?.on("data", (d: Buffer) => {
