@@ -67,10 +67,10 @@ describe("aa-nas serve (built CLI)", () => {
     expect(await stop(child)).toBe(0);
   });
 
-  it("search runs with an sss store exit 2 with one line saying they are topology-space results", () => {
+  it("topology-space search runs with an sss store exit 2 with one line naming both spaces", () => {
     const r = runCli(["serve", "--bench", sssPath, "--runs", runsDir]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/search runs \(--runs\) are topology-space \(tss\) results/);
+    expect(r.stderr).toMatch(/search runs \(--runs\) .* over the topology search space \(tss\), and .* holds the size search space \(sss\)/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 

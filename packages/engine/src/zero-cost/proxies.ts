@@ -217,18 +217,34 @@ function grasp(model: TinyNetwork, b: ProxyBatch, device: Device): number {
  *   node (the engine computes it once) counts once per edge, as each edge's own ReLU module would.
  */
 function lossPass(model: TinyNetwork, b: ProxyBatch, device: Device, wanted: ReadonlySet<ProxyName>): Partial<Record<ProxyName, number>> {
+  const acts: { layer: Conv2d | Linear; act: Tensor }[] = [];
+  try {
+    return lossPassRecording(model, b, device, wanted, acts);
+  } finally {
+    for (const a of acts) a.act.dispose();
+  }
+}
+
+function lossPassRecording(
+  model: TinyNetwork,
+  b: ProxyBatch,
+  device: Device,
+  wanted: ReadonlySet<ProxyName>,
+  acts: { layer: Conv2d | Linear; act: Tensor }[],
+): Partial<Record<ProxyName, number>> {
   const n = b.shape[0];
   const layers = weightLayers(model);
   const weights = layers.map((l) => l.weight);
   const wantWeightGrads = wanted.has("snip") || wanted.has("grad_norm") || wanted.has("plain");
   const wantFisher = wanted.has("fisher");
   const wantNwot = wanted.has("nwot");
-  const acts: { layer: Conv2d | Linear; act: Tensor }[] = [];
   if (wantFisher) {
     for (const l of layers) {
       patchForward(l, (original) => (x) => {
         const act = original(x);
-        acts.push({ layer: l, act });
+        // kept past the scope of the cell or edge that made it (cells free their intermediates as they go); the
+        // finally below frees it
+        acts.push({ layer: l, act: act.keep() });
         return act;
       });
     }
