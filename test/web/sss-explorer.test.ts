@@ -11,7 +11,7 @@ import { NasBench, type MetricSet } from "../../packages/core/src/bench/api.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { parseSizeArch, SIZE_CANDIDATES, sizeArchAt, sizeArchCosts } from "../../packages/core/src/space/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { searchJson } from "./support/campaigns.js";
+import { searchJson, sssCampaignJson } from "./support/campaigns.js";
 import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
 const ARCHS = spreadSizeArchs(240);
@@ -139,14 +139,57 @@ describe("explorer over an sss store", () => {
     expect(range.body.error).toMatch(/0\.\.32767/);
   });
 
-  it("search runs are refused with an sss store: topology-space ones as another space's, size-space ones as not shown by the view", () => {
+  it("a topology-space campaign is refused with an sss store, naming both spaces", () => {
     const campaigns = parseCampaigns(searchJson("rea", 2, 3000), "rea.json");
-    expect(() => new ExplorerData(store, campaigns)).toThrow(/search runs.*\(tss\).*size search space \(sss\)/);
-    const sss = JSON.parse(searchJson("rea", 2, 3000)) as { space: string; results: Array<{ archIndex: number; arch: string }> };
-    sss.space = "sss";
-    for (const r of sss.results) r.arch = sizeArchAt(r.archIndex);
-    expect(() => new ExplorerData(store, parseCampaigns(JSON.stringify(sss), "sss.json"))).toThrow(
-      /search runs view shows topology-space \(tss\) campaigns only, and sss\.sqlite holds the size search space \(sss\): compare size-space campaigns with 'aa-nas search report/,
-    );
+    expect(() => new ExplorerData(store, campaigns)).toThrow(/search runs \(--runs\) rea\.json is a campaign over the topology search space \(tss\), and sss\.sqlite holds the size search space \(sss\)/);
+  });
+});
+
+describe("search runs on an sss store", () => {
+  let runsServer: RunningExplorer;
+
+  beforeAll(async () => {
+    const campaigns = [
+      ...parseCampaigns(sssCampaignJson("rea", "cifar100", ARCHS, { runs: 3, budget: 2000 }), "sss-rea.json"),
+      ...parseCampaigns(sssCampaignJson("rs", "cifar100", ARCHS, { runs: 2, budget: 2000, seed: 5 }), "sss-rs.json"),
+    ];
+    runsServer = await startExplorer(new ExplorerData(store, campaigns), { port: 0 });
+  });
+
+  afterAll(async () => {
+    await runsServer?.close();
+  });
+
+  /** The store's best hp-`hp` accuracy on (dataset, set) over every stored config, from the query API arch by arch. */
+  function bestOf(hp: string, dataset: string, set: MetricSet): { index: number; accuracy: number } {
+    let best = { index: -1, accuracy: -Infinity };
+    for (const index of ARCHS) {
+      const accuracy = accuracyOf(index, hp, dataset, set);
+      if (accuracy > best.accuracy) best = { index, accuracy };
+    }
+    return best;
+  }
+
+  it("/api/runs groups size-space campaigns and draws the optimum from the store's hp-90 results by the runs' metric", async () => {
+    // cifar100 searches are judged on cifar100's x-test (test) and x-valid (valid)
+    for (const [metric, set] of [["test", "x-test"], ["valid", "x-valid"]] as const) {
+      const res = await fetch(new URL(`/api/runs?metric=${metric}`, runsServer.url));
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { groups: Array<{ space: string; algorithm: string; dataset: string; runs: number; optimum: { index: number; accuracy: number; from: string } | null }> };
+      expect(body.groups.map((g) => [g.space, g.algorithm, g.dataset, g.runs])).toEqual([
+        ["sss", "rea", "cifar100", 3],
+        ["sss", "rs", "cifar100", 2],
+      ]);
+      const best = bestOf("90", "cifar100", set);
+      // the 12-epoch schedule has another best: an optimum read at the wrong hp would not match
+      expect(bestOf("12", "cifar100", set).accuracy).not.toBe(best.accuracy);
+      for (const g of body.groups) expect(g.optimum, metric).toEqual({ ...best, from: "store" });
+    }
+  });
+
+  it("/api/meta counts the runs and gives the space's full schedule", async () => {
+    const body = (await (await fetch(new URL("/api/meta", runsServer.url))).json()) as { space: { fullTrainEpochs: number }; searchRuns: { files: number; runs: number } };
+    expect(body.space.fullTrainEpochs).toBe(90);
+    expect(body.searchRuns).toEqual({ files: 2, runs: 5 });
   });
 });

@@ -38,6 +38,8 @@ export interface MetaResponse {
     title: string;
     numArchs: number;
     example: string;
+    /** the full schedule (tss 200, sss 90): the hp the searches judge answers at and the runs view's optimum reads */
+    fullTrainEpochs: number;
     ops: readonly string[];
     edges: ReadonlyArray<readonly [number, number]>;
     positions: number;
@@ -62,8 +64,7 @@ export interface Optimum {
 /**
  * The runs view judges answers against the served store (its optimum line, links to arch pages), and an arch index
  * names a different arch in each space, so campaigns of another space are refused rather than shown against the
- * wrong archs. The view itself is built for topology-space campaigns (the nav shows it for tss stores only), so an
- * sss store takes none; `aa-nas search report` compares size-space campaigns.
+ * wrong archs.
  */
 function checkCampaignSpaces(campaigns: readonly LoadedCampaign[], space: SearchSpace, storeFile: string): void {
   const other = campaigns.filter((c) => c.space !== space.name);
@@ -72,12 +73,7 @@ function checkCampaignSpaces(campaigns: readonly LoadedCampaign[], space: Search
     const shown = `${files.slice(0, 3).join(", ")}${files.length > 3 ? `, … (${files.length} files)` : ""}`;
     throw new UserError(
       `search runs (--runs) ${shown} ${other.length === 1 ? "is a campaign" : "are campaigns"} over the ${searchSpace(other[0]!.space).title}, and ${storeFile} holds the ${space.title}: ` +
-        `a campaign's arch indexes are its own space's, so serve its runs with a store of that space${other[0]!.space === "tss" ? "" : ", or compare size-space campaigns with 'aa-nas search report <files…>'"}`,
-    );
-  }
-  if (space.name !== "tss" && campaigns.length > 0) {
-    throw new UserError(
-      `the explorer's search runs view shows topology-space (tss) campaigns only, and ${storeFile} holds the ${space.title}: compare size-space campaigns with 'aa-nas search report <files…>'`,
+        `a campaign's arch indexes are its own space's, so serve its runs with a store of that space`,
     );
   }
 }
@@ -134,6 +130,7 @@ export class ExplorerData {
         title: this.space.title,
         numArchs: this.space.size,
         example: this.space.example,
+        fullTrainEpochs: this.space.fullTrainEpochs,
         ...(this.space.name === "tss" ? { ops: OPS, edges: EDGES, positions: 0, widths: [] } : { ops: [], edges: [], positions: SIZE_POSITIONS, widths: SIZE_CANDIDATES }),
       },
       defaults: { hp: this.choices.defaultHp, dataset: this.choices.defaultDataset },
@@ -232,11 +229,15 @@ export class ExplorerData {
     return this.runAggregates.getOrCreate(`${metric}|${points}`, () => aggregateRuns(this.campaigns, metric, points, (dataset, m) => this.searchOptimum(dataset, m)));
   }
 
-  /** The best hp-'200' arch of a search dataset as the searches judge answers (`findBest`); null when not stored. */
+  /**
+   * The best arch of a search dataset at the space's full schedule (tss '200', sss '90'), as the searches judge
+   * answers (`findBest`); null when not stored.
+   */
   private searchOptimum(dataset: string, metric: RunMetric): { index: number; accuracy: number } | null {
-    if (!this.choices.hps.includes("200")) return null;
+    const hp = String(this.space.fullTrainEpochs);
+    if (!this.choices.hps.includes(hp)) return null;
     try {
-      const best = this.bench.findBest(dataset, metric, { hp: "200" });
+      const best = this.bench.findBest(dataset, metric, { hp });
       return best.index < 0 || best.accuracy === null ? null : { index: best.index, accuracy: best.accuracy };
     } catch (e) {
       // a dataset or set this store does not hold: the line falls back to what the run files recorded

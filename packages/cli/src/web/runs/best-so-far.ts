@@ -30,7 +30,7 @@ export interface RunGroup {
   final: { mean: number; std: number };
   /**
    * the space's best `metric` accuracy on the dataset (the chart's optimum line): from the store when it can answer
-   * (`findBest`, hp '200'), else as the run files recorded it; null when neither knows
+   * (`findBest` at the space's full schedule: tss hp '200', sss '90'), else as the run files recorded it; null when neither knows
    */
   optimum: { index: number; accuracy: number; from: "store" | "files" } | null;
 }

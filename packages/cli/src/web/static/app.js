@@ -51,8 +51,11 @@ async function route() {
 
 function showStore(meta) {
   performance.mark("meta");
-  // views of one space only (width effects: sss; search runs: tss) are in the nav when the store holds that space
+  // views of one space only (width effects: sss; proxies: tss) are in the nav when the store holds that space
   for (const a of document.querySelectorAll("nav a[data-space]")) a.hidden = a.dataset.space !== meta.space.name;
+  // search runs: always on a tss store (its empty state says how to make runs), on an sss store when runs were given
+  const runsLink = document.querySelector('nav a[data-view="runs"]');
+  if (runsLink) runsLink.hidden = meta.space.name !== "tss" && meta.searchRuns.files === 0;
   const s = meta.store;
   document.getElementById("store-info").replaceChildren(
     h("span", { title: `sources: ${s.sources.join(", ")}` }, `${s.file}${meta.space.name === "tss" ? "" : ` (${meta.space.name})`}: ${s.runs.toLocaleString("en")} runs, ${s.archsWithRuns.toLocaleString("en")} archs`),

@@ -9,13 +9,6 @@ const COLORS = { rea: SERIES_COLORS[1], rs: SERIES_COLORS[7], reinforce: SERIES_
 
 export async function render(root, { params }, ctx) {
   await ctx.ready;
-  if (ctx.meta.space.name !== "tss") {
-    root.append(
-      h("h1", {}, "Search runs"),
-      h("div", { class: "panel empty", id: "not-applicable" }, `The benchmark-driven searches (REA, RS, REINFORCE, BOHB) run over the topology search space; this store holds the ${ctx.meta.space.title}, for which they are not built.`),
-    );
-    return;
-  }
   const metric = params.get("metric") ?? "test";
   const r = await getJson("/api/runs", { metric });
   if (!ctx.isCurrent()) return;
@@ -26,7 +19,7 @@ export async function render(root, { params }, ctx) {
         "div",
         { class: "panel empty" },
         h("p", {}, "No search results were loaded. Run searches with --json and pass the files (or a directory of them) to the server:"),
-        h("pre", {}, "aa-nas search rea --bench bench.sqlite --runs 100 --json > runs/rea.json\naa-nas search rs --bench bench.sqlite --runs 100 --json > runs/rs.json\naa-nas serve --bench bench.sqlite --runs runs/"),
+        h("pre", {}, `aa-nas search rea --bench ${ctx.meta.store.file} --runs 100 --json > runs/rea.json\naa-nas search rs --bench ${ctx.meta.store.file} --runs 100 --json > runs/rs.json\naa-nas serve --bench ${ctx.meta.store.file} --runs runs/`),
       ),
     );
     return;
@@ -36,7 +29,8 @@ export async function render(root, { params }, ctx) {
     h(
       "p",
       { class: "muted" },
-      "At each simulated time, the 200-epoch accuracy of each run's current answer (the arch with the best 12-epoch reward so far); lines are the mean over runs, bands ± one standard deviation.",
+      // the answers are judged at the store's space's full schedule (tss 200 epochs, sss 90), as /api/runs judges the optimum
+      `At each simulated time, the ${ctx.meta.space.fullTrainEpochs}-epoch accuracy of each run's current answer (the ${ctx.meta.space.name === "tss" ? "arch" : "config"} with the best 12-epoch reward so far); lines are the mean over runs, bands ± one standard deviation.`,
     ),
   );
   const draws = [];
