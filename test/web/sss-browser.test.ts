@@ -1,17 +1,20 @@
 /**
  * The explorer on a size-space (sss) store, in headless chromium: the overview draws accuracy vs FLOPs coloured by a
  * width pattern (no op filters), the width-effects view draws one box plot per position from /api/width-effects, the
- * config page shows the widths and no cell diagram / isomorphism / unique string, lookup takes a channel string, and
- * the topology-only views (search runs) are out of the nav and say why when opened.
+ * config page shows the widths and no cell diagram / isomorphism / unique string, lookup takes a channel string, the
+ * topology-only view (proxies) is out of the nav and says why when opened, and the search-runs view draws size-space
+ * campaigns against the store's hp-90 optimum (in the nav only when runs were given).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NasBench } from "../../packages/core/src/bench/api.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { sizeArchAt } from "../../packages/core/src/space/index.js";
-import { ExplorerData, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
+import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
+import { sssCampaignJson } from "./support/campaigns.js";
 import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser } from "./support/browser.js";
 import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
@@ -37,8 +40,8 @@ afterAll(async () => {
   store?.close();
 });
 
-async function open(hash: string, view: string): Promise<void> {
-  await page.goto(new URL(`/${hash}`, server.url).href);
+async function open(hash: string, view: string, base = server.url): Promise<void> {
+  await page.goto(new URL(`/${hash}`, base).href);
   await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 30_000 });
 }
 
@@ -126,16 +129,38 @@ describe("explorer on an sss store (chromium)", () => {
     expect(acc.series.filter((s) => s.name?.startsWith("seed ")).length).toBeGreaterThanOrEqual(3);
   });
 
-  it("lookup takes a channel string; the search-runs and proxies views are out of the nav and say they do not apply", async () => {
+  it("lookup takes a channel string; without runs the search-runs view says how to make them; proxies are out of the nav and say they do not apply", async () => {
     const arch = sizeArchAt(ARCHS[9]!);
     await open(`#/lookup?q=${encodeURIComponent(arch)}`, "lookup");
     expect(await page.locator(".lookup-result a.big").innerText()).toBe(`Architecture ${ARCHS[9]}`);
     expect(await page.locator(".lookup-result svg.cell-diagram").count()).toBe(0);
     await open("#/runs", "runs");
-    expect(await page.locator("#not-applicable").innerText()).toMatch(/topology search space/);
+    expect(await page.locator("main .panel.empty").innerText()).toMatch(/No search results were loaded[\s\S]*aa-nas search rea --bench sss\.sqlite/);
     expect(await page.locator('nav a[data-view="proxies"]').isVisible()).toBe(false);
     await open("#/proxies", "proxies");
     expect(await page.locator("#not-applicable").innerText()).toMatch(/topology-space cells/);
+  });
+
+  it("the search-runs view draws size-space campaigns with the store's best hp-90 test accuracy as the optimum line", async () => {
+    const campaigns = [
+      ...parseCampaigns(sssCampaignJson("rea", "cifar10", ARCHS, { runs: 3, budget: 2000 }), "sss-rea.json"),
+      ...parseCampaigns(sssCampaignJson("rs", "cifar10", ARCHS, { runs: 2, budget: 2000, seed: 5 }), "sss-rs.json"),
+    ];
+    const runsServer = await startExplorer(new ExplorerData(store, campaigns), { port: 0 });
+    try {
+      await open("#/runs", "runs", runsServer.url);
+      expect(await page.locator('nav a[data-view="runs"]').isVisible()).toBe(true);
+      expect(await page.locator("main .error").count()).toBe(0);
+      expect(await page.locator("main").innerText()).toMatch(/the 90-epoch accuracy of each run's current answer/);
+      const option = await chartOption('main .chart[data-dataset="cifar10"]');
+      expect(option.legend[0]!.data).toEqual(["REA (2,000 s)", "RS (2,000 s)"]);
+      // cifar10 searches are judged on its ori-test set: the best of every stored config at hp 90, from the query API
+      const bench = new NasBench(store);
+      const best = Math.max(...ARCHS.map((i) => bench.getMetrics(i, "cifar10", "ori-test", { hp: "90" }).accuracy!));
+      expect(option.series.find((s) => s.name === "optimum")?.markLine?.data[0]?.yAxis).toBe(best);
+    } finally {
+      await runsServer.close();
+    }
   });
 
   it("the dataset-correlation view draws on an sss store (01 / 12 / 90 schedules)", async () => {
