@@ -19,7 +19,7 @@ export function parsePort(s: string): number {
 export function registerServeCommands(program: Command): void {
   program
     .command("serve")
-    .description("serve the web explorer: overview scatter, architecture pages, dataset correlations, search runs (tss), width effects (sss)")
+    .description("serve the web explorer: overview scatter, architecture pages, dataset correlations, search runs, width effects (sss)")
     .requiredOption("--bench <db>", "benchmark store to explore")
     .option("--runs <paths...>", "'aa-nas search <algorithm> --json' outputs: files, or directories of *.json")
     .option("--port <n>", "TCP port (0 = any free port)", String(DEFAULT_PORT))
