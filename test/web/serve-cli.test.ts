@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
-import { searchJson } from "./support/campaigns.js";
+import { searchJson, sssCampaignJson } from "./support/campaigns.js";
 import { makeFixtureStore } from "./support/fixture.js";
 import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
@@ -13,6 +13,7 @@ const main = join(repoRoot, "packages", "cli", "dist", "main.js");
 let storePath: string;
 let runsDir: string;
 let sssPath: string;
+let sssRunsDir: string;
 
 beforeAll(() => {
   storePath = makeFixtureStore().path;
@@ -20,6 +21,9 @@ beforeAll(() => {
   writeFileSync(join(runsDir, "rea.json"), searchJson("rea", 3, 2000));
   sssPath = join(runsDir, "sss.sqlite");
   writeSyntheticSizeStore(sssPath, { archs: spreadSizeArchs(16), datasets: ["cifar10"] });
+  sssRunsDir = join(runsDir, "sss-runs");
+  mkdirSync(sssRunsDir);
+  writeFileSync(join(sssRunsDir, "rea.json"), sssCampaignJson("rea", "cifar10", spreadSizeArchs(16), { runs: 2, budget: 2000 }));
 });
 
 /** `aa-nas serve --bench <args> --port 0` until it prints its URL. */
@@ -64,6 +68,14 @@ describe("aa-nas serve (built CLI)", () => {
     const meta = (await (await fetch(new URL("/api/meta", url))).json()) as { space: { name: string } };
     expect(meta.space.name).toBe("sss");
     expect((await fetch(new URL("/api/width-effects", url))).status).toBe(200);
+    expect(await stop(child)).toBe(0);
+  });
+
+  it("serves size-space search runs with an sss store: /api/runs groups them under space 'sss'", async () => {
+    const { child, url, stdout } = await serve([sssPath, "--runs", sssRunsDir]);
+    expect(stdout).toMatch(/2 search runs/);
+    const runs = (await (await fetch(new URL("/api/runs", url))).json()) as { groups: Array<{ space: string; algorithm: string; runs: number; optimum: { from: string } | null }> };
+    expect(runs.groups.map((g) => [g.space, g.algorithm, g.runs, g.optimum?.from])).toEqual([["sss", "rea", 2, "store"]]);
     expect(await stop(child)).toBe(0);
   });
 
