@@ -1,8 +1,7 @@
 // Size-search step throughput (TAS, FBNet-V2, TuNAS: one weight step + one architecture step, controller on), aa-nas
 // (libtorch via N-API) against the same steps in Debian PyTorch (test/search-ws/reference/size_supernet_reference.py,
 // which CI holds bit-identical to ours), in the same run and alternating rounds so both see the same load.
-//   npx tsc -p perf/search-ws/tsconfig.json && AA_NAS_NATIVE=packages/engine/native/build/Release/aa_nas_native.node \
-//     node dist/perf-search-ws/perf/search-ws/size-step.js [options]   (the compiled copy does not sit above the addon)
+//   npx tsc -p perf/search-ws/tsconfig.json && node dist/perf-search-ws/perf/search-ws/size-step.js [options]
 // Options: --batch 64 --hw 32 --steps 5 --warmup 2 --rounds 2 --threads <n> --quick
 // Prints a markdown table (docs/performance/search-ws.md).
 import { spawnSync } from "node:child_process";

@@ -216,7 +216,7 @@ describe("aa-nas search on an sss store", () => {
     const out = join(dir, "bohb.json");
     const r = runCli(["search", "bohb", "--bench", db, "--runs", "2", "--budget", "5000", "--no-progress", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/BOHB on cifar10: 2 runs, seeds 1…2, budget 5000 s/);
+    expect(r.stdout).toMatch(/BOHB on cifar10 \(size space\): 2 runs, seeds 1…2, budget 5000 s/);
     expect(r.stdout).toMatch(/\d+:\d+:\d+:\d+:\d+\n/);
     // the optimum is the store's best hp-'90' config: an sss index above tss's 15,624 must load
     const best = bench.findBest("cifar10", "test", { hp: "90" }).index;

@@ -51,7 +51,7 @@ async function api<T>(path: string): Promise<T> {
 
 interface Option {
   legend: { data: string[] }[];
-  series: { name?: string; type: string; data: unknown[]; markLine?: { data: { yAxis: number }[] } }[];
+  series: { name?: string; type: string; data: unknown[]; markLine?: { data: { yAxis: number }[]; label?: { formatter?: string } } }[];
 }
 
 const chartOption = (selector: string): Promise<Option> => chartOptionOf<Option>(page, selector);
@@ -157,7 +157,11 @@ describe("explorer on an sss store (chromium)", () => {
       // cifar10 searches are judged on its ori-test set: the best of every stored config at hp 90, from the query API
       const bench = new NasBench(store);
       const best = Math.max(...ARCHS.map((i) => bench.getMetrics(i, "cifar10", "ori-test", { hp: "90" }).accuracy!));
-      expect(option.series.find((s) => s.name === "optimum")?.markLine?.data[0]?.yAxis).toBe(best);
+      const optimum = option.series.find((s) => s.name === "optimum");
+      expect(optimum?.markLine?.data[0]?.yAxis).toBe(best);
+      // labelled with the size space's word for its members
+      const bestIndex = ARCHS.find((i) => bench.getMetrics(i, "cifar10", "ori-test", { hp: "90" }).accuracy === best)!;
+      expect(optimum?.markLine?.label?.formatter).toMatch(new RegExp(`\\(config ${bestIndex}\\)`));
     } finally {
       await runsServer.close();
     }

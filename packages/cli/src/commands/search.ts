@@ -187,7 +187,7 @@ export function formatCampaign(campaign: Campaign): string {
   const [validLabel, testLabel] = [`valid (${searchTrainKey(s.dataset)} x-valid)`, `test (${s.dataset} ${datasetInfo(s.dataset).testSet})`];
   lines.push(
     "",
-    `${ALGORITHM_LABELS[s.algorithm]} on ${s.dataset}: ${s.runs} runs, seeds ${s.firstSeed}…${s.firstSeed + s.runs - 1}, budget ${s.budget} s`,
+    `${ALGORITHM_LABELS[s.algorithm]} on ${s.dataset}${s.space === "tss" ? "" : " (size space)"}: ${s.runs} runs, seeds ${s.firstSeed}…${s.firstSeed + s.runs - 1}, budget ${s.budget} s`,
     `  ${validLabel}: ${formatMeanStd(s.valid)}`,
     `  ${testLabel}: ${formatMeanStd(s.test)}`,
     ...(s.algorithm === "rea" && s.settings.rea.warmup !== undefined

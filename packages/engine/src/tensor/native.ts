@@ -164,14 +164,19 @@ export interface NativeEngine {
 
 const ADDON_RELATIVE = join("native", "build", "Release", "aa_nas_native.node");
 
-/** The addon file: $AA_NAS_NATIVE, else the nearest `native/build/Release` above this module (src/ or dist/). */
+/**
+ * The addon file: $AA_NAS_NATIVE, else the nearest `native/build/Release` above this module (src/ or dist/), or the
+ * workspace's `packages/engine/native/build/Release` above it (a compiled copy elsewhere in the repository, such as
+ * the perf scripts' `dist/perf-*`).
+ */
 export function addonPath(): string | null {
   const override = process.env.AA_NAS_NATIVE;
   if (override) return existsSync(override) ? override : null;
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, ADDON_RELATIVE);
-    if (existsSync(candidate)) return candidate;
+  for (let i = 0; i < 8; i++) {
+    for (const candidate of [join(dir, ADDON_RELATIVE), join(dir, "packages", "engine", ADDON_RELATIVE)]) {
+      if (existsSync(candidate)) return candidate;
+    }
     dir = resolve(dir, "..");
   }
   return null;

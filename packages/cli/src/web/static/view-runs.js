@@ -58,7 +58,7 @@ export async function render(root, { params }, ctx) {
       summaryTable(groups),
     );
     chart = makeChart(el, ctx.charts);
-    draws.push(draw(chart, runsOption(groups, r.metric)));
+    draws.push(draw(chart, runsOption(groups, r.metric, ctx.meta.space.name === "tss" ? "arch" : "config")));
   }
   root.append(h("p", { class: "muted small" }, `Loaded files: ${r.files.map((f) => `${f.file} (${LABELS[f.algorithm] ?? f.algorithm}, ${f.dataset}, ${f.runs} runs)`).join(" · ")}`));
   await Promise.all(draws);
@@ -83,7 +83,8 @@ function summaryTable(groups) {
   );
 }
 
-function runsOption(groups, metric) {
+/** `unit`: what the space's members are called in labels ("arch" for cells, "config" for size-space configs). */
+function runsOption(groups, metric, unit) {
   const series = [];
   groups.forEach((g, k) => {
     const color = COLORS[g.algorithm] ?? SERIES_COLORS[k % SERIES_COLORS.length];
@@ -136,6 +137,6 @@ function runsOption(groups, metric) {
     },
     xAxis: { type: "value", name: "simulated time (s)", nameLocation: "middle", nameGap: 32, min: 0, max: Math.max(...groups.map((g) => g.budget)) },
     yAxis: { type: "value", name: `${metric} accuracy (%)`, nameLocation: "middle", nameGap: 44, ...fittedRange(values, { lo: 0, hi: 100 }) },
-    series: [...series, ...optimumSeries(optimum, optimum === null ? "" : `optimum: ${fmt(optimum.accuracy, 2)}% (arch ${optimum.index}${optimum.from === "files" ? ", as the run files recorded it" : ""})`)],
+    series: [...series, ...optimumSeries(optimum, optimum === null ? "" : `optimum: ${fmt(optimum.accuracy, 2)}% (${unit} ${optimum.index}${optimum.from === "files" ? ", as the run files recorded it" : ""})`)],
   };
 }
