@@ -120,6 +120,7 @@ export class SizeSupernet extends Module {
       // each module, then its narrowing, in its own scope: intermediates go as soon as they are used (autograd keeps
       // what backward needs), which bounds the memory of a large evaluation batch
       const y = tidy(() => cell.forward(input));
+      if (input !== x) input.dispose();
       const narrowed = tidy(() => this.narrow(y, Math.max(0, i - 1), mode));
       if (narrowed.feature !== y) y.dispose();
       chosen.push(narrowed.chosen);
