@@ -81,3 +81,27 @@ export function bestArch(summary: FinalSummary, set: AccuracySet): { index: numb
   for (let a = 0; a < acc.length; a++) if (!Number.isNaN(acc[a]!) && (best < 0 || acc[a]! > acc[best]!)) best = a;
   return best < 0 ? null : { index: summary.index[best]!, accuracy: acc[best]! };
 }
+
+/** What a view built on one summary reports about it: the set shown, the sets holding data, and how many archs lack it. */
+export interface SummaryHead {
+  hp: string;
+  dataset: DatasetKey;
+  set: AccuracySet;
+  /** sets with a value for at least one arch of (hp, dataset) */
+  availableSets: AccuracySet[];
+  /** archs with runs for (hp, dataset) */
+  archsWithRuns: number;
+  /** archs with runs but no last-epoch value for `set` */
+  missing: number;
+}
+
+export function summaryHead(summary: FinalSummary, set: AccuracySet, missing: number): SummaryHead {
+  return {
+    hp: summary.hp,
+    dataset: summary.dataset,
+    set,
+    availableSets: ACCURACY_SETS.filter((s) => summary.accuracy[s].some((v) => !Number.isNaN(v))),
+    archsWithRuns: summary.index.length,
+    missing,
+  };
+}

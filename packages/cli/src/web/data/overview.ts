@@ -1,8 +1,7 @@
 /** The overview scatter's data: one point per arch of (hp, dataset), op-count filters, and the Pareto fronts. */
-import type { DatasetKey } from "@aa-nas/core/registry/index.js";
 import { sizeArchAt, type SpaceName } from "@aa-nas/core/space/index.js";
-import { bestArch, type FinalSummary } from "./final-summary.js";
-import { ACCURACY_SETS, type AccuracySet } from "./metric-sets.js";
+import { bestArch, summaryHead, type FinalSummary, type SummaryHead } from "./final-summary.js";
+import type { AccuracySet } from "./metric-sets.js";
 import { countOp, OP_FILTERS, opCodeString, type OpFilterName } from "./op-counts.js";
 import { paretoFront } from "./pareto.js";
 
@@ -12,18 +11,9 @@ export type CostAxis = (typeof COST_AXES)[number];
 /** Inclusive [min, max] number of edges with the op. */
 export type OpCountFilters = Partial<Record<OpFilterName, readonly [number, number]>>;
 
-export interface OverviewResponse {
+export interface OverviewResponse extends SummaryHead {
   /** the store's space: tss points carry `ops`, sss points `channels` */
   space: SpaceName;
-  hp: string;
-  dataset: DatasetKey;
-  set: AccuracySet;
-  /** sets with a value for at least one arch of (hp, dataset) */
-  availableSets: AccuracySet[];
-  /** archs with runs for (hp, dataset) */
-  archsWithRuns: number;
-  /** archs with runs but no value for `set` at the last epoch */
-  missing: number;
   /** archs removed by the op-count filters */
   filteredOut: number;
   /**
@@ -81,12 +71,7 @@ export function buildOverview(summary: FinalSummary, set: AccuracySet, filters: 
   };
   return {
     space,
-    hp: summary.hp,
-    dataset: summary.dataset,
-    set,
-    availableSets: ACCURACY_SETS.filter((s) => summary.accuracy[s].some((v) => !Number.isNaN(v))),
-    archsWithRuns: summary.index.length,
-    missing,
+    ...summaryHead(summary, set, missing),
     filteredOut,
     points,
     pareto,

@@ -4,10 +4,9 @@
  * width at that position. Each position's eight groups partition the same archs, so the view reads as "fix C_k, what
  * does the rest of the space give".
  */
-import type { DatasetKey } from "@aa-nas/core/registry/index.js";
 import { parseSizeArch, SIZE_CANDIDATES, SIZE_POSITIONS, sizeArchAt } from "@aa-nas/core/space/index.js";
-import type { FinalSummary } from "./final-summary.js";
-import { ACCURACY_SETS, type AccuracySet } from "./metric-sets.js";
+import { summaryHead, type FinalSummary, type SummaryHead } from "./final-summary.js";
+import type { AccuracySet } from "./metric-sets.js";
 
 export interface WidthStats {
   width: number;
@@ -23,15 +22,8 @@ export interface WidthStats {
   max: number | null;
 }
 
-export interface WidthEffectsResponse {
-  hp: string;
-  dataset: DatasetKey;
-  set: AccuracySet;
-  availableSets: AccuracySet[];
-  /** archs with runs for (hp, dataset) */
-  archsWithRuns: number;
-  /** of those, archs without a last-epoch value for `set` (left out of every group) */
-  missing: number;
+/** `missing` archs (no last-epoch value for `set`) are left out of every group. */
+export interface WidthEffectsResponse extends SummaryHead {
   /** positions 1..5 (C1..C5), each with one entry per candidate width, ascending */
   positions: Array<{ position: number; widths: WidthStats[] }>;
 }
@@ -59,12 +51,7 @@ export function buildWidthEffects(summary: FinalSummary, set: AccuracySet): Widt
     channels.forEach((c, k) => groups[k]![SIZE_CANDIDATES.indexOf(c as (typeof SIZE_CANDIDATES)[number])]!.push(v));
   }
   return {
-    hp: summary.hp,
-    dataset: summary.dataset,
-    set,
-    availableSets: ACCURACY_SETS.filter((s) => summary.accuracy[s].some((v) => !Number.isNaN(v))),
-    archsWithRuns: summary.index.length,
-    missing,
+    ...summaryHead(summary, set, missing),
     positions: groups.map((slots, k) => ({ position: k + 1, widths: slots.map((xs, w) => statsOf(SIZE_CANDIDATES[w]!, xs)) })),
   };
 }
