@@ -4,19 +4,12 @@
 //   npx tsc -p perf/search-ws/tsconfig.json && node dist/perf-search-ws/perf/search-ws/size-step.js [options]
 // Options: --batch 64 --hw 32 --steps 5 --warmup 2 --rounds 2 --threads <n> --quick
 // Prints a markdown table (docs/performance/search-ws.md).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SGD, getNumThreads, libtorchVersion, manualSeed, randint, randn, setNumThreads } from "../../packages/engine/src/tensor/index.js";
 import { SSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, type SizeWsAlgorithm } from "../../packages/engine/src/search-ws/settings.js";
 import { SizeSupernet } from "../../packages/engine/src/search-ws/size-supernet.js";
 import { RewardBaseline, controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
+import { args, flag, median, pythonBench, quick, type PythonBench } from "./bench-common.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
-const quick = args.includes("--quick");
 const batch = flag("batch", quick ? 16 : 64);
 const hw = flag("hw", quick ? 16 : 32);
 const steps = flag("steps", quick ? 2 : 5);
@@ -27,11 +20,6 @@ const threads = getNumThreads();
 const CLASSES = 10;
 const IN_CH = 3;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function oursSeconds(algorithm: SizeWsAlgorithm): number[] {
   manualSeed(0);
@@ -59,17 +47,8 @@ function oursSeconds(algorithm: SizeWsAlgorithm): number[] {
   return times;
 }
 
-function pythonSeconds(algorithm: SizeWsAlgorithm): { seconds: number[]; version: string } {
-  const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "test", "search-ws", "reference", "size_supernet_reference.py");
-  const dir = mkdtempSync(join(tmpdir(), "aa-nas-size-bench-"));
-  try {
-    writeFileSync(join(dir, "input.json"), JSON.stringify({ algorithm, classes: CLASSES, in_ch: IN_CH, batch, hw, threads, warmup, steps }));
-    const r = spawnSync(process.env.AA_NAS_PYTHON ?? "/usr/bin/python3", [script, "bench-step", dir], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`PyTorch side failed: ${r.stderr || r.error?.message}`);
-    return JSON.parse(readFileSync(join(dir, "output.json"), "utf8")) as { seconds: number[]; version: string };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function pythonSeconds(algorithm: SizeWsAlgorithm): PythonBench {
+  return pythonBench("size_supernet_reference.py", { algorithm, classes: CLASSES, in_ch: IN_CH, batch, hw, threads, warmup, steps });
 }
 
 const results = new Map<SizeWsAlgorithm, { ours: number[]; py: number[] }>();

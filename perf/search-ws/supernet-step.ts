@@ -5,19 +5,12 @@
 // Modes: darts-v1 = weight step (clip 5 over all parameters) + α step (Adam), both on the softmax(α)-weighted
 // supernet; fixed = one weight step of a fixed cell (the RSPS / ENAS / SETN weight step).
 // Prints a markdown table (docs/performance/search-ws.md).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SGD, cudaSynchronize, getNumThreads, libtorchVersion, manualSeed, randint, randn, setNumThreads, type Device } from "../../packages/engine/src/tensor/index.js";
 import { archStep, createArchOptimizer, dartsWeights, weightStep } from "../../packages/engine/src/search-ws/darts.js";
 import { defaultSettings } from "../../packages/engine/src/search-ws/settings.js";
 import { Supernet } from "../../packages/engine/src/search-ws/supernet.js";
+import { args, flag, median, pythonBench, quick, type PythonBench } from "./bench-common.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
-const quick = args.includes("--quick");
 const device = (args.includes("--device") ? args[args.indexOf("--device") + 1] : "cpu") as Device;
 const C = flag("C", quick ? 4 : 16);
 const N = flag("N", quick ? 1 : 5);
@@ -34,11 +27,6 @@ const FIXED_OPS = [3, 2, 1, 4, 3, 1];
 const MODES = ["darts-v1", "fixed"] as const;
 type Mode = (typeof MODES)[number];
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const sync = (): void => {
   if (device !== "cpu") cudaSynchronize();
 };
@@ -71,24 +59,8 @@ function oursSeconds(mode: Mode): number[] {
   return times;
 }
 
-interface PythonBench {
-  seconds: number[];
-  version: string;
-  threads: number;
-}
-
 function pythonSeconds(mode: Mode): PythonBench {
-  const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "test", "search-ws", "reference", "supernet_reference.py");
-  const dir = mkdtempSync(join(tmpdir(), "aa-nas-ws-bench-"));
-  try {
-    const spec = { seed: 0, C, N, classes: CLASSES, in_ch: IN_CH, track: 0, batch, hw, threads, warmup, steps, mode, device, ...(mode === "fixed" ? { ops: FIXED_OPS } : {}) };
-    writeFileSync(join(dir, "input.json"), JSON.stringify(spec));
-    const r = spawnSync(process.env.AA_NAS_PYTHON ?? "/usr/bin/python3", [script, "bench-step", dir], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`PyTorch side failed: ${r.stderr || r.error?.message}`);
-    return JSON.parse(readFileSync(join(dir, "output.json"), "utf8")) as PythonBench;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return pythonBench("supernet_reference.py", { seed: 0, C, N, classes: CLASSES, in_ch: IN_CH, track: 0, batch, hw, threads, warmup, steps, mode, device, ...(mode === "fixed" ? { ops: FIXED_OPS } : {}) });
 }
 
 const results = new Map<Mode, { ours: number[]; py: number[]; version: string }>();

@@ -9,8 +9,10 @@
  */
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { datasetInfo, isBenchmarkKey, searchTrainKey, type DatasetKey, type EvalCurve, type EvalSet, type RunRecord, type SearchDataset } from "../../packages/core/src/registry/index.js";
-import { PyRandom } from "../../packages/core/src/space/index.js";
-import { SIZE_NUM_ARCHS, parseSizeArch, sizeArchAt, sizeArchCosts } from "../../packages/core/src/space/size.js";
+import { PyRandom, searchSpace } from "../../packages/core/src/space/index.js";
+import { SIZE_NUM_ARCHS, parseSizeArch, sizeArchAt } from "../../packages/core/src/space/size.js";
+
+const SSS = searchSpace("sss");
 
 const CEILING: Record<DatasetKey, number> = { "cifar10-valid": 90, cifar10: 93, cifar100: 70, "ImageNet16-120": 45 };
 /** Eval sets a key's records hold (the NATS layout): x-valid where the key has a validation split. */
@@ -42,7 +44,7 @@ function accuracy(index: number, dataset: DatasetKey, epochs: number, seed: numb
 function record(index: number, dataset: DatasetKey, hp: "12" | "90", seed: number, proxy: boolean): RunRecord {
   const arch = sizeArchAt(index);
   const epochs = Number(hp);
-  const costs = sizeArchCosts(arch, dataset);
+  const costs = SSS.costs(arch, dataset);
   const epochTime = 2 + costs.flops / (dataset === "ImageNet16-120" ? 4 : 20);
   const final = accuracy(index, dataset, epochs, seed);
   // the proxy runs: the set searches read, every epoch (an epoch's total eval time needs the earlier ones); the others:
@@ -63,7 +65,7 @@ function record(index: number, dataset: DatasetKey, hp: "12" | "90", seed: numbe
     params: costs.params,
     flops: costs.flops,
     latency: [0.01 + costs.flops / 1e4],
-    config: { channel: parseSizeArch(arch)[0]!, numCells: 1, classNum: datasetInfo(dataset).classes },
+    config: SSS.storedConfig(arch, datasetInfo(dataset).classes),
     train: { loss: null, acc1: null, acc5: null, time: Array.from({ length: epochs }, () => epochTime) },
     evals,
     provenance: { seedImputed: false, timesEstimated: true, device: null, source: "synthetic:test/search/sss-store" },
