@@ -19,13 +19,12 @@ import random
 import sys
 
 import torch
-import torch.nn.functional as F
 
 from xautodl.config_utils import dict2config
 from xautodl.models import get_cell_based_tiny_net
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "search-ws", "reference"))
-from size_supernet_reference import Baseline, SizeSupernet, arch_loss  # noqa: E402
+from size_supernet_reference import Baseline, SizeSupernet, search_step  # noqa: E402
 
 GENOTYPE = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 ALGOS = {"tas": "tas", "fbnet-v2": "mask_gumbel", "tunas": "mask_rl"}
@@ -69,7 +68,7 @@ def run(net, is_original, algo_key, batches):
     baseline = Baseline(0.95)
     losses = []
     net.train()
-    for (bx, by, ax, ay), (tseed, pyseed, lr, tau, warm) in zip(batches, plan()):
+    for batch, (tseed, pyseed, lr, tau, warm) in zip(batches, plan()):
         torch.manual_seed(tseed)
         rng = random.Random(pyseed)
         random.seed(pyseed)
@@ -84,24 +83,11 @@ def run(net, is_original, algo_key, batches):
         def forward(x):
             if is_original:
                 _, logits, log_probs = net(x)
-                return logits, log_probs
-            logits, log_probs, _ = net(x, "warmup" if warm is not None else algo_key, rng, warm)
-            return logits, log_probs
+                return logits, log_probs, None
+            return net(x, "warmup" if warm is not None else algo_key, rng, warm)
 
-        net.zero_grad()
-        logits, _ = forward(bx)
-        loss = F.cross_entropy(logits, by)
-        loss.backward()
-        w_opt.step()
-        losses.append(loss.item())
-        net.zero_grad()
-        a_opt.zero_grad()
-        logits, log_probs = forward(ax)
-        a_loss, _ = arch_loss(algo_key, logits, log_probs, ay, baseline)
-        if warm is None:
-            a_loss.backward()
-            a_opt.step()
-        losses.append(a_loss.item())
+        w_loss, a_loss, _, _ = search_step(net, forward, w_opt, a_opt, batch, algo_key, baseline, warm is None)
+        losses += [w_loss, a_loss]
     grads = {n: (None if p.grad is None else p.grad.clone()) for n, p in net.named_parameters()}
     return losses, {k: v.clone() for k, v in net.state_dict().items()}, grads, w_opt.state_dict()["state"], a_opt.state_dict()["state"]
 

@@ -19,10 +19,8 @@ Cases:
   bench-step  times search steps (weight step + architecture step, controller on) of spec["algorithm"], for
               perf/search-ws/size-step.ts.
 """
-import json
 import os
 import random
-import sys
 import time
 
 import torch
@@ -30,7 +28,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.distributions import Categorical
 
-from supernet_reference import grad_lists, optimizer_state, read, state_lists
+from supernet_reference import grad_lists, optimizer_state, read, serve_cases, state_lists
 
 CANDIDATES = [8, 16, 24, 32, 40, 48, 56, 64]
 WIDE = CANDIDATES[-1]
@@ -207,6 +205,27 @@ def arch_loss(algo, logits, log_probs, targets, baseline):
     return F.cross_entropy(logits, targets), None
 
 
+def search_step(net, forward, w_opt, a_opt, batch, algo, baseline, enabled):
+    """One step of search-size.py's search_func: with every gradient zeroed, a weight step (cross-entropy on the base
+    batch); zeroed again, the architecture loss on the arch batch, stepped when the controller is on. `forward(x)`
+    returns (logits, log_probs, chosen widths). Returns (weight loss, arch loss, reward or None, [chosen, chosen])."""
+    bx, by, ax, ay = batch
+    net.zero_grad()
+    logits, _, picked_w = forward(bx)
+    loss = F.cross_entropy(logits, by)
+    loss.backward()
+    w_opt.step()
+    w_loss = loss.item()
+    net.zero_grad()
+    a_opt.zero_grad()
+    logits, log_probs, picked_a = forward(ax)
+    loss, reward = arch_loss(algo, logits, log_probs, ay, baseline)
+    if enabled:
+        loss.backward()
+        a_opt.step()
+    return w_loss, loss.item(), reward, [picked_w, picked_a]
+
+
 def build(spec):
     torch.manual_seed(spec["seed"])
     return SizeSupernet(spec["classes"], spec["in_ch"], bool(spec["affine"]), bool(spec["track"]))
@@ -246,26 +265,13 @@ def size_steps(d, spec):
             net._tau.data[:] = step["tau"]
             warm = step["warmup"] is not None
             mode = "warmup" if warm else algo
-            # weight step
-            net.zero_grad()
-            logits, _, picked = net(bx, mode, rng, step["warmup"])
-            chosen.append(picked)
-            loss = F.cross_entropy(logits, by)
-            loss.backward()
-            w_opt.step()
-            losses.append(loss.item())
-            # architecture step
-            net.zero_grad()
-            a_opt.zero_grad()
-            logits, log_probs, picked = net(ax, mode, rng, step["warmup"])
-            chosen.append(picked)
-            loss, reward = arch_loss(algo, logits, log_probs, ay, baseline)
+            w_loss, a_loss, reward, picked = search_step(
+                net, lambda x: net(x, mode, rng, step["warmup"]), w_opt, a_opt, (bx, by, ax, ay), algo, baseline, not warm
+            )
+            losses += [w_loss, a_loss]
+            chosen += picked
             if reward is not None:
                 rewards.append(reward)
-            if not warm:
-                loss.backward()
-                a_opt.step()
-            losses.append(loss.item())
         out[algo] = {
             "init": init,
             "state": state_lists(net),
@@ -295,32 +301,11 @@ def bench_step(d, spec):
     times = []
     for i in range(spec["warmup"] + spec["steps"]):
         t0 = time.perf_counter()
-        net.zero_grad()
-        loss = F.cross_entropy(net(xb, algo)[0], yb)
-        loss.backward()
-        w_opt.step()
-        loss.item()
-        net.zero_grad()
-        a_opt.zero_grad()
-        logits, log_probs, _ = net(xa, algo)
-        loss, _ = arch_loss(algo, logits, log_probs, ya, baseline)
-        loss.backward()
-        a_opt.step()
-        loss.item()
+        search_step(net, lambda x: net(x, algo), w_opt, a_opt, (xb, yb, xa, ya), algo, baseline, True)
         if i >= spec["warmup"]:
             times.append(time.perf_counter() - t0)
     return {"seconds": times, "version": torch.__version__, "threads": torch.get_num_threads()}
 
 
-def main():
-    case, d = sys.argv[1], sys.argv[2]
-    with open(os.path.join(d, "input.json")) as f:
-        spec = json.load(f)
-    torch.set_num_threads(spec.get("threads", torch.get_num_threads()))
-    result = {"size-steps": size_steps, "bench-step": bench_step}[case](d, spec)
-    with open(os.path.join(d, "output.json"), "w") as f:
-        json.dump(result, f)
-
-
 if __name__ == "__main__":
-    main()
+    serve_cases({"size-steps": size_steps, "bench-step": bench_step})

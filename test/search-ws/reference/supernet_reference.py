@@ -504,15 +504,17 @@ def bench_step(d, spec):
     return {"seconds": times, "version": torch.__version__, "threads": torch.get_num_threads()}
 
 
-def main():
+def serve_cases(cases):
+    """The command line of the references: `<script> <case> <dir>` runs cases[case] on <dir>/input.json (and the raw
+    arrays beside it) and writes its result to <dir>/output.json."""
     case, d = sys.argv[1], sys.argv[2]
     with open(os.path.join(d, "input.json")) as f:
         spec = json.load(f)
     torch.set_num_threads(spec.get("threads", torch.get_num_threads()))
-    out = {"darts-v1-step": darts_v1_step, "search-steps": search_steps, "bench-step": bench_step}[case](d, spec)
+    out = cases[case](d, spec)
     with open(os.path.join(d, "output.json"), "w") as f:
         json.dump(out, f)
 
 
 if __name__ == "__main__":
-    main()
+    serve_cases({"darts-v1-step": darts_v1_step, "search-steps": search_steps, "bench-step": bench_step})
