@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { DATASET_KEYS } from "../../packages/core/src/registry/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser } from "./support/browser.js";
+import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser, openView, viewReady } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeLiteFixtureStore, makeProxyFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { SMALL_HPS, writeSyntheticStore } from "./support/synthetic-store.js";
@@ -47,14 +47,8 @@ afterAll(async () => {
   lite?.close();
 });
 
-async function open(hash: string, view: string, on = server): Promise<void> {
-  await page.goto(new URL(`/${hash}`, on.url).href);
-  await ready(view);
-}
-
-async function ready(view: string): Promise<void> {
-  await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 30_000 });
-}
+const open = (hash: string, view: string, on = server): Promise<void> => openView(page, on.url, hash, view);
+const ready = (view: string): Promise<void> => viewReady(page, view);
 
 async function api<T>(path: string, on = server): Promise<T> {
   return (await (await fetch(new URL(path, on.url))).json()) as T;

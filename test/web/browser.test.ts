@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
-import { launchBrowser, watchedPage, type Browser } from "./support/browser.js";
+import { launchBrowser, watchedPage, type Browser, openView, viewReady } from "./support/browser.js";
 import { searchJson } from "./support/campaigns.js";
 import { makeFixtureStore, RESNET_INDEX } from "./support/fixture.js";
 import { repoRoot } from "../support/paths.js";
@@ -35,14 +35,8 @@ afterAll(async () => {
   store?.close();
 });
 
-async function open(hash: string, view: string): Promise<void> {
-  await page.goto(new URL(`/${hash}`, server.url).href);
-  await ready(view);
-}
-
-async function ready(view: string): Promise<void> {
-  await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 30_000 });
-}
+const open = (hash: string, view: string): Promise<void> => openView(page, server.url, hash, view);
+const ready = (view: string): Promise<void> => viewReady(page, view);
 
 async function shot(name: string): Promise<void> {
   const path = join(ARTIFACTS, `${name}.png`);

@@ -15,7 +15,7 @@ import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { sizeArchAt } from "../../packages/core/src/space/index.js";
 import { ExplorerData, parseCampaigns, startExplorer, type RunningExplorer } from "../../packages/cli/src/web/index.js";
 import { sssCampaignJson } from "./support/campaigns.js";
-import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser } from "./support/browser.js";
+import { chartOption as chartOptionOf, launchBrowser, watchedPage, type Browser, openView } from "./support/browser.js";
 import { spreadSizeArchs, writeSyntheticSizeStore } from "./support/synthetic-size-store.js";
 
 const ARCHS = spreadSizeArchs(200);
@@ -40,10 +40,7 @@ afterAll(async () => {
   store?.close();
 });
 
-async function open(hash: string, view: string, base = server.url): Promise<void> {
-  await page.goto(new URL(`/${hash}`, base).href);
-  await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 30_000 });
-}
+const open = (hash: string, view: string, base = server.url): Promise<void> => openView(page, base, hash, view);
 
 async function api<T>(path: string): Promise<T> {
   return (await (await fetch(new URL(path, server.url))).json()) as T;

@@ -53,3 +53,14 @@ export async function chartOption<T>(page: Page, selector: string): Promise<T> {
     return JSON.parse(JSON.stringify(opt, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))) as never;
   }, selector);
 }
+
+/** Waits until the explorer's `view` has rendered (`main[data-view][data-ready="true"]`, set once its data is drawn). */
+export async function viewReady(page: Page, view: string): Promise<void> {
+  await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 30_000 });
+}
+
+/** Navigates `page` to the explorer at `base` + `#hash` and waits for `view` to render. */
+export async function openView(page: Page, base: string, hash: string, view: string): Promise<void> {
+  await page.goto(new URL(`/${hash}`, base).href);
+  await viewReady(page, view);
+}
