@@ -4,7 +4,7 @@
  * the SQLite store, and downloads little: the page, its modules and the manifest before the first answer, then one
  * arch chunk per further arch. Needs `npm run build` (the page loads dist/ as ES modules).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -14,10 +14,10 @@ import { archFile } from "../../packages/core/src/bench/browser/format.js";
 import { writeBrowserExport } from "../../packages/core/src/bench/export-browser.js";
 import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { archAt, PyRandom } from "../../packages/core/src/space/index.js";
-import { makeQueries, runQuery, type Outcome, type Query } from "../../perf/browser/queries.mjs";
-import { repoRoot } from "../support/paths.js";
-import { startStaticServer, type StaticServer } from "../support/static-server.js";
+import { makeQueries, runQuery } from "../../perf/browser/queries.mjs";
+import type { StaticServer } from "../support/static-server.js";
 import { launchBrowser, type Browser } from "../web/support/browser.js";
+import { runInPage, servePageSite } from "./support/page.js";
 import { FIXTURE_ARCHS, makeBrowserCoreStore, SYNTHETIC_ARCHS, UNEVALUATED_ARCH, UNRANKABLE_ARCH } from "./support/stores.js";
 
 let dir: string;
@@ -28,8 +28,6 @@ let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  const dist = join(repoRoot, "packages", "core", "dist", "bench", "browser", "index.js");
-  if (!existsSync(dist)) throw new Error(`${dist} missing: run 'npm run build' before the browser tests`);
   dir = mkdtempSync(join(tmpdir(), "aa-nas-browser-page-"));
   dbPath = join(dir, "bench.sqlite");
   makeBrowserCoreStore(dbPath);
@@ -40,14 +38,7 @@ beforeAll(async () => {
   } finally {
     store.close();
   }
-  // the served folder: the page, the package's dist/ and the export, as a user would lay them out
-  const root = join(dir, "site");
-  mkdirSync(root);
-  copyFileSync(join(repoRoot, "packages", "core", "src", "bench", "browser", "page.html"), join(root, "index.html"));
-  copyFileSync(join(repoRoot, "perf", "browser", "queries.mjs"), join(root, "queries.mjs"));
-  symlinkSync(join(repoRoot, "packages", "core", "dist"), join(root, "dist"));
-  symlinkSync(exportDir, join(root, "export"));
-  server = await startStaticServer(root);
+  server = await servePageSite(dir, { export: exportDir });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -67,18 +58,6 @@ async function openPage(): Promise<Page> {
   await page.waitForSelector("body[data-ready]", { timeout: 30_000 });
   expect(await page.getAttribute("body", "data-ready"), (await page.textContent("#status")) ?? "").toBe("true");
   return page;
-}
-
-async function runInPage(page: Page, queries: Query[]): Promise<Outcome[]> {
-  // a module script, not import() inside evaluate: vitest rewrites import() in this file's functions
-  await page.addScriptTag({ type: "module", content: 'import { runQuery } from "/queries.mjs"; window.runQuery = runQuery;' });
-  await page.waitForFunction(() => "runQuery" in window);
-  return page.evaluate(async (qs) => {
-    const w = window as unknown as { runQuery: (b: object, q: unknown) => Promise<unknown>; aanas: { bench: object } };
-    const out: unknown[] = [];
-    for (const q of qs) out.push(await w.runQuery(w.aanas.bench, q));
-    return out;
-  }, queries) as Promise<Outcome[]>;
 }
 
 describe("query API in headless chromium over a static server", () => {

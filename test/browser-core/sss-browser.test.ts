@@ -4,29 +4,19 @@
  * queries exactly as Node's NasBench over the SQLite store; `?space=` refuses an export of the other space in the page.
  * Needs `npm run build` (the page loads dist/).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NasBench } from "../../packages/core/src/bench/api.js";
-import { importBenchmark } from "../../packages/core/src/bench/import/importers.js";
-import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { PyRandom } from "../../packages/core/src/space/index.js";
-import { makeQueries, runQuery, type Outcome, type Query } from "../../perf/browser/queries.mjs";
-import { repoRoot } from "../support/paths.js";
-import { NATS_SAMPLE, readReferenceJson, referencePath } from "../support/reference.js";
-import { startStaticServer, type StaticServer } from "../support/static-server.js";
+import { makeQueries, runQuery, type Query } from "../../perf/browser/queries.mjs";
+import type { StaticServer } from "../support/static-server.js";
 import { launchBrowser, watchedPage, type Browser } from "../web/support/browser.js";
-import { exportStore, makeSssExport } from "./support/stores.js";
-import { SSS_SAMPLE } from "../support/golden-sss.js";
-
-interface GoldenCase {
-  index: number;
-  arch: string;
-  hp: string;
-  dataset: string;
-}
+import { runInPage, servePageSite } from "./support/page.js";
+import { makeSampleExport } from "./support/stores.js";
+import { readSssGolden } from "../support/golden-sss.js";
 
 let dir: string;
 let dbPath: string;
@@ -34,27 +24,11 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dist = join(repoRoot, "packages", "core", "dist", "bench", "browser", "index.js");
-  if (!existsSync(dist)) throw new Error(`${dist} missing: run 'npm run build' before the browser tests`);
   dir = mkdtempSync(join(tmpdir(), "aa-nas-browser-sss-page-"));
   dbPath = join(dir, "sss.sqlite");
-  makeSssExport(dbPath, join(dir, "sss-export"));
-  const tssDb = join(dir, "tss.sqlite");
-  const tss = BenchStore.create(tssDb);
-  try {
-    importBenchmark(referencePath(NATS_SAMPLE), tss);
-  } finally {
-    tss.close();
-  }
-  exportStore(tssDb, join(dir, "tss-export"));
-  const root = join(dir, "site");
-  mkdirSync(root);
-  copyFileSync(join(repoRoot, "packages", "core", "src", "bench", "browser", "page.html"), join(root, "index.html"));
-  copyFileSync(join(repoRoot, "perf", "browser", "queries.mjs"), join(root, "queries.mjs"));
-  symlinkSync(join(repoRoot, "packages", "core", "dist"), join(root, "dist"));
-  symlinkSync(join(dir, "sss-export"), join(root, "export"));
-  symlinkSync(join(dir, "tss-export"), join(root, "tss"));
-  server = await startStaticServer(root);
+  makeSampleExport("sss", dbPath, join(dir, "sss-export"));
+  makeSampleExport("tss", join(dir, "tss.sqlite"), join(dir, "tss-export"));
+  server = await servePageSite(dir, { export: join(dir, "sss-export"), tss: join(dir, "tss-export") });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -71,24 +45,13 @@ async function openPage(query: string): Promise<{ page: Page; problems: string[]
   return { page, problems, status: (await page.textContent("#status")) ?? "", ready: await page.getAttribute("body", "data-ready") };
 }
 
-async function runInPage(page: Page, queries: Query[]): Promise<Outcome[]> {
-  await page.addScriptTag({ type: "module", content: 'import { runQuery } from "/queries.mjs"; window.runQuery = runQuery;' });
-  await page.waitForFunction(() => "runQuery" in window);
-  return page.evaluate(async (qs) => {
-    const w = window as unknown as { runQuery: (b: object, q: unknown) => Promise<unknown>; aanas: { bench: object } };
-    const out: unknown[] = [];
-    for (const q of qs) out.push(await w.runQuery(w.aanas.bench, q));
-    return out;
-  }, queries) as Promise<Outcome[]>;
-}
-
 describe("sss export in headless chromium", () => {
   it("the page opens it as the size space and answers the golden cases, arch strings and random queries as Node's NasBench", async () => {
     const { page, problems, status, ready } = await openPage("?space=sss");
     expect(ready, status).toBe("true");
     expect(status).toMatch(/^size search space.*: 3 archs, hps 01, 12, 90:/);
     const node = NasBench.open(dbPath, { rng: new PyRandom(0) });
-    const cases = readReferenceJson<{ cases: GoldenCase[] }>(SSS_SAMPLE, "golden-api-nats_bench-v1.8-sss.json").cases;
+    const cases = readSssGolden().golden.cases;
     const queries: Query[] = [];
     for (const c of cases) {
       queries.push({ kind: "getMoreInfo", args: [c.arch, c.dataset, { hp: c.hp }] });

@@ -14,14 +14,11 @@ import { openBrowserBench, type BrowserBench } from "../../packages/core/src/ben
 import { archFile, EXPORT_VERSION, type ExportManifest } from "../../packages/core/src/bench/browser/format.js";
 import { SpaceMismatchError, StoreError } from "../../packages/core/src/bench/errors.js";
 import type { BrowserExportSummary } from "../../packages/core/src/bench/export-browser.js";
-import { importBenchmark } from "../../packages/core/src/bench/import/importers.js";
-import { BenchStore } from "../../packages/core/src/bench/store.js";
 import { PyRandom, SpaceNameError } from "../../packages/core/src/space/index.js";
 import { makeQueries, runQuery, type Outcome, type Query } from "../../perf/browser/queries.mjs";
 import { runCli } from "../support/cli.js";
-import { NATS_SAMPLE, referencePath } from "../support/reference.js";
 import { readSssGolden, type SssGoldenCase } from "../support/golden-sss.js";
-import { exportStore, fileFetcher, makeSssExport } from "./support/stores.js";
+import { exportStore, fileFetcher, makeSampleExport } from "./support/stores.js";
 
 const { golden, extra } = readSssGolden();
 
@@ -36,16 +33,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "aa-nas-browser-sss-"));
   dbPath = join(dir, "sss.sqlite");
   exportDir = join(dir, "sss-export");
-  summary = makeSssExport(dbPath, exportDir);
+  summary = makeSampleExport("sss", dbPath, exportDir);
   tssDb = join(dir, "tss.sqlite");
-  const tss = BenchStore.create(tssDb);
-  try {
-    importBenchmark(referencePath(NATS_SAMPLE), tss);
-  } finally {
-    tss.close();
-  }
   tssExport = join(dir, "tss-export");
-  exportStore(tssDb, tssExport);
+  makeSampleExport("tss", tssDb, tssExport);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,6 +11,7 @@ import { type BrowserExportSummary, writeBrowserExport } from "../../../packages
 import { BenchStore } from "../../../packages/core/src/bench/store.js";
 import type { FetchBytes } from "../../../packages/core/src/bench/browser/source.js";
 import type { RunRecord } from "../../../packages/core/src/registry/index.js";
+import type { SpaceName } from "../../../packages/core/src/space/index.js";
 import { NATS_SAMPLE, referencePath } from "../../support/reference.js";
 import { syntheticRun } from "../../bench/fixtures.js";
 import { SSS_SAMPLE } from "../../support/golden-sss.js";
@@ -52,13 +53,14 @@ export function makeBrowserCoreStore(path: string): number[] {
   }
 }
 
-/** The real NATS-Bench size-space sample (archs 0, 11, 284 at hps '01', '12', '90') and its golden API answers. */
-
-/** Creates an sss store at `path` from the size-space sample and writes its browser export to `exportDir`. */
-export function makeSssExport(path: string, exportDir: string): BrowserExportSummary {
-  const store = BenchStore.create(path, { space: "sss" });
+/**
+ * Creates a store of `space` at `path` from the real NATS-Bench sample of that space (archs 0, 11, 284; tss: hps 12
+ * and 200, sss: 01, 12, 90) and writes its browser export to `exportDir`.
+ */
+export function makeSampleExport(space: SpaceName, path: string, exportDir: string): BrowserExportSummary {
+  const store = BenchStore.create(path, { space });
   try {
-    importBenchmark(referencePath(SSS_SAMPLE), store);
+    importBenchmark(referencePath(space === "sss" ? SSS_SAMPLE : NATS_SAMPLE), store);
     return writeBrowserExport(store, exportDir);
   } finally {
     store.close();
