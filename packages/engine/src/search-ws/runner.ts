@@ -1,7 +1,7 @@
 /**
  * Runs one weight-sharing search end to end: seed, build the supernet of the algorithm's space (and ENAS's controller)
- * so the initial weights follow `torch.manual_seed(seed)` as the originals' `prepare_seed`, then the algorithm's epochs with a checkpoint
- * after each, and its final selection. Every random choice is drawn from (seed, epoch) — the data plans from CPython-
+ * so the initial weights follow `torch.manual_seed(seed)` as the originals' `prepare_seed`, then the algorithm's
+ * epochs with a checkpoint after each, and its final selection. Every random choice is drawn from (seed, epoch) — the data plans from CPython-
  * exact streams, libtorch's generator (Gumbel noise, controller samples) reseeded at each epoch start — so a search
  * resumed from the checkpoint of epoch e continues exactly as the uninterrupted one.
  */
@@ -21,7 +21,7 @@ import { createGdas } from "./gdas.js";
 import { createRsps } from "./rsps.js";
 import type { SearchData } from "./search-data.js";
 import { createSetn } from "./setn.js";
-import { TSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, wsAlgorithmSpace, type SizeWsAlgorithm, type WsAlgorithm, type WsSettings } from "./settings.js";
+import { TSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isSizeWsAlgorithm, wsAlgorithmSpace, type SizeWsAlgorithm, type WsAlgorithm, type WsSettings } from "./settings.js";
 import { SIZE_MAX_WIDTH, SizeSupernet, sizeGenotypeOf } from "./size-supernet.js";
 import { createSizeSearch, type SizeSearchContext } from "./size-search.js";
 import type { Module } from "../tensor/nn/module.js";
@@ -123,7 +123,10 @@ export async function runWeightSharingSearch(o: WsSearchOptions): Promise<WsSear
     evalBatches: o.evalBatches ?? null,
     progress: (p: WsProgress) => o.onProgress?.(p),
   };
-  const built = space === "sss" ? buildSizeSearch(o, common, trackRunningStats) : buildTopologySearch(o, common, { channel, numCells, trackRunningStats });
+  const algorithm = o.algorithm;
+  const built = isSizeWsAlgorithm(algorithm)
+    ? buildSizeSearch(algorithm, o.data, common, trackRunningStats)
+    : buildTopologySearch(algorithm, o.data, common, { channel, numCells, trackRunningStats });
   const { net, run, wOptimizer } = built;
   const content: CheckpointContent = {
     modules: { net, ...run.parts().modules },
@@ -221,18 +224,23 @@ interface BuiltSearch {
 }
 
 /** The topology supernet (and ENAS's controller), built so the initial weights follow the seed as the originals'. */
-function buildTopologySearch(o: WsSearchOptions, common: CommonContext, shape: { channel: number; numCells: number; trackRunningStats: boolean }): BuiltSearch {
+function buildTopologySearch(
+  algorithm: TssAlgorithm,
+  data: SearchData,
+  common: CommonContext,
+  shape: { channel: number; numCells: number; trackRunningStats: boolean },
+): BuiltSearch {
   const net = new Supernet({
     C: shape.channel,
     N: shape.numCells,
-    numClasses: o.data.classNum,
-    inputChannels: o.data.shape[0],
+    numClasses: data.classNum,
+    inputChannels: data.shape[0],
     trackRunningStats: shape.trackRunningStats,
-    archParameters: HAS_ALPHA[o.algorithm as TssAlgorithm],
+    archParameters: HAS_ALPHA[algorithm],
   });
   const c = common.settings.controller;
   const controller =
-    o.algorithm === "enas"
+    algorithm === "enas"
       ? new Controller({ numEdges: NUM_EDGES, numOps: OPS.length, lstmSize: c.lstmSize, lstmLayers: c.lstmLayers, tanhConstant: c.tanhConstant, temperature: c.temperature })
       : null;
   if (common.device !== "cpu") {
@@ -244,7 +252,7 @@ function buildTopologySearch(o: WsSearchOptions, common: CommonContext, shape: {
   return {
     net,
     wOptimizer,
-    run: createAlgorithm(o.algorithm as TssAlgorithm, ctx, controller),
+    run: createAlgorithm(algorithm, ctx, controller),
     genotype: genotypeOf,
     alphas: () => (net.alpha === null ? null : softmaxRows(net.alpha)),
     dispose: () => {
@@ -255,15 +263,15 @@ function buildTopologySearch(o: WsSearchOptions, common: CommonContext, shape: {
 }
 
 /** The size space's channel-masked supernet (α drawn after the weights, as `set_algo` does). */
-function buildSizeSearch(o: WsSearchOptions, common: CommonContext, trackRunningStats: boolean): BuiltSearch {
-  const net = new SizeSupernet({ numClasses: o.data.classNum, inputChannels: o.data.shape[0], trackRunningStats });
+function buildSizeSearch(algorithm: SizeWsAlgorithm, data: SearchData, common: CommonContext, trackRunningStats: boolean): BuiltSearch {
+  const net = new SizeSupernet({ numClasses: data.classNum, inputChannels: data.shape[0], trackRunningStats });
   if (common.device !== "cpu") net.to(common.device);
   const { optimizer: wOptimizer, schedule } = createWeightOptimizer(net, common.settings);
   const ctx: SizeSearchContext = { ...common, net, wOptimizer, schedule };
   return {
     net,
     wOptimizer,
-    run: createSizeSearch(ctx, o.algorithm as SizeWsAlgorithm),
+    run: createSizeSearch(ctx, algorithm),
     genotype: sizeGenotypeOf,
     alphas: () => softmaxRows(net.alpha),
     dispose: () => net.dispose(),
