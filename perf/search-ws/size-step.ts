@@ -7,8 +7,9 @@
 import { SGD, getNumThreads, libtorchVersion, manualSeed, randint, randn, setNumThreads } from "../../packages/engine/src/tensor/index.js";
 import { SSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, type SizeWsAlgorithm } from "../../packages/engine/src/search-ws/settings.js";
 import { SizeSupernet } from "../../packages/engine/src/search-ws/size-supernet.js";
-import { RewardBaseline, controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
+import { controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
 import { args, flag, median, pythonBench, quick, type PythonBench } from "./bench-common.js";
+import { BiasCorrectedEma } from "../../packages/core/src/search/ema.js";
 
 const batch = flag("batch", quick ? 16 : 64);
 const hw = flag("hw", quick ? 16 : 32);
@@ -29,7 +30,7 @@ function oursSeconds(algorithm: SizeWsAlgorithm): number[] {
   const settings = defaultSettings(algorithm);
   const wOpt = new SGD(net.weights(), { lr: 0.025, momentum: 0.9, weightDecay: 5e-4, nesterov: true });
   const aOpt = createSizeArchOptimizer(net, { ...settings.arch, weightDecay: 1e-3 });
-  const baseline = new RewardBaseline(0.95);
+  const baseline = new BiasCorrectedEma(0.95);
   const base = { inputs: randn([batch, IN_CH, hw, hw]).keep(), targets: randint(0, CLASSES, [batch], { dtype: "int64" }).keep() };
   const arch = { inputs: randn([batch, IN_CH, hw, hw]).keep(), targets: randint(0, CLASSES, [batch], { dtype: "int64" }).keep() };
   const mode = controllerMode(algorithm);

@@ -9,9 +9,10 @@ import { SGD, manualSeed } from "../../packages/engine/src/tensor/index.js";
 import { PyRandom } from "../../packages/core/src/space/index.js";
 import { SSS_WS_ALGORITHMS, defaultSettings, type SizeWsAlgorithm } from "../../packages/engine/src/search-ws/settings.js";
 import { SizeSupernet, type SizeMode } from "../../packages/engine/src/search-ws/size-supernet.js";
-import { RewardBaseline, controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
+import { controllerMode, createSizeArchOptimizer, sizeArchStep, sizeWeightStep } from "../../packages/engine/src/search-ws/size-search.js";
 import { runSizeSupernetReference, type RawArray } from "./support/reference.js";
 import { dumpState, gradients, optimizerValues, seededStepBatches, values } from "./support/parity.js";
+import { BiasCorrectedEma } from "../../packages/core/src/search/ema.js";
 
 const SPEC = { seed: 11, classes: 10, in_ch: 1, hw: 8, batch: 6, affine: 0, track: 0, threads: 1 };
 /** Per step: libtorch seed, CPython seed, the cosine schedule's lr, τ of the epoch, warm-up probability (null = controller on). */
@@ -60,7 +61,7 @@ function runSteps(algorithm: SizeWsAlgorithm, net: SizeSupernet) {
   const s = defaultSettings(algorithm);
   const wOpt = new SGD(net.weights(), { lr: s.weight.lr, momentum: s.weight.momentum, weightDecay: s.weight.weightDecay, nesterov: s.weight.nesterov });
   const aOpt = createSizeArchOptimizer(net, s.arch);
-  const baseline = new RewardBaseline(s.rlBaselineMomentum);
+  const baseline = new BiasCorrectedEma(s.rlBaselineMomentum);
   const losses: number[] = [];
   const chosen: number[][][] = [];
   const rewards: number[] = [];
@@ -77,7 +78,7 @@ function runSteps(algorithm: SizeWsAlgorithm, net: SizeSupernet) {
     chosen.push(w.chosen, a.chosen);
     if (a.reward !== undefined) rewards.push(a.reward);
   });
-  return { wOpt, aOpt, losses, chosen, rewards, baseline: [baseline.numerator, baseline.denominator] };
+  return { wOpt, aOpt, losses, chosen, rewards, baseline: [baseline.state().numerator, baseline.state().denominator] };
 }
 
 describe("three steps of TAS, FBNet-V2 and TuNAS, bit for bit against PyTorch (64-wide supernet, 8x8, batch 6)", () => {

@@ -1,6 +1,7 @@
 /**
- * The REINFORCE baseline: an exponential moving average with bias correction (numerator and denominator both decay),
- * so the first value is exactly the first reward rather than (1 − momentum)·reward.
+ * The REINFORCE baseline (the benchmark-driven REINFORCE's, and TuNAS's in the size searches): an exponential moving
+ * average with bias correction (numerator and denominator both decay), so the first value is exactly the first reward
+ * rather than (1 − momentum)·reward.
  */
 export class BiasCorrectedEma {
   private numerator = 0;
@@ -18,5 +19,15 @@ export class BiasCorrectedEma {
   /** NaN before the first update (the original divides 0 by 0 too). */
   value(): number {
     return this.numerator / this.denominator;
+  }
+
+  /** Numerator and denominator: what restores the average exactly (a search checkpoint keeps them). */
+  state(): { numerator: number; denominator: number } {
+    return { numerator: this.numerator, denominator: this.denominator };
+  }
+
+  restore(state: { numerator: number; denominator: number }): void {
+    this.numerator = state.numerator;
+    this.denominator = state.denominator;
   }
 }

@@ -4,7 +4,7 @@ export { Supernet, genotypeOf, argmaxRows, type SupernetOptions, type NetworkMod
 export { SearchCell, edgeKey, type CellMode } from "./search-cell.js";
 export { withBatchNormFlags, searchOperationSpec, buildEdgeCandidates, type BatchNormFlags } from "./search-ops.js";
 export { SizeSupernet, sizeGenotypeOf, selectTwo, channelInterpolate, gumbelSoftmax, sampleWidth, type SizeMode, type SizeForward, type SizeSupernetOptions } from "./size-supernet.js";
-export { createSizeSearch, sizeWeightStep, sizeArchStep, RewardBaseline, warmupProbability, controllerMode } from "./size-search.js";
+export { createSizeSearch, sizeWeightStep, sizeArchStep, warmupProbability, controllerMode } from "./size-search.js";
 export { gumbelHardSample, gdasTau, type HardSample } from "./gumbel.js";
 export { Controller, type ControllerOptions, type ControllerSample } from "./controller.js";
 export { unrolledArchGradient, hessianVectorProduct, type VirtualStep, type UnrolledGradient } from "./unrolled.js";

@@ -3,11 +3,12 @@
  * search-size.py with `tas`, `mask_gumbel`, `mask_rl`). Per step of the paired search loader (as the topology
  * searches): a weight step on the base batch (SGD, no clipping), then an architecture step on the arch batch — the
  * cross-entropy for TAS and FBNet-V2, for TuNAS the REINFORCE loss −(top-1 − baseline)·Σ log π with the baseline an
- * exponential moving average updated with this batch's top-1 first. During the warm-up epochs (e/E < ratio) the
- * controller is off: both steps, and the valid pass, run the warm-up masks, and α is not stepped (TuNAS still feeds
- * its baseline). The temperature of TAS and FBNet-V2 falls linearly from τ_max to τ_min over the epochs. The answer
- * is the per-position argmax of α.
+ * exponential moving average with bias correction (core's BiasCorrectedEma, as the original's) updated with this
+ * batch's top-1 first. During the warm-up epochs (e/E < ratio) the controller is off: both steps, and the valid pass,
+ * run the warm-up masks, and α is not stepped (TuNAS still feeds its baseline). The temperature of TAS and FBNet-V2
+ * falls linearly from τ_max to τ_min over the epochs. The answer is the per-position argmax of α.
  */
+import { BiasCorrectedEma } from "@aa-nas/core/search/ema.js";
 import { noGrad } from "../tensor/autograd.js";
 import { tensor } from "../tensor/creation.js";
 import { crossEntropy } from "../tensor/functional.js";
@@ -36,20 +37,6 @@ export function controllerMode(algorithm: SizeWsAlgorithm): SizeMode {
       return { kind: "gumbel" };
     case "tunas":
       return { kind: "sample" };
-  }
-}
-
-/** The original's `ExponentialMovingAverage`: numerator and denominator decay alike, so early values are unbiased. */
-export class RewardBaseline {
-  numerator = 0;
-  denominator = 0;
-  constructor(readonly momentum: number) {}
-  update(value: number): void {
-    this.numerator = this.momentum * this.numerator + (1 - this.momentum) * value;
-    this.denominator = this.momentum * this.denominator + (1 - this.momentum);
-  }
-  get value(): number {
-    return this.numerator / this.denominator;
   }
 }
 
@@ -85,7 +72,7 @@ export interface ArchStepOptions {
   algorithm: SizeWsAlgorithm;
   /** whether α is stepped (false during the warm-up; the loss is still computed, and TuNAS's baseline still fed) */
   enabled: boolean;
-  baseline: RewardBaseline;
+  baseline: BiasCorrectedEma;
   classNum: number;
 }
 
@@ -103,7 +90,7 @@ export function sizeArchStep(net: SizeSupernet, aOptimizer: Adam, b: DeviceBatch
       const hits = topkHits(logits, targetsOf(b, n), o.classNum);
       reward = batchPercent(hits.top1, n);
       o.baseline.update(reward);
-      const advantage = noGrad(() => tensor(new Float32Array([reward!]), [1], { device: b.inputs.device }).sub(o.baseline.value));
+      const advantage = noGrad(() => tensor(new Float32Array([reward!]), [1], { device: b.inputs.device }).sub(o.baseline.value()));
       // Python's sum(): 0 + log π_0 + … + log π_5; with no draws (warm-up) the loss is −advantage·0
       const logProb = out.logProbs.length === 0 ? null : out.logProbs.slice(1).reduce((acc, lp) => acc.add(lp), out.logProbs[0]!.add(0));
       loss = logProb === null ? advantage.neg().mul(0) : advantage.neg().mul(logProb);
@@ -133,18 +120,17 @@ export function createSizeArchOptimizer(net: SizeSupernet, a: ArchSettings): Ada
 export function createSizeSearch(ctx: SizeSearchContext, algorithm: SizeWsAlgorithm): AlgorithmRun {
   const { net, wOptimizer, settings } = ctx;
   const aOptimizer = createSizeArchOptimizer(net, settings.arch);
-  const baseline = new RewardBaseline(settings.rlBaselineMomentum);
+  const baseline = new BiasCorrectedEma(settings.rlBaselineMomentum);
   const epochs = settings.weight.epochs;
   const usesTau = algorithm !== "tunas";
 
   return {
     parts: () => ({ modules: {}, optimizers: { aopt: aOptimizer } }),
     state: (): Record<string, number | null> =>
-      algorithm === "tunas" ? { baselineNumerator: baseline.numerator, baselineDenominator: baseline.denominator } : {},
+      algorithm === "tunas" ? { baselineNumerator: baseline.state().numerator, baselineDenominator: baseline.state().denominator } : {},
     restore: (state) => {
       if (algorithm !== "tunas") return;
-      baseline.numerator = state.baselineNumerator ?? 0;
-      baseline.denominator = state.baselineDenominator ?? 0;
+      baseline.restore({ numerator: state.baselineNumerator ?? 0, denominator: state.baselineDenominator ?? 0 });
     },
     runEpoch(epoch: number): EpochReport {
       net.train();
@@ -172,7 +158,7 @@ export function createSizeSearch(ctx: SizeSearchContext, algorithm: SizeWsAlgori
       if (usesTau) extra.tau = net.tau;
       if (algorithm === "tunas" && rewardCount > 0) {
         extra.reward = rewardSum / rewardCount;
-        extra.baseline = baseline.value;
+        extra.baseline = baseline.value();
       }
       return pairedEpochReport(r, valid, { ops: net.argmaxWidths(), extra });
     },
