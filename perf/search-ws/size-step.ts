@@ -33,12 +33,13 @@ function oursSeconds(algorithm: SizeWsAlgorithm): number[] {
   const baseline = new BiasCorrectedEma(0.95);
   const base = { inputs: randn([batch, IN_CH, hw, hw]).keep(), targets: randint(0, CLASSES, [batch], { dtype: "int64" }).keep() };
   const arch = { inputs: randn([batch, IN_CH, hw, hw]).keep(), targets: randint(0, CLASSES, [batch], { dtype: "int64" }).keep() };
+  const archTargets = Int32Array.from(arch.targets.toArray() as BigInt64Array, Number);
   const mode = controllerMode(algorithm);
   const times: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = process.hrtime.bigint();
     sizeWeightStep(net, wOpt, base, mode);
-    sizeArchStep(net, aOpt, arch, mode, { algorithm, enabled: true, baseline, classNum: CLASSES });
+    sizeArchStep(net, aOpt, arch, archTargets, mode, { algorithm, enabled: true, baseline, classNum: CLASSES });
     if (i >= warmup) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
   for (const t of [base.inputs, base.targets, arch.inputs, arch.targets]) t.dispose();

@@ -73,7 +73,7 @@ function runSteps(algorithm: SizeWsAlgorithm, net: SizeSupernet) {
     const mode: SizeMode = step.warmup === null ? controllerMode(algorithm) : { kind: "warmup", ratio: step.warmup, rng: new PyRandom(step.pySeed) };
     const b = batches[k]!;
     const w = sizeWeightStep(net, wOpt, b.base, mode);
-    const a = sizeArchStep(net, aOpt, b.arch, mode, { algorithm, enabled: step.warmup === null, baseline, classNum: SPEC.classes });
+    const a = sizeArchStep(net, aOpt, b.arch, b.archTargets, mode, { algorithm, enabled: step.warmup === null, baseline, classNum: SPEC.classes });
     losses.push(w.loss, a.loss);
     chosen.push(w.chosen, a.chosen);
     if (a.reward !== undefined) rewards.push(a.reward);

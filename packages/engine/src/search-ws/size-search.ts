@@ -76,8 +76,18 @@ export interface ArchStepOptions {
   classNum: number;
 }
 
-/** One architecture step on the arch batch; returns the arch loss and logits (and TuNAS's reward). */
-export function sizeArchStep(net: SizeSupernet, aOptimizer: Adam, b: DeviceBatch, mode: SizeMode, o: ArchStepOptions): SizeStepResult & { reward?: number } {
+/**
+ * One architecture step on the arch batch `b` (whose labels the caller also holds on the host, `targets`: TuNAS's
+ * reward is their top-1); returns the arch loss and logits (and TuNAS's reward).
+ */
+export function sizeArchStep(
+  net: SizeSupernet,
+  aOptimizer: Adam,
+  b: DeviceBatch,
+  targets: Int32Array,
+  mode: SizeMode,
+  o: ArchStepOptions,
+): SizeStepResult & { reward?: number } {
   return tidy(() => {
     net.zeroGrad();
     aOptimizer.zeroGrad();
@@ -86,9 +96,8 @@ export function sizeArchStep(net: SizeSupernet, aOptimizer: Adam, b: DeviceBatch
     let loss: Tensor;
     let reward: number | undefined;
     if (o.algorithm === "tunas") {
-      const n = b.targets.size(0);
-      const hits = topkHits(logits, targetsOf(b, n), o.classNum);
-      reward = batchPercent(hits.top1, n);
+      const hits = topkHits(logits, targets, o.classNum);
+      reward = batchPercent(hits.top1, targets.length);
       o.baseline.update(reward);
       const advantage = noGrad(() => tensor(new Float32Array([reward!]), [1], { device: b.inputs.device }).sub(o.baseline.value()));
       // Python's sum(): 0 + log π_0 + … + log π_5; with no draws (warm-up) the loss is −advantage·0
@@ -105,11 +114,6 @@ export function sizeArchStep(net: SizeSupernet, aOptimizer: Adam, b: DeviceBatch
     if (reward !== undefined) result.reward = reward;
     return result;
   });
-}
-
-function targetsOf(b: DeviceBatch, n: number): Int32Array {
-  const t = b.targets.toArray();
-  return t instanceof Int32Array ? t.subarray(0, n) : Int32Array.from(t as ArrayLike<number | bigint>, Number);
 }
 
 /** Adam on α: `--arch_learning_rate`, `--arch_weight_decay`, betas (0.5, 0.999), eps 1e-8. */
@@ -145,7 +149,7 @@ export function createSizeSearch(ctx: SizeSearchContext, algorithm: SizeWsAlgori
       let rewardCount = 0;
       const r = runPairedEpoch(ctx, epoch, (baseBatch, archBatch) => {
         const w = sizeWeightStep(net, wOptimizer, deviceBatch(ctx, baseBatch), searchMode, settings.weight.gradientClip);
-        const a = sizeArchStep(net, aOptimizer, deviceBatch(ctx, archBatch), searchMode, { algorithm, enabled, baseline, classNum: ctx.data.classNum });
+        const a = sizeArchStep(net, aOptimizer, deviceBatch(ctx, archBatch), archBatch.targets.subarray(0, archBatch.size), searchMode, { algorithm, enabled, baseline, classNum: ctx.data.classNum });
         if (a.reward !== undefined) {
           rewardSum += a.reward;
           rewardCount++;
