@@ -22,7 +22,7 @@ import {
   type WsAlgorithm,
   type WsSettings,
 } from "@aa-nas/engine/search-ws/settings.js";
-import { SIZE_CANDIDATES, searchSpace } from "@aa-nas/core/space/index.js";
+import { SIZE_CANDIDATES, SIZE_MAX_WIDTH, searchSpace } from "@aa-nas/core/space/index.js";
 import { DATA_DIR_HELP, dataLocation, parseChoice, parseDevice, parseNumber, parseOptionalInteger } from "../options.js";
 import { progressBar } from "../progress.js";
 import { checkOutputFolder } from "../output-path.js";
@@ -142,7 +142,7 @@ function checkSpaceOptions(algorithm: WsAlgorithm, o: WsCliOptions): void {
   const label = WS_ALGORITHM_LABELS[algorithm];
   if (wsAlgorithmSpace(algorithm) === "sss") {
     const given = [o.channel === undefined ? null : "--channel", o.numCells === undefined ? null : "--num-cells"].filter((f) => f !== null);
-    if (given.length > 0) throw new UserError(`${given.join(", ")} do not apply to ${label}: it searches the size space, whose supernet has every width at ${SIZE_CANDIDATES[SIZE_CANDIDATES.length - 1]}`);
+    if (given.length > 0) throw new UserError(`${given.join(", ")} do not apply to ${label}: it searches the size space, whose supernet has every width at ${SIZE_MAX_WIDTH}`);
   } else if (o.warmupRatio !== undefined) {
     throw new UserError(`--warmup-ratio applies to the size searches (TAS, FBNet-V2, TuNAS), not to ${label}`);
   }

@@ -18,6 +18,7 @@ export { sampleArch, mutateArch } from "./sample.js";
 export { cifarSplit, metaInfo, jobPlan, JOB_GAP, CIFAR_SPLIT_SEED, type Split, type MetaInfo, type JobRange } from "./meta.js";
 export {
   SIZE_CANDIDATES,
+  SIZE_MAX_WIDTH,
   SIZE_POSITIONS,
   SIZE_NUM_ARCHS,
   SIZE_GENOTYPE,

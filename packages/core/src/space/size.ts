@@ -13,6 +13,8 @@ import type { RandomSource } from "./pyrandom.js";
 
 /** Channel candidates of every position, in index order. */
 export const SIZE_CANDIDATES = [8, 16, 24, 32, 40, 48, 56, 64] as const;
+/** The widest candidate (the channel-search supernet's width everywhere). */
+export const SIZE_MAX_WIDTH = Math.max(...SIZE_CANDIDATES);
 /** Positions of a size arch: stem + stage-1 cell, reduction 1, stage-2 cell, reduction 2, stage-3 cell. */
 export const SIZE_POSITIONS = 5;
 export const SIZE_NUM_ARCHS = SIZE_CANDIDATES.length ** SIZE_POSITIONS; // 32,768

@@ -22,13 +22,13 @@ import { createRsps } from "./rsps.js";
 import type { SearchData } from "./search-data.js";
 import { createSetn } from "./setn.js";
 import { TSS_WS_ALGORITHMS, WS_ALGORITHM_LABELS, defaultSettings, isSizeWsAlgorithm, wsAlgorithmSpace, type SizeWsAlgorithm, type WsAlgorithm, type WsSettings } from "./settings.js";
-import { SIZE_MAX_WIDTH, SizeSupernet, sizeGenotypeOf } from "./size-supernet.js";
+import { SizeSupernet, sizeGenotypeOf } from "./size-supernet.js";
 import { createSizeSearch, type SizeSearchContext } from "./size-search.js";
 import type { Module } from "../tensor/nn/module.js";
 import type { SGD } from "../tensor/optim/sgd.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Supernet, genotypeOf, type Genotype } from "./supernet.js";
-import { NUM_EDGES, OPS, SIZE_CELLS_PER_STAGE, type SpaceName } from "@aa-nas/core/space/index.js";
+import { NUM_EDGES, OPS, SIZE_CELLS_PER_STAGE, SIZE_MAX_WIDTH, type SpaceName } from "@aa-nas/core/space/index.js";
 
 export interface WsSearchOptions {
   algorithm: WsAlgorithm;

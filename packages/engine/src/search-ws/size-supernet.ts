@@ -24,13 +24,11 @@ import type { Tensor } from "../tensor/tensor.js";
 import { InferCell, ResNetBasicblock } from "../models/cells.js";
 import { buildSequential } from "../models/operations.js";
 import { shapeTinyNetwork } from "../models/structure.js";
-import { SIZE_CANDIDATES, SIZE_POSITIONS, formatSizeArch, sizeIndexOfChoices, type PyRandom } from "@aa-nas/core/space/index.js";
+import { SIZE_CANDIDATES, SIZE_MAX_WIDTH, SIZE_POSITIONS, formatSizeArch, sizeIndexOfChoices, type PyRandom } from "@aa-nas/core/space/index.js";
 import { argmaxRows, type Genotype } from "./supernet.js";
 import { withBatchNormFlags, type BatchNormFlags } from "./search-ops.js";
 
 export const SIZE_WIDTHS = SIZE_CANDIDATES.length;
-/** the widest candidate: every module of the supernet has this many channels */
-export const SIZE_MAX_WIDTH = SIZE_CANDIDATES[SIZE_CANDIDATES.length - 1]!;
 /** masking points per forward: after the stem and after each of the five cells */
 export const SIZE_MASK_POINTS = SIZE_POSITIONS + 1;
 
