@@ -68,8 +68,9 @@ export class InferCell extends Layer {
     const relus: Tensor[] = [];
     // Each edge runs in its own scope and partial sums are dropped once added, so only nodes, shared relus and the
     // edge at hand are held: without gradients (evaluation) that is the cell's whole footprint, as PyTorch's eager
-    // freeing gives (a 512-image batch through the size-space supernet: 4.0 GB of cache before, see
-    // docs/performance/search-ws.md). Under autograd the graph keeps what backward needs either way.
+    // freeing gives (holding a cell's intermediates to its end doubled the cache of a 512-image evaluation batch of the
+    // size-space supernet, docs/performance/search-ws.md). Under autograd the graph keeps what backward needs anyway.
+    // Code that keeps an intermediate past its edge (a recording hook) must keep() it.
     const transient = (t: Tensor | null): void => {
       if (t !== null && !nodes.includes(t) && !relus.includes(t)) t.dispose();
     };
